@@ -1,0 +1,1 @@
+"""corpus: full-text search for news corpora on disk."""

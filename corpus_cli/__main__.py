@@ -1,0 +1,3 @@
+from corpus_cli.cli import main
+
+main()

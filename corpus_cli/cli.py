@@ -1,0 +1,334 @@
+"""The command line: parse options, call the core, hand results to the renderer.
+
+Core modules are imported inside commands so that ``corpus --help`` stays fast.
+Every domain error becomes one line on stderr and an exit code, here and only here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    import datetime
+
+    from corpus_cli.index import CorpusIndex
+    from corpus_cli.query import Filters
+    from corpus_cli.render import Output
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+class CorpusGroup(click.Group):
+    """A group that turns every error into one plain line and an exit code."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        argv = args[0] if args else kwargs.get("args")
+        debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.UsageError as error:
+            hint = ""
+            if error.ctx is not None:
+                hint = f" Try '{error.ctx.command_path} --help'."
+            _fail(f"{error.format_message()}{hint}", ExitStatus.USAGE, debug)
+        except click.ClickException as error:
+            _fail(error.format_message(), error.exit_code, debug)
+        except (KeyboardInterrupt, click.Abort):
+            _fail("interrupted.", ExitStatus.INTERRUPTED, debug)
+        except BrokenPipeError:
+            # The reader (head, less) went away: nothing left to say to it.
+            sys.stderr.close()
+            sys.exit(ExitStatus.ERROR)
+        except Exception as error:
+            from corpus_cli.errors import CorpusError
+
+            if isinstance(error, CorpusError):
+                _fail(str(error), error.exit_code, debug)
+            if isinstance(error, OSError):
+                _fail(f"{error.strerror or error} ({error.filename or ''}).", 1, debug)
+            _fail(
+                f"unexpected error: {type(error).__name__}: {error} (--debug shows details).",
+                ExitStatus.ERROR,
+                debug,
+            )
+        sys.exit(result if isinstance(result, int) else ExitStatus.OK)
+
+
+def _fail(message: str, code: int, debug: bool) -> None:
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    no_color = "NO_COLOR" in os.environ or "--no-color" in sys.argv
+    from corpus_cli.render import Output
+
+    Output(no_color=no_color).error(message)
+    sys.exit(code)
+
+
+class Settings:
+    """What the global options decided, handed to every command."""
+
+    def __init__(self, index: Path, no_color: bool) -> None:
+        self.index_path = index
+        self.no_color = no_color
+
+    def output(self, json_lines: bool = False) -> Output:
+        from corpus_cli.render import Output
+
+        return Output(json_lines=json_lines, no_color=self.no_color)
+
+    def open_index(self) -> CorpusIndex:
+        from corpus_cli.index import CorpusIndex
+
+        return CorpusIndex.open(self.index_path)
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+@click.group(cls=CorpusGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CORPUS_INDEX",
+    default="index",
+    show_default=True,
+    help="Index folder (or set CORPUS_INDEX).",
+)
+@click.option("--no-color", is_flag=True, help="No colour (NO_COLOR is respected too).")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.version_option(package_name="corpus-cli", prog_name="corpus")
+@click.pass_context
+def cli(ctx: click.Context, index_path: Path, no_color: bool, debug: bool) -> None:
+    """Search news articles on disk: ingest them once, then search, list and read.
+
+    \b
+      corpus ingest seeds/
+      corpus search esercitazioni
+      corpus search '"esercitazioni congiunte"' --from 2023 --sort date
+      corpus list --from 2022-12 --to 2023-06
+      corpus show 002_9be9ee8e938c10f9 --query esercitazioni
+    """
+    ctx.obj = Settings(index_path, no_color or "NO_COLOR" in os.environ)
+
+
+def _date(end: bool) -> Any:
+    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        if value is None:
+            return None
+        from corpus_cli.dates import parse_cli_date
+
+        return parse_cli_date(value, end=end)
+
+    return convert
+
+
+def filter_options(func: Any) -> Any:
+    func = click.option(
+        "--source", "source", metavar="NAME", help="Only this source (exact name, any case)."
+    )(func)
+    func = click.option(
+        "--to",
+        "date_to",
+        metavar="DATE",
+        callback=_date(end=True),
+        help="Until DATE (YYYY, YYYY-MM or YYYY-MM-DD, inclusive).",
+    )(func)
+    func = click.option(
+        "--from",
+        "date_from",
+        metavar="DATE",
+        callback=_date(end=False),
+        help="From DATE (YYYY, YYYY-MM or YYYY-MM-DD).",
+    )(func)
+    return func
+
+
+def _filters(
+    date_from: datetime.date | None, date_to: datetime.date | None, source: str | None
+) -> Filters:
+    from corpus_cli.errors import BadDate
+    from corpus_cli.query import Filters
+
+    if date_from and date_to and date_from > date_to:
+        raise BadDate(f"--from {date_from} is after --to {date_to}: nothing can match.")
+    return Filters(date_from, date_to, source)
+
+
+json_option = click.option("--json", "json_lines", is_flag=True, help="JSON Lines on stdout.")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--source", help="Source name for articles whose metadata names none.")
+@click.option("--prune", is_flag=True, help="Remove articles whose files are gone from PATHS.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list files ignored as non-articles.")
+@json_option
+@pass_settings
+def ingest(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    source: str | None,
+    prune: bool,
+    verbose: bool,
+    json_lines: bool,
+) -> int:
+    """Add, update or skip the articles in PATHS (files or folders, recursively).
+
+    Reads .txt, .md, .json, .jsonl, .csv and .html. Unchanged files are skipped
+    without re-reading; unreadable files are listed with their reason.
+    """
+    from corpus_cli.index import CorpusIndex
+    from corpus_cli.ingest import ingest as run_ingest
+
+    out = settings.output(json_lines)
+    index = CorpusIndex.open_or_create(settings.index_path)
+    with _progress(out, enabled=not json_lines) as progress:
+        report = run_ingest(index, paths, source=source, prune=prune, progress=progress)
+    out.ingest(report, str(settings.index_path), verbose=verbose)
+    if report.nothing_done:
+        out.error("no file could be read.")
+        return ExitStatus.ERROR
+    return ExitStatus.OK
+
+
+class _progress:
+    """A Rich progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, out: Output, enabled: bool) -> None:
+        self._bar: Any = None
+        if enabled and out.err.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self._bar = Progress(
+                "ingesting",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=out.err,
+                transient=True,
+            )
+        self._task: Any = None
+
+    def __enter__(self) -> Any:
+        if self._bar is None:
+            return None
+        self._bar.start()
+
+        def update(done: int, total: int, path: str) -> None:
+            if self._task is None:
+                self._task = self._bar.add_task("ingest", total=total)
+            self._bar.update(self._task, completed=done)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+@cli.command()
+@click.argument("query")
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date", "-date"]),
+    default="relevance",
+    show_default=True,
+    help="Order of hits; -date is newest first.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show."
+)
+@json_option
+@pass_settings
+def search(
+    settings: Settings,
+    query: str,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+    sort: Any,
+    limit: int,
+    json_lines: bool,
+) -> None:
+    """Full-text search with highlighted snippets.
+
+    \b
+    QUERY uses AND by default; also OR, NOT, "a phrase", wildcards (esercitaz*),
+    fuzzy terms (esercitazone~1) and fields (title:, text:, source:).
+    Words match their Italian variants: esercitazione finds esercitazioni.
+    """
+    from corpus_cli.query import check_query_text
+
+    check_query_text(query)
+    filters = _filters(date_from, date_to, source)
+    out = settings.output(json_lines)
+    result = settings.open_index().search(query, filters, sort=sort, limit=limit)
+    out.search(result, query)
+
+
+@cli.command(name="list")
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["date", "-date"]),
+    default="date",
+    show_default=True,
+    help="Oldest first, or newest first; undated articles come last either way.",
+)
+@json_option
+@pass_settings
+def list_(
+    settings: Settings,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+    sort: Any,
+    json_lines: bool,
+) -> None:
+    """List articles by date (undated last; left out when a range is given)."""
+    filters = _filters(date_from, date_to, source)
+    out = settings.output(json_lines)
+    out.listing(settings.open_index().list(filters, sort=sort))
+
+
+@cli.command()
+@click.argument("article_id", metavar="ID")
+@click.option("--query", "-q", metavar="Q", help="Highlight the matches of this query.")
+@json_option
+@pass_settings
+def show(settings: Settings, article_id: str, query: str | None, json_lines: bool) -> None:
+    """Print one whole article, with QUERY's matches highlighted."""
+    index = settings.open_index()
+    article = index.get(article_id)
+    terms = index.query_terms(query) if query else None
+    settings.output(json_lines).show(article, terms)
+
+
+@cli.command()
+@json_option
+@pass_settings
+def stats(settings: Settings, json_lines: bool) -> None:
+    """What the index holds: articles, how they are dated, sources."""
+    settings.output(json_lines).stats(settings.open_index().stats())
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,44 @@
+"""Domain errors of the core.
+
+The CLI maps each class to one exit code and prints ``str(error)`` as the
+single-sentence message, so messages are written for the user, not the developer.
+"""
+
+from __future__ import annotations
+
+
+class CorpusError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    #: 1 = operational problem (index, I/O), 2 = the user's input is wrong.
+    exit_code = 1
+
+
+class UsageError(CorpusError):
+    """Something the user typed cannot be understood."""
+
+    exit_code = 2
+
+
+class BadDate(UsageError):
+    """A date given on the command line is not YYYY, YYYY-MM or YYYY-MM-DD."""
+
+
+class QuerySyntaxError(UsageError):
+    """A query cannot be parsed or is empty."""
+
+
+class IndexNotFound(CorpusError):
+    """There is no index at the given folder."""
+
+
+class IndexUnreadable(CorpusError):
+    """The index exists but cannot be opened (corrupt, foreign, unsafe)."""
+
+
+class IndexLocked(CorpusError):
+    """Another process is writing to the index."""
+
+
+class ArticleNotFound(CorpusError):
+    """No article has the requested id."""

@@ -1,0 +1,421 @@
+"""The article index: everything that touches Whoosh's storage lives here.
+
+Its public face is small (open, add/replace/delete through :class:`IndexWriter`,
+search, list, get, stats) so that another backend can stand beside it later.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus_cli.articles import Article
+from corpus_cli.dates import DateInfo
+from corpus_cli.errors import ArticleNotFound, IndexLocked, IndexNotFound, IndexUnreadable
+from corpus_cli.query import Filters, QueryTerms, SortOrder
+
+INDEX_NAME = "corpus"
+#: Bumped when the schema changes in a way older indexes cannot serve.
+SCHEMA_VERSION = 1
+_NO_DATE_LOW = 0
+_NO_DATE_HIGH = 99_999_999
+
+
+@dataclass
+class StoredArticle:
+    """An article as the index returns it."""
+
+    id: str
+    path: str
+    title: str | None
+    date: str | None
+    date_precision: str | None
+    date_inferred: bool
+    date_evidence: str | None
+    source: str | None
+    url: str | None
+    text: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Hit:
+    article: StoredArticle
+    score: float
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    terms: QueryTerms
+
+
+@dataclass
+class IndexStats:
+    articles: int
+    undated: int
+    dated_by_metadata: int
+    dated_by_inference: int
+    first_date: str | None
+    last_date: str | None
+    sources: dict[str, int]
+
+
+def schema() -> Any:
+    from whoosh import fields
+
+    from corpus_cli.analysis import ItalianAnalyzer
+
+    stemmed = ItalianAnalyzer(stemmed=True)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        # Where the article came from: the absolute file key identifies it across
+        # runs from other working folders; ``path`` is what the user typed.
+        file=fields.ID(stored=True),
+        file_stat=fields.ID(),
+        file_hash=fields.ID(),
+        content=fields.ID(stored=True),
+        path=fields.STORED(),
+        title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
+        text=fields.TEXT(analyzer=stemmed, stored=True),
+        # Surface words of title and text, unstemmed: wildcards and fuzzy terms.
+        exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
+        source=fields.ID(),
+        source_name=fields.ID(stored=True),
+        url=fields.STORED(),
+        date=fields.STORED(),
+        date_precision=fields.STORED(),
+        date_inferred=fields.STORED(),
+        date_evidence=fields.STORED(),
+        date_kind=fields.ID(),
+        date_start=fields.NUMERIC(int, bits=32),
+        date_end=fields.NUMERIC(int, bits=32),
+        sort_asc=fields.NUMERIC(int, bits=32, sortable=True),
+        sort_desc=fields.NUMERIC(int, bits=32, sortable=True),
+        extra=fields.STORED(),
+    )
+
+
+def _day_number(value: Any) -> int:
+    return int(value.strftime("%Y%m%d"))
+
+
+class CorpusIndex:
+    """An open index folder."""
+
+    def __init__(self, path: Path, ix: Any) -> None:
+        self.path = path
+        self._ix = ix
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> CorpusIndex:
+        from whoosh import index
+
+        _check_safe(path)
+        try:
+            exists = path.is_dir() and index.exists_in(str(path), indexname=INDEX_NAME)
+        except Exception:
+            raise IndexUnreadable(f"The index at {path} is damaged and cannot be opened.") from None
+        if not exists:
+            raise IndexNotFound(f"No index at {path}. Run 'corpus ingest PATH' first to build one.")
+        try:
+            ix = index.open_dir(str(path), indexname=INDEX_NAME)
+        except Exception as error:
+            raise IndexUnreadable(
+                f"The index at {path} cannot be opened ({type(error).__name__})."
+            ) from None
+        return cls(path, ix)
+
+    @classmethod
+    def open_or_create(cls, path: Path) -> CorpusIndex:
+        from whoosh import index
+
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise IndexUnreadable(
+                f"Cannot create the index folder {path} ({error.strerror})."
+            ) from None
+        try:
+            if index.exists_in(str(path), indexname=INDEX_NAME):
+                return cls.open(path)
+        except IndexNotFound:
+            pass
+        except Exception:
+            raise IndexUnreadable(f"The index at {path} is damaged and cannot be opened.") from None
+        # Whoosh's table of contents is a pickle: keep the folder private.
+        try:
+            os.chmod(path, 0o700)
+            ix = index.create_in(str(path), schema(), indexname=INDEX_NAME)
+        except OSError as error:
+            raise IndexUnreadable(f"Cannot write the index at {path} ({error.strerror}).") from None
+        return cls(path, ix)
+
+    # -- writing -------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self) -> Iterator[IndexWriter]:
+        from whoosh.index import LockError
+
+        try:
+            w = self._ix.writer(limitmb=128)
+        except LockError:
+            raise IndexLocked(
+                f"Another 'corpus ingest' is writing to {self.path}; "
+                "run this again when it has finished."
+            ) from None
+        writer = IndexWriter(self, w)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        else:
+            writer.commit()
+
+    # -- reading -------------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        filters: Filters | None = None,
+        sort: SortOrder = "relevance",
+        limit: int | None = 10,
+    ) -> SearchResult:
+        from corpus_cli.query import parse, query_terms
+
+        parsed = parse(text, self._ix.schema)
+        with self._ix.searcher() as searcher:
+            results = searcher.search(
+                parsed, filter=_filter_query(filters), limit=limit, **_sort_args(sort)
+            )
+            hits = [Hit(_stored(hit.fields()), float(hit.score or 0.0)) for hit in results]
+            total = len(results)
+            terms = query_terms(parsed, searcher.reader())
+        return SearchResult(hits, total, terms)
+
+    def list(self, filters: Filters | None = None, sort: SortOrder = "date") -> list[StoredArticle]:
+        from whoosh import query
+
+        with self._ix.searcher() as searcher:
+            results = searcher.search(
+                query.Every(), filter=_filter_query(filters), limit=None, **_sort_args(sort)
+            )
+            return [_stored(hit.fields()) for hit in results]
+
+    def get(self, article_id: str) -> StoredArticle:
+        with self._ix.searcher() as searcher:
+            fields = searcher.document(id=article_id)
+        if fields is None:
+            raise ArticleNotFound(f"No article with id '{article_id}' in the index.")
+        return _stored(fields)
+
+    def query_terms(self, text: str) -> QueryTerms:
+        from corpus_cli.query import parse, query_terms
+
+        parsed = parse(text, self._ix.schema)
+        with self._ix.searcher() as searcher:
+            return query_terms(parsed, searcher.reader())
+
+    def stats(self) -> IndexStats:
+        from whoosh import query
+
+        with self._ix.searcher() as searcher:
+
+            def count(q: Any) -> int:
+                return sum(1 for _ in searcher.docs_for_query(q))
+
+            articles = searcher.doc_count()
+            inferred = count(query.Term("date_kind", "inferred"))
+            metadata = count(query.Term("date_kind", "metadata"))
+            sources = {
+                name.decode("utf-8") if isinstance(name, bytes) else name: count(
+                    query.Term("source_name", name)
+                )
+                for name in searcher.lexicon("source_name")
+            }
+            first = searcher.search(query.Every(), limit=1, sortedby="sort_asc")
+            last = searcher.search(query.Every(), limit=1, sortedby="sort_desc", reverse=True)
+            first_date = first[0].get("date") if len(first) else None
+            last_date = last[0].get("date") if len(last) else None
+        return IndexStats(
+            articles=articles,
+            undated=articles - inferred - metadata,
+            dated_by_metadata=metadata,
+            dated_by_inference=inferred,
+            first_date=first_date,
+            last_date=last_date,
+            sources={name: n for name, n in sorted(sources.items()) if n},
+        )
+
+
+class IndexWriter:
+    """One batch of changes, committed together or not at all."""
+
+    def __init__(self, index: CorpusIndex, writer: Any) -> None:
+        self._index = index
+        self._writer = writer
+        self._searcher = index._ix.searcher()
+        self._done = False
+
+    def knows_file_state(self, state: str) -> bool:
+        """True when a file with exactly this stat or hash signature is indexed."""
+        field_name = "file_stat" if state.startswith("stat:") else "file_hash"
+        return bool(self._searcher.reader().doc_frequency(field_name, state) > 0)
+
+    def content_owner(self, content_hash: str) -> tuple[str, str] | None:
+        """(path, file key) of the indexed article with this normalised text, if any."""
+        fields = self._searcher.document(content=content_hash)
+        if fields is None:
+            return None
+        return fields["path"], fields["file"]
+
+    def id_owner(self, article_id: str) -> str | None:
+        """The file key of the indexed article that has this id, if any."""
+        fields = self._searcher.document(id=article_id)
+        return None if fields is None else str(fields["file"])
+
+    def files(self) -> set[str]:
+        return {
+            f.decode("utf-8") if isinstance(f, bytes) else f for f in self._searcher.lexicon("file")
+        }
+
+    def articles_of_file(self, file_key: str) -> int:
+        from whoosh import query
+
+        return sum(1 for _ in self._searcher.docs_for_query(query.Term("file", file_key)))
+
+    def delete_file(self, file_key: str) -> None:
+        self._writer.delete_by_term("file", file_key)
+
+    def add(
+        self, article: Article, *, file_key: str, states: tuple[str, str], content_hash: str
+    ) -> None:
+        date = article.date
+        self._writer.add_document(
+            id=article.id,
+            file=file_key,
+            file_stat=states[0],
+            file_hash=states[1],
+            content=content_hash,
+            path=article.path,
+            title=article.title or "",
+            text=article.text,
+            exact=(article.title or "") + "\n" + article.text,
+            source=_fold_source(article.source),
+            source_name=article.source or "",
+            url=article.url,
+            extra=article.extra,
+            **_date_fields(date),
+        )
+
+    def commit(self) -> None:
+        if not self._done:
+            self._done = True
+            self._searcher.close()
+            self._writer.commit()
+
+    def cancel(self) -> None:
+        if not self._done:
+            self._done = True
+            self._searcher.close()
+            self._writer.cancel()
+
+
+def _date_fields(date: DateInfo | None) -> dict[str, Any]:
+    if date is None:
+        return {
+            "date": None,
+            "date_precision": None,
+            "date_inferred": False,
+            "date_evidence": None,
+            "date_kind": "none",
+            "sort_asc": _NO_DATE_HIGH,
+            "sort_desc": _NO_DATE_LOW,
+        }
+    start = _day_number(date.start)
+    return {
+        "date": date.value,
+        "date_precision": date.precision,
+        "date_inferred": date.inferred,
+        "date_evidence": date.evidence,
+        "date_kind": "inferred" if date.inferred else "metadata",
+        "date_start": start,
+        "date_end": _day_number(date.end),
+        "sort_asc": start,
+        "sort_desc": start,
+    }
+
+
+def _fold_source(source: str | None) -> str:
+    from corpus_cli.analysis import fold
+
+    return fold(" ".join((source or "").split()))
+
+
+def _filter_query(filters: Filters | None) -> Any:
+    from whoosh import query
+
+    if filters is None:
+        return None
+    parts: list[Any] = []
+    # Overlap, not containment: a 2022-12 article matches --from 2022-12-15.
+    if filters.date_to is not None:
+        parts.append(query.NumericRange("date_start", None, _day_number(filters.date_to)))
+    if filters.date_from is not None:
+        parts.append(query.NumericRange("date_end", _day_number(filters.date_from), None))
+    if filters.source is not None:
+        parts.append(query.Term("source", _fold_source(filters.source)))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else query.And(parts)
+
+
+def _sort_args(sort: SortOrder) -> dict[str, Any]:
+    # Undated articles carry sentinel keys so that they come last both ways.
+    if sort == "date":
+        return {"sortedby": "sort_asc"}
+    if sort == "-date":
+        return {"sortedby": "sort_desc", "reverse": True}
+    return {}
+
+
+def _stored(fields: dict[str, Any]) -> StoredArticle:
+    return StoredArticle(
+        id=fields["id"],
+        path=fields.get("path") or "",
+        title=fields.get("title") or None,
+        date=fields.get("date"),
+        date_precision=fields.get("date_precision"),
+        date_inferred=bool(fields.get("date_inferred")),
+        date_evidence=fields.get("date_evidence"),
+        source=fields.get("source_name") or None,
+        url=fields.get("url"),
+        text=fields.get("text") or "",
+        extra=fields.get("extra") or {},
+    )
+
+
+def _check_safe(path: Path) -> None:
+    """Refuse index folders others could have written: their pickles can run code."""
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise IndexUnreadable(
+            f"The index at {path} belongs to another user; open only indexes you built."
+        )
+    if info.st_mode & stat.S_IWOTH:
+        raise IndexUnreadable(
+            f"The index at {path} is writable by other users; run 'chmod 700 {path}' "
+            "if you trust its contents."
+        )

@@ -1,0 +1,170 @@
+"""User queries: parsing into Whoosh queries, filters, and the words to highlight.
+
+The query language is Whoosh's (AND by default, OR, NOT, "phrases", ``*``/``?``
+wildcards, ``~`` fuzzy terms, ``title:``/``text:``/``source:`` scoping), adjusted so
+that wildcards and fuzzy terms match the words people typed rather than stems.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from corpus_cli.analysis import fold
+from corpus_cli.errors import QuerySyntaxError
+
+SortOrder = Literal["relevance", "date", "-date"]
+
+#: Fields a user may name in a query, and the index field each stands for.
+QUERY_FIELDS = {"title": "title", "text": "text", "source": "source"}
+SEARCHED_FIELDS = ("title", "text")
+#: Very long queries are almost always pasted text; cut them rather than parse
+#: thousands of terms (Whoosh's parser is recursive and slow on them).
+MAX_QUERY_CHARS = 1000
+
+_FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_][\w-]*):(?=[^\s/])")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions that apply besides the query: a date range and a source."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    source: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.date_from is None and self.date_to is None and self.source is None
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a query matched, in the analyser's terms, for highlighting.
+
+    ``stems`` and ``folded`` are single words (stemmed or surface); ``phrases`` are
+    runs of stems that count only when they appear next to each other.
+    """
+
+    stems: frozenset[str] = frozenset()
+    folded: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.stems or self.folded or self.phrases)
+
+
+def check_query_text(text: str) -> str:
+    """Reject what cannot be a query, with one sentence; return the cleaned text."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise QuerySyntaxError("The query is empty: give at least one word to search for.")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(
+            f"The query is {len(cleaned)} characters long; the limit is {MAX_QUERY_CHARS}."
+        )
+    unquoted = _QUOTED.sub(" ", cleaned)
+    for match in _FIELD_PREFIX.finditer(unquoted):
+        name = match.group(1)
+        if name.lower() not in QUERY_FIELDS:
+            known = ", ".join(f"{f}:" for f in QUERY_FIELDS)
+            raise QuerySyntaxError(f"Unknown field '{name}:' in the query; use one of {known}.")
+    return cleaned
+
+
+def parse(text: str, schema: Any) -> Any:
+    """Parse ``text`` into a Whoosh query over ``schema``; raise QuerySyntaxError."""
+    from whoosh import qparser
+    from whoosh import query as q
+
+    cleaned = check_query_text(text)
+    parser = qparser.MultifieldParser(list(SEARCHED_FIELDS), schema, group=qparser.AndGroup)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    # Lower-case field names typed in capitals (Title:) still mean the field.
+    cleaned = _FIELD_PREFIX.sub(lambda m: m.group(1).lower() + ":", cleaned)
+    try:
+        parsed = parser.parse(cleaned)
+    except Exception as error:  # Whoosh raises assorted errors on odd syntax
+        raise QuerySyntaxError(f"The query could not be understood ({error}).") from None
+    parsed = _to_surface_fields(parsed, q).normalize()
+    if parsed is q.NullQuery or not _has_positive_terms(parsed, q):
+        raise QuerySyntaxError(
+            "The query has no words to search for (only operators or exclusions)."
+        )
+    return parsed
+
+
+def _to_surface_fields(node: Any, q: Any) -> Any:
+    """Send wildcard and fuzzy terms to the unstemmed field; fold source names."""
+    if isinstance(node, (q.Wildcard, q.Prefix, q.FuzzyTerm)) and node.fieldname in SEARCHED_FIELDS:
+        copy = node.copy()
+        copy.fieldname = "exact"
+        copy.text = fold(node.text)
+        return copy
+    if isinstance(node, q.Term) and node.fieldname == "source":
+        return q.Term("source", fold(node.text))
+    if node.is_leaf():
+        return node
+    return node.apply(lambda child: _to_surface_fields(child, q))
+
+
+def _has_positive_terms(node: Any, q: Any) -> bool:
+    if isinstance(node, q.Not):
+        return False
+    if node.is_leaf():
+        return node is not q.NullQuery
+    if isinstance(node, q.AndNot):
+        return _has_positive_terms(node.a, q)
+    return any(_has_positive_terms(child, q) for child in node.children())
+
+
+def query_terms(node: Any, reader: Any) -> QueryTerms:
+    """The stems, surface words and phrases a parsed query looks for, NOT branches excluded.
+
+    Wildcard and fuzzy terms are expanded against the index's own vocabulary, so the
+    highlighter marks the very words they matched.
+    """
+    from whoosh import query as q
+
+    stems: set[str] = set()
+    folded: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, q.Not):
+            return
+        if isinstance(n, q.AndNot):
+            walk(n.a)
+            return
+        if isinstance(n, q.Phrase):
+            if n.fieldname in SEARCHED_FIELDS:
+                phrases.append(tuple(n.words))
+            return
+        if isinstance(n, (q.Wildcard, q.Prefix, q.FuzzyTerm)):
+            if n.fieldname == "exact":
+                folded.update(
+                    text if isinstance(text, str) else text.decode("utf-8")
+                    for _field, text in _expand(n, reader)
+                )
+            return
+        if isinstance(n, q.Term):
+            if n.fieldname in SEARCHED_FIELDS:
+                stems.add(n.text)
+            return
+        if not n.is_leaf():
+            for child in n.children():
+                walk(child)
+
+    walk(node)
+    return QueryTerms(frozenset(stems), frozenset(folded), tuple(dict.fromkeys(phrases)))
+
+
+def _expand(node: Any, reader: Any) -> list[tuple[str, Any]]:
+    try:
+        return list(node.expanded_terms(reader))[:200]
+    except Exception:
+        return []

@@ -1,0 +1,302 @@
+"""Everything the user sees: Rich output for people, JSON Lines for programs.
+
+One :class:`Output` owns both consoles. Article text is data, never markup: consoles
+run with ``markup=False, highlight=False``, text goes in as :class:`rich.text.Text`,
+and control characters are swapped for visible stand-ins before printing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable
+from typing import IO, Any
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from corpus_cli.index import Hit, IndexStats, SearchResult, StoredArticle
+from corpus_cli.ingest import IngestReport
+from corpus_cli.query import QueryTerms
+from corpus_cli.snippets import find_matches, make_snippet
+
+MATCH_STYLE = "bold black on yellow"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC: seen, never obeyed
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+def sanitize(text: str) -> str:
+    """Replace control characters (except newline and tab) one for one, keeping offsets."""
+    return _CONTROL.sub(_visible, text)
+
+
+def display_date(article: StoredArticle) -> str:
+    if article.date is None:
+        return "undated"
+    return ("≈" if article.date_inferred else "") + article.date
+
+
+def article_json(
+    article: StoredArticle,
+    *,
+    score: float | None = None,
+    snippet: str | None = None,
+    text: bool = False,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "date": article.date,
+        "date_precision": article.date_precision,
+        "date_inferred": article.date_inferred,
+        "date_evidence": article.date_evidence,
+        "source": article.source,
+        "url": article.url,
+    }
+    if score is not None:
+        row["score"] = round(score, 4)
+    if snippet is not None:
+        row["snippet"] = snippet
+    if text:
+        row["text"] = article.text
+        row["extra"] = article.extra
+    return row
+
+
+class Output:
+    """The program's two streams: results on stdout, messages and progress on stderr."""
+
+    def __init__(
+        self,
+        *,
+        json_lines: bool = False,
+        no_color: bool = False,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+    ) -> None:
+        self.json_lines = json_lines
+        self._stdout = stdout or sys.stdout
+        options: dict[str, Any] = {"markup": False, "highlight": False, "emoji": False}
+        if no_color:
+            options["no_color"] = True
+        self.out = Console(file=self._stdout, **options)
+        self.err = Console(file=stderr or sys.stderr, stderr=True, **options)
+
+    # -- primitives ------------------------------------------------------------------
+
+    def emit(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self._stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def error(self, message: str) -> None:
+        self.err.print(Text(f"corpus: {message}", style="red"), soft_wrap=True)
+
+    def warn(self, message: str) -> None:
+        self.err.print(Text(message, style="yellow"), soft_wrap=True)
+
+    # -- commands -------------------------------------------------------------------
+
+    def search(self, result: SearchResult, query: str) -> None:
+        snippets = [make_snippet(hit.article.text, result.terms) for hit in result.hits]
+        if self.json_lines:
+            self.emit(
+                article_json(hit.article, score=hit.score, snippet=snip.text)
+                for hit, snip in zip(result.hits, snippets, strict=True)
+            )
+            return
+        shown = len(result.hits)
+        noun = "article" if result.total == 1 else "articles"
+        head = Text(f"{result.total} {noun} match ")
+        head.append(sanitize(query), style="bold")
+        if shown < result.total:
+            head.append(f" (showing {shown}; --limit for more)", style="dim")
+        self.out.print(head)
+        for n, (hit, snip) in enumerate(zip(result.hits, snippets, strict=True), 1):
+            self.out.print()
+            self.out.print(self._hit_line(n, hit, result.terms))
+            self.out.print(Padding(_marked(snip.text, snip.spans), (0, 0, 0, 4), expand=False))
+
+    def _hit_line(self, n: int, hit: Hit, terms: QueryTerms) -> Table:
+        article = hit.article
+        if article.title:
+            title = _marked(article.title, find_matches(article.title, terms), "bold")
+        else:
+            title = Text(_lead(article.text), style="bold italic")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=3, justify="right", style="dim")
+        grid.add_column(ratio=1)
+        grid.add_row(f"{n}.", title)
+        grid.add_row("", _meta(article))
+        return grid
+
+    def listing(self, articles: list[StoredArticle]) -> None:
+        if self.json_lines:
+            self.emit(article_json(a) for a in articles)
+            return
+        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table.add_column("date", no_wrap=True)
+        table.add_column("source", style="cyan", max_width=24, overflow="ellipsis")
+        table.add_column("title", ratio=1, overflow="fold")
+        table.add_column("id", style="dim", no_wrap=True)
+        for article in articles:
+            title = (
+                Text(sanitize(article.title))
+                if article.title
+                else Text(_lead(article.text), style="italic")
+            )
+            table.add_row(
+                Text(display_date(article), style=_date_style(article)),
+                Text(sanitize(article.source or "")),
+                title,
+                Text(sanitize(article.id)),
+            )
+        self.out.print(table)
+        noun = "article" if len(articles) == 1 else "articles"
+        self.err.print(Text(f"{len(articles)} {noun}", style="dim"))
+
+    def show(self, article: StoredArticle, terms: QueryTerms | None) -> None:
+        if self.json_lines:
+            self.emit([article_json(article, text=True)])
+            return
+        spans = find_matches(article.title or "", terms) if terms else []
+        if article.title:
+            self.out.print(_marked(article.title, spans, "bold"))
+        self.out.print(_meta(article))
+        details = Text(style="dim")
+        if article.date_evidence:
+            how = "inferred from" if article.date_inferred else "from"
+            details.append(f"date {how}: “{sanitize(article.date_evidence)}”\n")
+        if article.url:
+            details.append(f"url: {sanitize(article.url)}\n")
+        details.append(f"file: {sanitize(article.path)}")
+        self.out.print(details)
+        self.out.print()
+        body_spans = find_matches(article.text, terms) if terms else []
+        self.out.print(_marked(article.text, body_spans))
+
+    def stats(self, stats: IndexStats) -> None:
+        if self.json_lines:
+            self.emit(
+                [
+                    {
+                        "articles": stats.articles,
+                        "undated": stats.undated,
+                        "dated_by_metadata": stats.dated_by_metadata,
+                        "dated_by_inference": stats.dated_by_inference,
+                        "first_date": stats.first_date,
+                        "last_date": stats.last_date,
+                        "sources": stats.sources,
+                    }
+                ]
+            )
+            return
+        lines = Text()
+        lines.append(f"{stats.articles} articles", style="bold")
+        lines.append(
+            f"\n  dated from metadata  {stats.dated_by_metadata}"
+            f"\n  dated by inference   {stats.dated_by_inference}"
+            f"\n  undated              {stats.undated}"
+        )
+        if stats.first_date:
+            lines.append(f"\n  from {stats.first_date} to {stats.last_date}")
+        lines.append(f"\n{len(stats.sources)} sources", style="bold")
+        for name, count in sorted(stats.sources.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"\n  {count:>7}  ")
+            lines.append(sanitize(name), style="cyan")
+        self.out.print(lines)
+
+    def ingest(self, report: IngestReport, index_path: str, verbose: bool = False) -> None:
+        if self.json_lines:
+            self.emit(
+                [
+                    {
+                        "added": report.added,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                        "removed": report.removed,
+                        "duplicates": [
+                            {"path": d.path, "duplicate_of": d.duplicate_of}
+                            for d in report.duplicates
+                        ],
+                        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+                    }
+                ]
+            )
+            return
+        summary = Text()
+        summary.append(f"{report.added} added", style="green bold" if report.added else "")
+        summary.append(
+            f", {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.removed} removed, {len(report.duplicates)} duplicates, "
+        )
+        summary.append(
+            f"{len(report.skipped)} skipped", style="yellow bold" if report.skipped else ""
+        )
+        summary.append(f"  → {index_path}", style="dim")
+        self.out.print(summary)
+        for dup in report.duplicates:
+            line = Text("  duplicate  ", style="dim")
+            line.append(sanitize(dup.path))
+            line.append(f"  (same text as {sanitize(dup.duplicate_of)})", style="dim")
+            self.out.print(line, soft_wrap=True)
+        for skip in report.skipped:
+            line = Text("  skipped    ", style="yellow")
+            line.append(sanitize(skip.path))
+            line.append(f"  {sanitize(skip.reason)}", style="dim")
+            self.out.print(line, soft_wrap=True)
+        if verbose:
+            for path in report.ignored:
+                line = Text("  ignored    ", style="dim")
+                line.append(sanitize(path))
+                line.append("  (not an article format)", style="dim")
+                self.out.print(line, soft_wrap=True)
+        elif report.ignored:
+            self.out.print(
+                Text(
+                    f"  {len(report.ignored)} other files ignored (--verbose lists them)",
+                    style="dim",
+                )
+            )
+
+
+def _marked(text: str, spans: list[tuple[int, int]], style: str = "") -> Text:
+    out = Text(sanitize(text), style=style)
+    for start, end in spans:
+        out.stylize(MATCH_STYLE, start, end)
+    return out
+
+
+def _meta(article: StoredArticle) -> Text:
+    meta = Text()
+    meta.append(display_date(article), style=_date_style(article))
+    meta.append(" · ", style="dim")
+    meta.append(sanitize(article.source or "unknown source"), style="cyan")
+    meta.append(" · ", style="dim")
+    meta.append(sanitize(article.id), style="dim")
+    return meta
+
+
+def _date_style(article: StoredArticle) -> str:
+    if article.date is None:
+        return "dim"
+    return "magenta" if article.date_inferred else "green"
+
+
+def _lead(text: str, width: int = 70) -> str:
+    flat = " ".join(sanitize(text).split())
+    if len(flat) <= width:
+        return flat
+    cut = flat.rfind(" ", 0, width)
+    return flat[: cut if cut > 20 else width] + "…"

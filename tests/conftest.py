@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from corpus_cli.cli import cli
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path) -> Path:
+    return tmp_path / "index"
+
+
+@pytest.fixture
+def run(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Invoke ``corpus --index <tmp> ARGS...`` in-process, as a user would type it."""
+    monkeypatch.delenv("CORPUS_INDEX", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return CliRunner().invoke(cli, ["--index", str(index_dir), *args], env=env)
+
+    return invoke
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A copy of the five seed articles in a folder named ``seeds``."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def seeded(run: Run, seeds: Path) -> Run:
+    result = run("ingest", str(seeds))
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def json_lines(result: Result) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def ids(result: Result) -> list[str]:
+    return [row["id"] for row in json_lines(result)]
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
