@@ -1,0 +1,251 @@
+"""Tests of the HTML reader: article text via trafilatura, dates from metadata only."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+
+import pytest
+
+from corpus_cli.articles import RawRecord, RecordError
+from corpus_cli.webpage import read_html
+
+NO_TEXT = RecordError("no article text found in the page")
+
+PARAGRAPHS = (
+    "<p>Heavy rain over the weekend caused the river to burst its banks, flooding hundreds "
+    "of homes in the lower valley and forcing the evacuation of two villages.</p>\n"
+    "<p>Emergency services worked through the night to rescue residents stranded on "
+    "rooftops, while volunteers filled sandbags in the town square.</p>\n"
+    "<p>The regional authority said it would request national funds to repair the damaged "
+    "bridges and roads once the water recedes.</p>\n"
+)
+TEXT = (
+    "Heavy rain over the weekend caused the river to burst its banks, flooding hundreds "
+    "of homes in the lower valley and forcing the evacuation of two villages.\n"
+    "Emergency services worked through the night to rescue residents stranded on "
+    "rooftops, while volunteers filled sandbags in the town square.\n"
+    "The regional authority said it would request national funds to repair the damaged "
+    "bridges and roads once the water recedes."
+)
+
+CHROME_HEAD = (
+    '<nav class="main-menu"><ul><li><a href="/">Home</a></li>'
+    '<li><a href="/world">World news section</a></li>'
+    '<li><a href="/sport">Sport section</a></li></ul></nav>\n'
+    '<div id="cookie-consent">We use cookies to improve your experience. '
+    "Accept all cookies to continue.</div>\n"
+)
+CHROME_TAIL = (
+    '<aside class="sidebar"><h2>Most read</h2><ul>'
+    '<li><a href="/a">Celebrity gossip headline one</a></li>'
+    '<li><a href="/b">Celebrity gossip headline two</a></li></ul></aside>\n'
+    "<footer><p>Copyright 2024 The Daily Example. All rights reserved.</p>"
+    '<a href="/privacy">Privacy policy</a></footer>\n'
+)
+
+
+def ok(result: RawRecord | RecordError) -> RawRecord:
+    assert isinstance(result, RawRecord), result
+    return result
+
+
+def page(head: str, article: str = PARAGRAPHS, *, chrome: bool = False) -> bytes:
+    body = f"<article>\n{article}</article>\n"
+    if chrome:
+        body = CHROME_HEAD + body + CHROME_TAIL
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n{head}\n</head>\n'
+        f"<body>\n{body}</body></html>\n"
+    ).encode()
+
+
+FULL_HEAD = """
+<title>Floods hit the valley | The Daily Example</title>
+<meta property="og:title" content="Floods hit the valley">
+<meta property="og:site_name" content="The Daily Example">
+<meta property="og:url" content="https://news.example.com/2021/03/05/floods-hit-the-valley">
+<meta property="article:published_time" content="2024-02-10T10:00:00+01:00">
+<meta property="article:modified_time" content="2024-02-12T08:00:00Z">
+<meta name="description" content="Heavy rain caused floods in the valley.">
+<meta name="author" content="Jane Doe">
+<meta property="article:tag" content="weather">
+<meta property="article:tag" content="floods">
+<meta property="article:section" content="Environment">
+<link rel="canonical" href="https://news.example.com/valley/floods-hit-the-valley">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Floods hit the valley",
+ "datePublished": "2024-02-09T23:00:00Z",
+ "publisher": {"@type": "Organization", "name": "The Daily Example"}}
+</script>
+"""
+
+
+def test_og_tags_json_ld_and_time() -> None:
+    article = (
+        "<h1>Floods hit the valley</h1>\n"
+        '<p class="byline">By Jane Doe, <time datetime="2024-02-08">8 February</time></p>\n'
+        + PARAGRAPHS
+    )
+    record = ok(read_html(page(FULL_HEAD, article, chrome=True)))
+    assert record == RawRecord(
+        text="Floods hit the valley\n" + TEXT,
+        title="Floods hit the valley",
+        # the <meta> tag beats JSON-LD and <time>; the og:url's /2021/03/05/ is ignored
+        date="2024-02-10",
+        date_evidence="page metadata (<meta property=article:published_time>)",
+        source="The Daily Example",
+        url="https://news.example.com/valley/floods-hit-the-valley",
+        extra={
+            "description": "Heavy rain caused floods in the valley.",
+            "author": "Jane Doe",
+            "tags": ["weather", "floods"],
+            "categories": ["Environment"],
+        },
+    )
+
+
+def test_json_ld_date_and_publisher() -> None:
+    head = """
+    <title>Floods hit the valley</title>
+    <script type="application/ld+json">
+    {"@context": "https://schema.org", "@graph": [
+      {"@type": "WebSite", "name": "Example", "datePublished": "2001-01-01"},
+      {"@type": "NewsArticle", "headline": "Floods hit the valley",
+       "datePublished": "2024-02-10T10:00:00Z", "dateModified": "2024-02-11T10:00:00Z",
+       "publisher": {"@type": "Organization", "name": "Gazzetta del Valle"}}]}
+    </script>
+    """
+    record = ok(read_html(page(head)))
+    assert record.title == "Floods hit the valley"
+    assert record.date == "2024-02-10"
+    assert record.date_evidence == "page metadata (JSON-LD datePublished)"
+    assert record.source == "Gazzetta del Valle"
+    assert record.text == TEXT
+
+
+@pytest.mark.parametrize(
+    ("time_tag", "evidence"),
+    [
+        ('<time datetime="2024-02-10T10:00">10 Feb</time>', "<time datetime>"),
+        ('<time itemprop="datePublished" datetime="2024-02-10">Sat</time>', ""),
+        ('<time pubdate datetime="2024-02-10">Saturday</time>', "<time pubdate>"),
+    ],
+)
+def test_time_element(time_tag: str, evidence: str) -> None:
+    evidence = evidence or "<time itemprop=datePublished>"
+    record = ok(read_html(page("<title>Floods</title>", f"<p>{time_tag}</p>\n" + PARAGRAPHS)))
+    assert record.date == "2024-02-10"
+    assert record.date_evidence == f"page metadata ({evidence})"
+
+
+@pytest.mark.parametrize(
+    ("meta", "evidence"),
+    [
+        ('<meta name="pubdate" content="20240210">', "<meta name=pubdate>"),
+        ('<meta name="DC.date.issued" content="2024/02/10">', "<meta name=DC.date.issued>"),
+        (
+            '<meta name="date" content="Sat, 10 Feb 2024 23:30:00 -0500">',
+            "<meta name=date>",
+        ),
+        ('<meta itemprop="datePublished" content="2024-02-10">', "<meta itemprop=datePublished>"),
+    ],
+)
+def test_meta_date_variants(meta: str, evidence: str) -> None:
+    record = ok(read_html(page(f"<title>Floods</title>{meta}")))
+    assert (record.date, record.date_evidence) == ("2024-02-10", f"page metadata ({evidence})")
+
+
+def test_navigation_footer_and_banners_stay_out_of_the_text() -> None:
+    record = ok(read_html(page("<title>Floods</title>", chrome=True)))
+    assert record.text == TEXT
+    for chrome in ("Home", "Sport section", "cookies", "Celebrity", "Copyright", "Privacy"):
+        assert chrome not in record.text
+
+
+def test_page_without_date_metadata_has_no_date() -> None:
+    # A date in the URL, in the visible text and in an element classed "date":
+    # htmldate would guess from any of them; none is page metadata.
+    data = b"""<html><head><title>Council approves budget - Town News</title>
+<link rel="canonical" href="https://town.example.org/2019/07/15/council-approves-budget.html">
+</head><body>
+<div class="date">Updated 3 May 2020</div>
+<article><h1>Council approves budget</h1>
+<p>Posted on 12 June 2018. The town council approved next year's budget on Tuesday after a
+long debate about the cost of repairing the old library building.</p>
+<p>Councillors from both groups agreed to set aside money for a new playground.</p>
+</article></body></html>"""
+    record = ok(read_html(data))
+    assert record.date is None
+    assert record.date_evidence is None
+    assert record.title == "Council approves budget"
+    assert record.url == "https://town.example.org/2019/07/15/council-approves-budget.html"
+    assert record.source is None  # not made up from the host name
+    assert record.extra == {}
+    assert record.text.startswith("Council approves budget\nPosted on 12 June 2018.")
+
+
+def test_modified_date_alone_is_not_a_publication_date() -> None:
+    head = '<title>Floods</title><meta property="article:modified_time" content="2024-02-12">'
+    assert ok(read_html(page(head))).date is None
+
+
+def test_unreadable_metadata_date_is_not_guessed() -> None:
+    head = '<title>Floods</title><meta name="date" content="sometime last week">'
+    record = ok(read_html(page(head)))
+    assert (record.date, record.date_evidence) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<html><head><title>Home</title></head><body><nav><a href="/">Home</a></nav></body>',
+        page("<title>Site</title>", "", chrome=True),
+        b"<html><head><title>Only a title</title></head><body></body></html>",
+        b'<html><body><div><img src="photo.jpg"></div></body></html>',
+        b"",
+        b"\x00\x01\x02\x03",
+    ],
+)
+def test_no_text(data: bytes) -> None:
+    assert read_html(data) == NO_TEXT
+
+
+def test_legacy_encoding() -> None:
+    data = (
+        '<html><head><meta charset="windows-1252"><title>Città</title></head><body>'
+        "<article><p>Perché la città è allagata: la pioggia è caduta per tre giorni di fila "
+        "e il fiume è uscito dagli argini.</p></article></body></html>"
+    ).encode("cp1252")
+    record = ok(read_html(data))
+    assert record.title == "Città"
+    assert record.text == (
+        "Perché la città è allagata: la pioggia è caduta per tre giorni di fila "
+        "e il fiume è uscito dagli argini."
+    )
+
+
+def test_relative_canonical_url() -> None:
+    head = (
+        '<title>Floods</title><meta property="og:url" content="https://example.com/x?utm=1">'
+        '<link rel="canonical" href="/valley/floods">'
+    )
+    assert ok(read_html(page(head))).url == "https://example.com/valley/floods"
+
+
+def test_extraction_is_quiet(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        read_html(page(FULL_HEAD, chrome=True))
+        read_html(b"")
+        read_html(b"<html><body><nav>Home</nav></body></html>")
+    noisy = ("trafilatura", "htmldate", "courlan", "justext")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith(noisy)] == []
+
+
+def test_trafilatura_is_imported_lazily() -> None:
+    code = "import sys, corpus_cli.webpage; print('trafilatura' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
