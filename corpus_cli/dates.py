@@ -372,7 +372,9 @@ _RELATIVE_SHIFT = {
 _RELATIVE_NOISE_RE = re.compile(r"^l['’]|[\s'’]")
 _WEEKDAY_PHRASE_RE = re.compile(
     rf"""
-    (?:(?<!\w)(?P<rel>(?:l['’]\s?)?altro\s?ieri|ieri|oggi|dopodomani|domani
+    # Cheap gate, see _MENTION_RE: the initials of the relative words and weekdays.
+    (?=[adfgilmostvwy])(?<!\w)
+    (?:(?P<rel>(?:l['’]\s?)?altro\s?ieri|ieri|oggi|dopodomani|domani
             |yesterday|today|tomorrow)
         (?:\s+(?:sera|mattina|pomeriggio|notte|morning|afternoon|evening|night))?
         \s*[,(–—-]?\s*)?
@@ -393,10 +395,15 @@ _WEEKDAY_PHRASE_RE = re.compile(
 # "mar" and "2 set" (tennis) are ordinary words in Italian.
 _MENTION_RE = re.compile(
     rf"""
+    # Python tries every month name at every position; this gate (a digit or a month's initial,
+    # at the start of a word) rejects most positions in one step and makes the pass ~10x faster.
+    (?=[\dadfgjlmnos])(?<!\w)
+    (?:
         {_FULL_DATE}
       | (?P<f_m>{_MONTH_FULL})(?:\s+(?:del|of))?\s*,?\s+(?P<f_y>{_YEAR4})
       | (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of)\s+)?(?P<g_m>{_MONTH_FULL})
       | (?P<h_m>{_MONTH_EN_FULL})\s+(?P<h_d>{_DAY})(?:st|nd|rd|th)?(?!\w)(?![.,:]\d)
+    )
     """,
     re.IGNORECASE | re.VERBOSE,
 )
