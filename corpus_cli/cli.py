@@ -325,6 +325,14 @@ def show(settings: Settings, article_id: str, query: str | None, json_lines: boo
 @cli.command()
 @json_option
 @pass_settings
+def sources(settings: Settings, json_lines: bool) -> None:
+    """Sources with their article counts and date spans."""
+    settings.output(json_lines).sources(settings.open_index().sources())
+
+
+@cli.command()
+@json_option
+@pass_settings
 def stats(settings: Settings, json_lines: bool) -> None:
     """What the index holds: articles, how they are dated, sources."""
     settings.output(json_lines).stats(settings.open_index().stats())

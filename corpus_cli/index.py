@@ -57,6 +57,14 @@ class SearchResult:
 
 
 @dataclass
+class SourceSummary:
+    source: str
+    count: int
+    first_date: str | None
+    last_date: str | None
+
+
+@dataclass
 class IndexStats:
     articles: int
     undated: int
@@ -225,6 +233,23 @@ class CorpusIndex:
         with self._ix.searcher() as searcher:
             return query_terms(parsed, searcher.reader())
 
+    def sources(self) -> list[SourceSummary]:
+        """Every source with its article count and date span, most articles first."""
+        from whoosh import query
+
+        summaries = []
+        with self._ix.searcher() as searcher:
+            for raw in searcher.lexicon("source_name"):
+                name = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                term = query.Term("source_name", name)
+                count = sum(1 for _ in searcher.docs_for_query(term))
+                if not count:
+                    continue  # only deleted articles still name it
+                first, last = _date_span(searcher, term)
+                summaries.append(SourceSummary(name, count, first, last))
+        summaries.sort(key=lambda s: (-s.count, s.source.lower()))
+        return summaries
+
     def stats(self) -> IndexStats:
         from whoosh import query
 
@@ -236,16 +261,8 @@ class CorpusIndex:
             articles = searcher.doc_count()
             inferred = count(query.Term("date_kind", "inferred"))
             metadata = count(query.Term("date_kind", "metadata"))
-            sources = {
-                name.decode("utf-8") if isinstance(name, bytes) else name: count(
-                    query.Term("source_name", name)
-                )
-                for name in searcher.lexicon("source_name")
-            }
-            first = searcher.search(query.Every(), limit=1, sortedby="sort_asc")
-            last = searcher.search(query.Every(), limit=1, sortedby="sort_desc", reverse=True)
-            first_date = first[0].get("date") if len(first) else None
-            last_date = last[0].get("date") if len(last) else None
+            first_date, last_date = _date_span(searcher, query.Every())
+        sources = {s.source: s.count for s in self.sources()}
         return IndexStats(
             articles=articles,
             undated=articles - inferred - metadata,
@@ -253,7 +270,7 @@ class CorpusIndex:
             dated_by_inference=inferred,
             first_date=first_date,
             last_date=last_date,
-            sources={name: n for name, n in sorted(sources.items()) if n},
+            sources=dict(sorted(sources.items())),
         )
 
 
@@ -328,6 +345,16 @@ class IndexWriter:
             self._done = True
             self._searcher.close()
             self._writer.cancel()
+
+
+def _date_span(searcher: Any, within: Any) -> tuple[str | None, str | None]:
+    """The first and last dates among the articles ``within`` matches (undated ignored)."""
+    first = searcher.search(within, limit=1, sortedby="sort_asc")
+    last = searcher.search(within, limit=1, sortedby="sort_desc", reverse=True)
+    return (
+        first[0].get("date") if len(first) else None,
+        last[0].get("date") if len(last) else None,
+    )
 
 
 def _date_fields(date: DateInfo | None) -> dict[str, Any]:

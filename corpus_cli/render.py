@@ -18,7 +18,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from corpus_cli.index import Hit, IndexStats, SearchResult, StoredArticle
+from corpus_cli.index import Hit, IndexStats, SearchResult, SourceSummary, StoredArticle
 from corpus_cli.ingest import IngestReport
 from corpus_cli.query import QueryTerms
 from corpus_cli.snippets import find_matches, make_snippet
@@ -185,6 +185,29 @@ class Output:
         self.out.print()
         body_spans = find_matches(article.text, terms) if terms else []
         self.out.print(_marked(article.text, body_spans))
+
+    def sources(self, sources: list[SourceSummary]) -> None:
+        if self.json_lines:
+            self.emit(
+                {
+                    "source": s.source,
+                    "count": s.count,
+                    "first_date": s.first_date,
+                    "last_date": s.last_date,
+                }
+                for s in sources
+            )
+            return
+        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table.add_column("source", style="cyan", overflow="fold")
+        table.add_column("articles", justify="right")
+        table.add_column("first", no_wrap=True)
+        table.add_column("last", no_wrap=True)
+        for s in sources:
+            table.add_row(
+                Text(sanitize(s.source)), str(s.count), s.first_date or "", s.last_date or ""
+            )
+        self.out.print(table)
 
     def stats(self, stats: IndexStats) -> None:
         if self.json_lines:
