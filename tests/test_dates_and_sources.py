@@ -75,7 +75,8 @@ def mixed(tmp_path: Path) -> Path:
     write(
         folder,
         "bom-crlf.txt",
-        "\ufeffdate: 2020-06-02\r\nsource: Il Resto del Carlino\r\n\r\nFesta della Repubblica a Bologna.\r\n",
+        "\ufeffdate: 2020-06-02\r\nsource: Il Resto del Carlino\r\n\r\n"
+        "Festa della Repubblica a Bologna.\r\n",
     )
     write(
         folder,
@@ -118,7 +119,8 @@ def mixed(tmp_path: Path) -> Path:
     write(
         folder,
         "table.csv",
-        'id,title,published,source,text\nc1,Da CSV,3 MAR 2021,Il Foglio,"Vertice a Roma,\nsu due righe"\n',
+        "id,title,published,source,text\n"
+        'c1,Da CSV,3 MAR 2021,Il Foglio,"Vertice a Roma,\nsu due righe"\n',
     )
     write(
         folder,
