@@ -306,7 +306,7 @@ def list_(
     """List articles by date (undated last; left out when a range is given)."""
     filters = _filters(date_from, date_to, source)
     out = settings.output(json_lines)
-    out.listing(settings.open_index().list(filters, sort=sort))
+    out.listing(settings.open_index().list_articles(filters, sort=sort))
 
 
 @cli.command()

@@ -198,10 +198,11 @@ class CorpusIndex:
         sort: SortOrder = "relevance",
         limit: int | None = 10,
     ) -> SearchResult:
-        from corpus_cli.query import parse, query_terms
+        from corpus_cli.query import expand_fuzzy, parse, query_terms
 
         parsed = parse(text, self._ix.schema)
         with self._ix.searcher() as searcher:
+            parsed = expand_fuzzy(parsed, searcher.reader()).normalize()
             results = searcher.search(
                 parsed, filter=_filter_query(filters), limit=limit, **_sort_args(sort)
             )
@@ -210,7 +211,9 @@ class CorpusIndex:
             terms = query_terms(parsed, searcher.reader())
         return SearchResult(hits, total, terms)
 
-    def list(self, filters: Filters | None = None, sort: SortOrder = "date") -> list[StoredArticle]:
+    def list_articles(
+        self, filters: Filters | None = None, sort: SortOrder = "date"
+    ) -> list[StoredArticle]:
         from whoosh import query
 
         with self._ix.searcher() as searcher:
@@ -227,11 +230,11 @@ class CorpusIndex:
         return _stored(fields)
 
     def query_terms(self, text: str) -> QueryTerms:
-        from corpus_cli.query import parse, query_terms
+        from corpus_cli.query import expand_fuzzy, parse, query_terms
 
         parsed = parse(text, self._ix.schema)
         with self._ix.searcher() as searcher:
-            return query_terms(parsed, searcher.reader())
+            return query_terms(expand_fuzzy(parsed, searcher.reader()), searcher.reader())
 
     def sources(self) -> list[SourceSummary]:
         """Every source with its article count and date span, most articles first."""

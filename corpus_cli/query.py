@@ -122,6 +122,38 @@ def _has_positive_terms(node: Any, q: Any) -> bool:
     return any(_has_positive_terms(child, q) for child in node.children())
 
 
+_ENDING = re.compile(r"[aeiou]$")
+
+
+def expand_fuzzy(node: Any, reader: Any) -> Any:
+    """Replace fuzzy terms by the indexed words they match, ignoring final vowels.
+
+    Italian inflects mostly in the last vowel (esercitazione, esercitazioni), so a
+    typo in the singular would otherwise be two edits from the plural in the text:
+    a word also matches when the two agree within the distance once each has lost
+    its final vowel.
+    """
+    from whoosh import query as q
+    from whoosh.support.levenshtein import distance
+
+    if isinstance(node, q.FuzzyTerm) and node.fieldname == "exact":
+        wanted, limit = node.text, node.maxdist
+        stem_wanted = _ENDING.sub("", wanted)
+        prefix = node.prefixlength
+        words = [
+            word
+            for word in reader.terms_within("exact", wanted, limit + 1, prefix=prefix)
+            if distance(word, wanted, limit + 1) <= limit
+            or distance(_ENDING.sub("", word), stem_wanted, limit + 1) <= limit
+        ]
+        if not words:
+            return q.NullQuery
+        return q.Or([q.Term("exact", word, boost=node.boost) for word in sorted(words)])
+    if node.is_leaf():
+        return node
+    return node.apply(lambda child: expand_fuzzy(child, reader))
+
+
 def query_terms(node: Any, reader: Any) -> QueryTerms:
     """The stems, surface words and phrases a parsed query looks for, NOT branches excluded.
 
@@ -154,6 +186,8 @@ def query_terms(node: Any, reader: Any) -> QueryTerms:
         if isinstance(n, q.Term):
             if n.fieldname in SEARCHED_FIELDS:
                 stems.add(n.text)
+            elif n.fieldname == "exact":
+                folded.add(n.text)
             return
         if not n.is_leaf():
             for child in n.children():
