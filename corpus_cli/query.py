@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from corpus_cli.analysis import fold
+from corpus_cli.analysis import fold, terms
 from corpus_cli.errors import QuerySyntaxError
 
 SortOrder = Literal["relevance", "date", "-date"]
@@ -95,7 +95,27 @@ def parse(text: str, schema: Any) -> Any:
         raise QuerySyntaxError(
             "The query has no words to search for (only operators or exclusions)."
         )
-    return parsed
+    return _prefer_adjacent(cleaned, parsed, q)
+
+
+_PLAIN_WORDS = re.compile(r"[^\W\d_][\w'’]*(?:\s+[^\W\d_][\w'’]*)+")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+
+
+def _prefer_adjacent(cleaned: str, parsed: Any, q: Any) -> Any:
+    """For a plain list of words, rank articles where they stand together first.
+
+    BM25 ignores proximity, so "esercitazioni congiunte" would rank an article with
+    the two words far apart as high as one with the very phrase; an optional phrase
+    clause only adds to the score, never removes a hit.
+    """
+    if not _PLAIN_WORDS.fullmatch(cleaned) or _OPERATORS & set(cleaned.split()):
+        return parsed
+    stems = terms(cleaned)
+    if len(stems) < 2:
+        return parsed
+    phrase = q.Or([q.Phrase(f, stems, boost=2.0) for f in SEARCHED_FIELDS])
+    return q.AndMaybe(parsed, phrase)
 
 
 def _to_surface_fields(node: Any, q: Any) -> Any:

@@ -63,6 +63,13 @@ def test_title_match_outranks_text_match(corpus: Run) -> None:
     assert ids(corpus("search", "esercitazioni OR esercito", "--json"))[0] == "b"
 
 
+def test_words_side_by_side_rank_first(seeded: Run) -> None:
+    # 000 has "esercitazioni navali congiunte"; 002 and 003 have the two words together.
+    found = ids(seeded("search", "esercitazioni congiunte", "--json"))
+    assert sorted(found[:2]) == ["002_9be9ee8e938c10f9", "003_569862a446dd5049"]
+    assert len(found) == 4
+
+
 def test_snippet_of_phrase_query_marks_only_the_phrase(corpus: Run) -> None:
     row = json_lines(corpus("search", '"stato di emergenza"', "--json"))[0]
     assert row["snippet"] == "L’esercito ha dichiarato lo stato di emergenza."
