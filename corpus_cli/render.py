@@ -145,17 +145,24 @@ class Output:
         if self.json_lines:
             self.emit(article_json(a) for a in articles)
             return
+        # Fixed widths for the short columns so a long title never squeezes them.
         table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
-        table.add_column("date", no_wrap=True)
-        table.add_column("source", style="cyan", max_width=24, overflow="ellipsis")
-        table.add_column("title", ratio=1, overflow="fold")
-        table.add_column("id", style="dim", no_wrap=True)
+        table.add_column("date", width=11, no_wrap=True)
+        source_width = min(20, max((len(a.source or "") for a in articles), default=6))
+        table.add_column("source", style="cyan", width=max(6, source_width), no_wrap=True)
+        # One line per article: a list is for scanning; `show` has the rest.
+        id_width = min(28, max((len(a.id) for a in articles), default=2))
+        # Columns are two spaces apart (one cell of padding on each side).
+        title_width = max(20, self.out.width - 11 - max(6, source_width) - id_width - 6)
+        table.add_column("title", width=title_width, no_wrap=True)
+        table.add_column("id", style="dim", width=id_width, no_wrap=True)
         for article in articles:
             title = (
                 Text(sanitize(article.title))
                 if article.title
-                else Text(_lead(article.text), style="italic")
+                else Text(_lead(article.text, 160), style="italic")
             )
+            title.truncate(title_width, overflow="ellipsis")
             table.add_row(
                 Text(display_date(article), style=_date_style(article)),
                 Text(sanitize(article.source or "")),
