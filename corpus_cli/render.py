@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -125,21 +124,25 @@ class Output:
         self.out.print(head)
         for n, (hit, snip) in enumerate(zip(result.hits, snippets, strict=True), 1):
             self.out.print()
-            self.out.print(self._hit_line(n, hit, result.terms))
-            self.out.print(Padding(_marked(snip.text, snip.spans), (0, 0, 0, 4), expand=False))
+            self._hit(n, hit, result.terms)
+            self._indented(_marked(snip.text, snip.spans), 4)
 
-    def _hit_line(self, n: int, hit: Hit, terms: QueryTerms) -> Table:
+    def _indented(self, text: Text, indent: int, first: Text | None = None) -> None:
+        # Wrapped by hand: Rich's Padding and grids fill every line with trailing
+        # spaces, which pollute copied and piped output.
+        for n, line in enumerate(text.wrap(self.out, max(20, self.out.width - indent))):
+            line.rstrip()
+            lead = first if first is not None and n == 0 else Text(" " * indent)
+            self.out.print(lead.copy().append_text(line), soft_wrap=True)
+
+    def _hit(self, n: int, hit: Hit, terms: QueryTerms) -> None:
         article = hit.article
         if article.title:
             title = _marked(article.title, find_matches(article.title, terms), "bold")
         else:
             title = Text(_lead(article.text), style="bold italic")
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=3, justify="right", style="dim")
-        grid.add_column(ratio=1)
-        grid.add_row(f"{n}.", title)
-        grid.add_row("", _meta(article))
-        return grid
+        self._indented(title, 4, first=Text(f"{n:>2}. ", style="dim"))
+        self._indented(_meta(article), 4)
 
     def listing(self, articles: list[StoredArticle]) -> None:
         if self.json_lines:
@@ -241,7 +244,8 @@ class Output:
         )
         if stats.first_date:
             lines.append(f"\n  from {stats.first_date} to {stats.last_date}")
-        lines.append(f"\n{len(stats.sources)} sources", style="bold")
+        plural = "source" if len(stats.sources) == 1 else "sources"
+        lines.append(f"\n{len(stats.sources)} {plural}", style="bold")
         for name, count in sorted(stats.sources.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"\n  {count:>7}  ")
             lines.append(sanitize(name), style="cyan")
