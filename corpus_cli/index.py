@@ -46,7 +46,8 @@ class StoredArticle:
 @dataclass
 class Hit:
     article: StoredArticle
-    score: float
+    #: BM25F relevance; None when hits were sorted by date (Whoosh then scores none).
+    score: float | None
 
 
 @dataclass
@@ -206,7 +207,11 @@ class CorpusIndex:
             results = searcher.search(
                 parsed, filter=_filter_query(filters), limit=limit, **_sort_args(sort)
             )
-            hits = [Hit(_stored(hit.fields()), float(hit.score or 0.0)) for hit in results]
+            scored = sort == "relevance"
+            hits = [
+                Hit(_stored(hit.fields()), float(hit.score or 0.0) if scored else None)
+                for hit in results
+            ]
             total = len(results)
             terms = query_terms(parsed, searcher.reader())
         return SearchResult(hits, total, terms)

@@ -49,7 +49,7 @@ def display_date(article: StoredArticle) -> str:
 def article_json(
     article: StoredArticle,
     *,
-    score: float | None = None,
+    hit: Hit | None = None,
     snippet: str | None = None,
     text: bool = False,
 ) -> dict[str, Any]:
@@ -64,9 +64,8 @@ def article_json(
         "source": article.source,
         "url": article.url,
     }
-    if score is not None:
-        row["score"] = round(score, 4)
-    if snippet is not None:
+    if hit is not None:
+        row["score"] = None if hit.score is None else round(hit.score, 4)
         row["snippet"] = snippet
     if text:
         row["text"] = article.text
@@ -111,7 +110,7 @@ class Output:
         snippets = [make_snippet(hit.article.text, result.terms) for hit in result.hits]
         if self.json_lines:
             self.emit(
-                article_json(hit.article, score=hit.score, snippet=snip.text)
+                article_json(hit.article, hit=hit, snippet=snip.text)
                 for hit, snip in zip(result.hits, snippets, strict=True)
             )
             return

@@ -187,3 +187,9 @@ def _plain(text: str) -> str:
     import re
 
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_score_is_null_when_sorted_by_date(seeded: Run) -> None:
+    rows = json_lines(seeded("search", "putin", "--sort", "date", "--json"))
+    assert [r["score"] for r in rows] == [None] * 5
+    assert [r["date"] for r in rows][:2] == ["2022-12", "2022-12-30"]
