@@ -87,10 +87,14 @@ class Settings:
         self.index_path = index
         self.no_color = no_color
 
-    def output(self, json_lines: bool = False) -> Output:
+    def output(self, json_lines: bool = False, fmt: str = "table") -> Output:
         from corpus_cli.render import Output
 
-        return Output(json_lines=json_lines, no_color=self.no_color)
+        return Output(
+            json_lines=json_lines or fmt == "jsonl",
+            csv_rows=fmt == "csv" and not json_lines,
+            no_color=self.no_color,
+        )
 
     def open_index(self) -> CorpusIndex:
         from corpus_cli.index import CorpusIndex
@@ -172,6 +176,17 @@ def _filters(
 
 
 json_option = click.option("--json", "json_lines", is_flag=True, help="JSON Lines on stdout.")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format; --json is short for --format jsonl.",
+)
+pager_option = click.option(
+    "--no-pager", is_flag=True, help="Print straight to the terminal, without a pager."
+)
 
 
 @cli.command()
@@ -256,7 +271,11 @@ class _progress:
 @click.option(
     "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show."
 )
+@click.option("--kwic", is_flag=True, help="One line per occurrence, the match centred.")
+@click.option("--explain", is_flag=True, help="Show how the query was understood.")
+@format_option
 @json_option
+@pager_option
 @pass_settings
 def search(
     settings: Settings,
@@ -266,7 +285,11 @@ def search(
     source: str | None,
     sort: Any,
     limit: int,
+    kwic: bool,
+    explain: bool,
+    fmt: str,
     json_lines: bool,
+    no_pager: bool,
 ) -> None:
     """Full-text search with highlighted snippets.
 
@@ -279,9 +302,25 @@ def search(
 
     check_query_text(query)
     filters = _filters(date_from, date_to, source)
-    out = settings.output(json_lines)
-    result = settings.open_index().search(query, filters, sort=sort, limit=limit)
-    out.search(result, query)
+    out = settings.output(json_lines, fmt)
+    index = settings.open_index()
+    if explain:
+        out.explain(index.explain(query, filters))
+        return
+    if kwic:
+        from corpus_cli.analytics import concordance
+
+        lines = concordance(index, query, filters, sort=sort, limit=limit)
+        with out.paged(not no_pager):
+            out.kwic(lines)
+        return
+    result = index.search(query, filters, sort=sort, limit=limit)
+    with out.paged(not no_pager and result.total > 3):
+        out.search(result, query)
+    if result.total == 0:
+        suggestion = index.suggest(query)
+        if suggestion:
+            out.suggest(suggestion)
 
 
 @cli.command(name="list")
@@ -293,7 +332,9 @@ def search(
     show_default=True,
     help="Oldest first, or newest first; undated articles come last either way.",
 )
+@format_option
 @json_option
+@pager_option
 @pass_settings
 def list_(
     settings: Settings,
@@ -301,12 +342,16 @@ def list_(
     date_to: datetime.date | None,
     source: str | None,
     sort: Any,
+    fmt: str,
     json_lines: bool,
+    no_pager: bool,
 ) -> None:
     """List articles by date (undated last; left out when a range is given)."""
     filters = _filters(date_from, date_to, source)
-    out = settings.output(json_lines)
-    out.listing(settings.open_index().list_articles(filters, sort=sort))
+    out = settings.output(json_lines, fmt)
+    articles = settings.open_index().list_articles(filters, sort=sort)
+    with out.paged(not no_pager and len(articles) > out.out.height):
+        out.listing(articles)
 
 
 @cli.command()
@@ -323,11 +368,96 @@ def show(settings: Settings, article_id: str, query: str | None, json_lines: boo
 
 
 @cli.command()
+@click.argument("query", required=False)
+@filter_options
 @json_option
 @pass_settings
-def sources(settings: Settings, json_lines: bool) -> None:
-    """Sources with their article counts and date spans."""
-    settings.output(json_lines).sources(settings.open_index().sources())
+def sources(
+    settings: Settings,
+    query: str | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+    json_lines: bool,
+) -> None:
+    """Sources with their article counts and date spans.
+
+    With QUERY: the matching articles per source, and their share of that
+    source's articles.
+    """
+    from corpus_cli.query import check_query_text
+
+    if query is not None:
+        check_query_text(query)
+    filters = _filters(date_from, date_to, source)
+    settings.output(json_lines).sources(settings.open_index().sources(query, filters))
+
+
+@cli.command()
+@click.argument("query")
+@filter_options
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month", "year"]),
+    default="month",
+    show_default=True,
+    help="Length of each period.",
+)
+@click.option("--normalize", is_flag=True, help="Share of all articles in each period.")
+@json_option
+@pass_settings
+def timeline(
+    settings: Settings,
+    query: str,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+    by: Any,
+    normalize: bool,
+    json_lines: bool,
+) -> None:
+    """Matching articles per period, as a bar chart; empty periods show as zero.
+
+    Articles dated only to a coarser period than --by (a month, under --by day)
+    are counted apart, not spread over made-up days.
+    """
+    from corpus_cli.analytics import timeline as count_periods
+    from corpus_cli.query import check_query_text
+
+    check_query_text(query)
+    filters = _filters(date_from, date_to, source)
+    rows = count_periods(settings.open_index(), query, by, filters)
+    settings.output(json_lines).timeline(rows, query, by, normalize)
+
+
+@cli.command()
+@click.argument("query")
+@filter_options
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Words to show."
+)
+@json_option
+@pass_settings
+def terms(
+    settings: Settings,
+    query: str,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+    limit: int,
+    json_lines: bool,
+) -> None:
+    """The words most characteristic of QUERY's matches against the whole index.
+
+    Scored by log-likelihood (G²); each stem is shown as its commonest form.
+    """
+    from corpus_cli.analytics import characteristic_terms
+    from corpus_cli.query import check_query_text
+
+    check_query_text(query)
+    filters = _filters(date_from, date_to, source)
+    found = characteristic_terms(settings.open_index(), query, filters, limit=limit)
+    settings.output(json_lines).terms(found)
 
 
 @cli.command()

@@ -7,8 +7,9 @@ search, list, get, stats) so that another backend can stand beside it later.
 from __future__ import annotations
 
 import os
+import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,11 +59,33 @@ class SearchResult:
 
 
 @dataclass
+class Explanation:
+    """How a query was understood: for ``search --explain``."""
+
+    query: str
+    parsed: str
+    fields: list[str]
+    #: (word as typed, folded, stem) for each plain word.
+    words: list[tuple[str, str, str]]
+    #: Indexed words that wildcards and fuzzy terms expanded to.
+    expansions: list[str]
+    phrases: list[list[str]]
+    total: int
+    suggestion: str | None
+
+
+@dataclass
 class SourceSummary:
     source: str
     count: int
     first_date: str | None
     last_date: str | None
+    #: All the source's articles, when ``count`` is of a query's matches.
+    total: int | None = None
+
+    @property
+    def share(self) -> float | None:
+        return self.count / self.total if self.total else None
 
 
 @dataclass
@@ -96,7 +119,7 @@ def schema() -> Any:
         # Surface words of title and text, unstemmed: wildcards and fuzzy terms.
         exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
         source=fields.ID(),
-        source_name=fields.ID(stored=True),
+        source_name=fields.ID(stored=True, sortable=True),
         url=fields.STORED(),
         date=fields.STORED(),
         date_precision=fields.STORED(),
@@ -107,6 +130,9 @@ def schema() -> Any:
         date_end=fields.NUMERIC(int, bits=32),
         sort_asc=fields.NUMERIC(int, bits=32, sortable=True),
         sort_desc=fields.NUMERIC(int, bits=32, sortable=True),
+        # The date as written ("2023-04", "2023-04-19"), as a column: counting by
+        # period reads it for thousands of hits without unpickling stored text.
+        date_value=fields.ID(sortable=True),
         extra=fields.STORED(),
     )
 
@@ -141,6 +167,12 @@ class CorpusIndex:
             raise IndexUnreadable(
                 f"The index at {path} cannot be opened ({type(error).__name__})."
             ) from None
+        missing = set(schema().names()) - set(ix.schema.names())
+        if missing:
+            raise IndexUnreadable(
+                f"The index at {path} was built by an older version of corpus; "
+                f"delete the folder and run 'corpus ingest' again to rebuild it."
+            )
         return cls(path, ix)
 
     @classmethod
@@ -241,22 +273,103 @@ class CorpusIndex:
         with self._ix.searcher() as searcher:
             return query_terms(expand_fuzzy(parsed, searcher.reader()), searcher.reader())
 
-    def sources(self) -> list[SourceSummary]:
-        """Every source with its article count and date span, most articles first."""
+    def date_values(self, text: str | None, filters: Filters | None = None) -> list[str | None]:
+        """The date (as written, or None) of every article ``text`` matches, or of all."""
+        with self._ix.searcher() as searcher:
+            column = searcher.reader().column_reader("date_value", translate=True)
+            return [column[n] or None for n in self._matches(searcher, text, filters)]
+
+    def explain(self, text: str, filters: Filters | None = None) -> Explanation:
+        from corpus_cli.analysis import fold, stem
+        from corpus_cli.query import SEARCHED_FIELDS, expand_fuzzy, parse, plain_words, query_terms
+
+        parsed = parse(text, self._ix.schema)
+        with self._ix.searcher() as searcher:
+            expanded = expand_fuzzy(parsed, searcher.reader()).normalize()
+            terms = query_terms(expanded, searcher.reader())
+            total = len(searcher.search(expanded, filter=_filter_query(filters), limit=1))
+        fields = sorted({f for f, _ in _query_fields(parsed)} - {"exact"} | set(SEARCHED_FIELDS))
+        words = [(w, fold(w), stem(fold(w))) for w in plain_words(text)]
+        return Explanation(
+            query=text,
+            parsed=str(parsed),
+            fields=fields,
+            words=words,
+            expansions=sorted(terms.folded),
+            phrases=[list(p) for p in terms.phrases],
+            total=total,
+            suggestion=self.suggest(text) if total == 0 else None,
+        )
+
+    def term_frequencies(self, stems: Iterable[str]) -> tuple[dict[str, int], int]:
+        """Occurrences of each stem in the whole index, and all words indexed."""
+        with self._ix.searcher() as searcher:
+            reader = searcher.reader()
+            counts = {stem: int(reader.frequency("text", stem)) for stem in stems}
+            return counts, int(reader.field_length("text"))
+
+    def suggest(self, text: str) -> str | None:
+        """The query with unknown words replaced by the index's nearest ones, if any."""
+        from corpus_cli.analysis import fold
+        from corpus_cli.query import plain_words
+
+        changed = False
+        out = text
+        with self._ix.searcher() as searcher:
+            reader = searcher.reader()
+            corrector = searcher.corrector("exact")
+            for word in plain_words(text):
+                folded = fold(word)
+                if reader.doc_frequency("exact", folded):
+                    continue
+                best = corrector.suggest(folded, limit=1, maxdist=2)
+                if best:
+                    out = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best[0], out, count=1)
+                    changed = True
+        return out if changed else None
+
+    def _matches(self, searcher: Any, text: str | None, filters: Filters | None) -> list[int]:
         from whoosh import query
 
-        summaries = []
+        from corpus_cli.query import expand_fuzzy, parse
+
+        if text is None:
+            parsed = query.Every()
+        else:
+            parsed = expand_fuzzy(parse(text, self._ix.schema), searcher.reader()).normalize()
+        results = searcher.search(parsed, filter=_filter_query(filters), limit=None, scored=False)
+        return list(results.docs())
+
+    def sources(
+        self, text: str | None = None, filters: Filters | None = None
+    ) -> list[SourceSummary]:
+        """Each source with its article count and date span, most articles first.
+
+        With a query, counts and spans are of the matching articles, and ``total`` is
+        all of that source's articles (within the same filters).
+        """
         with self._ix.searcher() as searcher:
-            for raw in searcher.lexicon("source_name"):
-                name = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                term = query.Term("source_name", name)
-                count = sum(1 for _ in searcher.docs_for_query(term))
-                if not count:
-                    continue  # only deleted articles still name it
-                first, last = _date_span(searcher, term)
-                summaries.append(SourceSummary(name, count, first, last))
-        summaries.sort(key=lambda s: (-s.count, s.source.lower()))
-        return summaries
+            reader = searcher.reader()
+            names = reader.column_reader("source_name", translate=True)
+            dates = reader.column_reader("date_value", translate=True)
+            found: dict[str, SourceSummary] = {}
+            for n in self._matches(searcher, text, filters):
+                name = names[n] or ""
+                date = dates[n] or None
+                entry = found.setdefault(name, SourceSummary(name, 0, None, None))
+                entry.count += 1
+                if date is not None:
+                    if entry.first_date is None or date < entry.first_date:
+                        entry.first_date = date
+                    if entry.last_date is None or date > entry.last_date:
+                        entry.last_date = date
+            if text is not None:
+                totals: dict[str, int] = {}
+                for n in self._matches(searcher, None, filters):
+                    totals[names[n] or ""] = totals.get(names[n] or "", 0) + 1
+                for entry in found.values():
+                    entry.total = totals.get(entry.source, 0)
+        return sorted(found.values(), key=lambda e: (-e.count, e.source.lower()))
 
     def stats(self) -> IndexStats:
         from whoosh import query
@@ -280,6 +393,45 @@ class CorpusIndex:
             last_date=last_date,
             sources=dict(sorted(sources.items())),
         )
+
+    # -- relations: similar articles, duplicates, citations (relations.py) --
+
+    def iter_articles(self) -> Iterator[StoredArticle]:
+        """Every article, unsorted (index order), read one at a time."""
+        with self._ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                yield _stored(fields)
+
+    def more_like(
+        self,
+        article_id: str,
+        limit: int = 10,
+        numterms: int = 25,
+        filters: Filters | None = None,
+    ) -> list[Hit]:
+        """The articles sharing most of ``article_id``'s key terms, itself excluded.
+
+        Key terms are the ``numterms`` most distinctive stems of its title and text
+        (Whoosh's Bo1 model over the text field); ``Hit.score`` is the BM25F score of
+        their OR query. Raises ArticleNotFound for an unknown id.
+        """
+        with self._ix.searcher() as searcher:
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                raise ArticleNotFound(f"No article with id '{article_id}' in the index.")
+            fields = searcher.stored_fields(docnum)
+            text = "\n".join(part for part in (fields.get("title"), fields.get("text")) if part)
+            if not text.strip():
+                return []
+            results = searcher.more_like(
+                docnum,
+                "text",
+                text=text,
+                top=limit,
+                numterms=numterms,
+                filter=_filter_query(filters),
+            )
+            return [Hit(_stored(hit.fields()), float(hit.score or 0.0)) for hit in results]
 
 
 class IndexWriter:
@@ -355,6 +507,13 @@ class IndexWriter:
             self._writer.cancel()
 
 
+def _query_fields(node: Any) -> list[tuple[str, Any]]:
+    try:
+        return list(node.iter_all_terms())
+    except Exception:
+        return []
+
+
 def _date_span(searcher: Any, within: Any) -> tuple[str | None, str | None]:
     """The first and last dates among the articles ``within`` matches (undated ignored)."""
     first = searcher.search(within, limit=1, sortedby="sort_asc")
@@ -383,6 +542,7 @@ def _date_fields(date: DateInfo | None) -> dict[str, Any]:
         "date_inferred": date.inferred,
         "date_evidence": date.evidence,
         "date_kind": "inferred" if date.inferred else "metadata",
+        "date_value": date.value,
         "date_start": start,
         "date_end": _day_number(date.end),
         "sort_asc": start,

@@ -118,6 +118,18 @@ def _prefer_adjacent(cleaned: str, parsed: Any, q: Any) -> Any:
     return q.AndMaybe(parsed, phrase)
 
 
+_WORD_TOKEN = re.compile(r"(?<![\w:*?~])([^\W\d_][\w'’]*)(?![\w:*?~])")
+
+
+_SOURCE_CLAUSE = re.compile(r'source:(?:"[^"]*"|\S+)', re.I)
+
+
+def plain_words(text: str) -> list[str]:
+    """The ordinary words of a query: no operators, sources, wildcards or fuzzy terms."""
+    text = _SOURCE_CLAUSE.sub(" ", text)
+    return [w for w in _WORD_TOKEN.findall(text) if w not in _OPERATORS]
+
+
 def _to_surface_fields(node: Any, q: Any) -> Any:
     """Send wildcard and fuzzy terms to the unstemmed field; fold source names."""
     if isinstance(node, (q.Wildcard, q.Prefix, q.FuzzyTerm)) and node.fieldname in SEARCHED_FIELDS:
@@ -159,12 +171,14 @@ def expand_fuzzy(node: Any, reader: Any) -> Any:
     if isinstance(node, q.FuzzyTerm) and node.fieldname == "exact":
         wanted, limit = node.text, node.maxdist
         stem_wanted = _ENDING.sub("", wanted)
+        # Short words differ in their last vowel too often (rapina, rapida).
+        forgive_ending = len(stem_wanted) >= 7
         prefix = node.prefixlength
         words = [
             word
             for word in reader.terms_within("exact", wanted, limit + 1, prefix=prefix)
             if distance(word, wanted, limit + 1) <= limit
-            or distance(_ENDING.sub("", word), stem_wanted, limit + 1) <= limit
+            or (forgive_ending and distance(_ENDING.sub("", word), stem_wanted, limit + 1) <= limit)
         ]
         if not words:
             return q.NullQuery

@@ -7,22 +7,37 @@ and control characters are swapped for visible stand-ins before printing.
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import re
 import sys
-from collections.abc import Iterable
-from typing import IO, Any
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from corpus_cli.index import Hit, IndexStats, SearchResult, SourceSummary, StoredArticle
+from corpus_cli.index import (
+    Explanation,
+    Hit,
+    IndexStats,
+    SearchResult,
+    SourceSummary,
+    StoredArticle,
+)
 from corpus_cli.ingest import IngestReport
 from corpus_cli.query import QueryTerms
 from corpus_cli.snippets import find_matches, make_snippet
 
+if TYPE_CHECKING:
+    from corpus_cli.analytics import KwicLine, PeriodCount, TermScore
+
+Format = Literal["table", "jsonl", "csv"]
 MATCH_STYLE = "bold black on yellow"
+_SPARKS = "▁▂▃▄▅▆▇█"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -44,6 +59,19 @@ def display_date(article: StoredArticle) -> str:
     if article.date is None:
         return "undated"
     return ("≈" if article.date_inferred else "") + article.date
+
+
+ARTICLE_COLUMNS = [
+    "id",
+    "path",
+    "title",
+    "date",
+    "date_precision",
+    "date_inferred",
+    "date_evidence",
+    "source",
+    "url",
+]
 
 
 def article_json(
@@ -80,11 +108,13 @@ class Output:
         self,
         *,
         json_lines: bool = False,
+        csv_rows: bool = False,
         no_color: bool = False,
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
     ) -> None:
         self.json_lines = json_lines
+        self.csv_rows = csv_rows
         self._stdout = stdout or sys.stdout
         options: dict[str, Any] = {"markup": False, "highlight": False, "emoji": False}
         if no_color:
@@ -98,6 +128,23 @@ class Output:
         for row in rows:
             self._stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
+    @contextmanager
+    def paged(self, enabled: bool = True) -> Iterator[None]:
+        """Send long human output through the pager when stdout is a terminal."""
+        if not enabled or self.json_lines or self.csv_rows or not self.out.is_terminal:
+            yield
+            return
+        # -R keeps colours, -F quits at once when everything fits, -X leaves it on screen.
+        os.environ.setdefault("LESS", "-RFX")
+        with self.out.pager(styles=True):
+            yield
+
+    def emit_csv(self, rows: list[dict[str, Any]], columns: list[str]) -> None:
+        writer = csv.DictWriter(self._stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
     def error(self, message: str) -> None:
         self.err.print(Text(f"corpus: {message}", style="red"), soft_wrap=True)
 
@@ -108,11 +155,15 @@ class Output:
 
     def search(self, result: SearchResult, query: str) -> None:
         snippets = [make_snippet(hit.article.text, result.terms) for hit in result.hits]
-        if self.json_lines:
-            self.emit(
+        if self.json_lines or self.csv_rows:
+            rows = [
                 article_json(hit.article, hit=hit, snippet=snip.text)
                 for hit, snip in zip(result.hits, snippets, strict=True)
-            )
+            ]
+            if self.csv_rows:
+                self.emit_csv(rows, [*ARTICLE_COLUMNS, "score", "snippet"])
+            else:
+                self.emit(rows)
             return
         shown = len(result.hits)
         noun = "article" if result.total == 1 else "articles"
@@ -144,6 +195,9 @@ class Output:
         self._indented(_meta(article), 4)
 
     def listing(self, articles: list[StoredArticle]) -> None:
+        if self.csv_rows:
+            self.emit_csv([article_json(a) for a in articles], ARTICLE_COLUMNS)
+            return
         if self.json_lines:
             self.emit(article_json(a) for a in articles)
             return
@@ -196,27 +250,179 @@ class Output:
         self.out.print(_marked(article.text, body_spans))
 
     def sources(self, sources: list[SourceSummary]) -> None:
+        narrowed = any(s.total is not None for s in sources)
         if self.json_lines:
-            self.emit(
-                {
+            for s in sources:
+                row: dict[str, Any] = {
                     "source": s.source,
                     "count": s.count,
                     "first_date": s.first_date,
                     "last_date": s.last_date,
                 }
-                for s in sources
-            )
+                if narrowed:
+                    row["total"] = s.total
+                    row["share"] = None if s.share is None else round(s.share, 4)
+                self.emit([row])
             return
         table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
         table.add_column("source", style="cyan", overflow="fold")
-        table.add_column("articles", justify="right")
+        table.add_column("matches" if narrowed else "articles", justify="right")
+        if narrowed:
+            table.add_column("of all", justify="right")
+            table.add_column("share", justify="right")
         table.add_column("first", no_wrap=True)
         table.add_column("last", no_wrap=True)
         for s in sources:
-            table.add_row(
-                Text(sanitize(s.source)), str(s.count), s.first_date or "", s.last_date or ""
-            )
+            cells: list[Text | str] = [Text(sanitize(s.source)), str(s.count)]
+            if narrowed:
+                cells += [str(s.total), f"{(s.share or 0) * 100:.1f}%"]
+            cells += [s.first_date or "", s.last_date or ""]
+            table.add_row(*cells)
         self.out.print(table)
+
+    def timeline(self, rows: list[PeriodCount], query: str, by: str, normalize: bool) -> None:
+        if self.json_lines:
+            for r in rows:
+                row: dict[str, Any] = {
+                    "period": r.period,
+                    "count": r.count,
+                    "total": r.total,
+                    "share": None if r.share is None else round(r.share, 4),
+                }
+                if r.coarser:
+                    row["coarser"] = True
+                self.emit([row])
+            return
+        regular = [r for r in rows if not r.coarser]
+        coarse = [r for r in rows if r.coarser]
+        matched = sum(r.count for r in rows)
+        head = Text(f"{matched} matching articles for ")
+        head.append(sanitize(query), style="bold")
+        head.append(f", by {by}" + (" (share of all articles)" if normalize else ""))
+        self.out.print(head)
+        if not rows:
+            return
+
+        def value(r: PeriodCount) -> float:
+            return (r.share or 0.0) if normalize else float(r.count)
+
+        top = max((value(r) for r in rows), default=0.0) or 1.0
+        if len(regular) > 1:
+            values = [value(r) for r in regular]
+            room = max(10, self.out.width - 2 * len(regular[0].period) - 2)
+            if len(values) > room:
+                # One spark per group of periods, at the group's peak.
+                step = -(-len(values) // room)
+                values = [max(values[i : i + step]) for i in range(0, len(values), step)]
+            spark = "".join(_SPARKS[round(v / top * (len(_SPARKS) - 1))] for v in values)
+            self.out.print(
+                Text(f"{regular[0].period} ", style="dim")
+                + Text(spark, style="cyan")
+                + Text(f" {regular[-1].period}", style="dim"),
+                soft_wrap=True,
+            )
+        label_width = max(len(r.period) for r in rows)
+        bar_width = max(10, self.out.width - label_width - 24)
+        for r in regular + coarse:
+            line = Text(f"{r.period:<{label_width}} ", style="dim" if r.coarser else "")
+            length = value(r) / top * bar_width
+            line.append(
+                "█" * int(length) + ("▌" if length - int(length) >= 0.5 else ""), style="cyan"
+            )
+            share = "" if r.share is None else f"  {r.share * 100:.1f}%"
+            line.append(f" {r.count}", style="bold" if r.count else "dim")
+            line.append(f"/{r.total}{share}", style="dim")
+            if r.coarser:
+                line.append("  (dated only to this period)", style="dim italic")
+            self.out.print(line, soft_wrap=True)
+
+    def terms(self, terms: list[TermScore]) -> None:
+        if self.json_lines:
+            self.emit(
+                {"term": t.term, "stem": t.stem, "score": t.score, "count": t.count} for t in terms
+            )
+            return
+        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table.add_column("term", style="bold")
+        table.add_column("score", justify="right")
+        table.add_column("in matches", justify="right")
+        table.add_column("stem", style="dim")
+        for t in terms:
+            table.add_row(Text(sanitize(t.term)), f"{t.score:.1f}", str(t.count), t.stem)
+        self.out.print(table)
+
+    def kwic(self, lines: list[KwicLine]) -> None:
+        if self.json_lines:
+            self.emit(
+                {
+                    "id": k.id,
+                    "date": k.date,
+                    "source": k.source,
+                    "left": k.left,
+                    "match": k.match,
+                    "right": k.right,
+                }
+                for k in lines
+            )
+            return
+        source_width = min(18, max((len(k.source or "") for k in lines), default=0))
+        side = max(12, (self.out.width - 12 - source_width - 4 - 14) // 2)
+        for k in lines:
+            line = Text()
+            date = ("≈" if k.date_inferred else "") + (k.date or "undated")
+            line.append(f"{date:<11} ", style="green")
+            line.append(f"{sanitize(k.source or '')[:source_width]:<{source_width}} ", style="cyan")
+            left = sanitize(k.left)[-side:]
+            line.append(f"{left:>{side}}")
+            line.append(sanitize(k.match), style=MATCH_STYLE)
+            line.append(sanitize(k.right)[:side])
+            self.out.print(line, no_wrap=True, overflow="crop")
+
+    def explain(self, e: Explanation) -> None:
+        if self.json_lines:
+            self.emit(
+                [
+                    {
+                        "query": e.query,
+                        "parsed": e.parsed,
+                        "fields": e.fields,
+                        "words": [{"word": w, "folded": f, "stem": st} for w, f, st in e.words],
+                        "expansions": e.expansions,
+                        "phrases": e.phrases,
+                        "total": e.total,
+                        "suggestion": e.suggestion,
+                    }
+                ]
+            )
+            return
+        out = Text()
+        out.append("query     ", style="dim")
+        out.append(sanitize(e.query), style="bold")
+        out.append("\nparsed    ", style="dim")
+        out.append(sanitize(e.parsed))
+        out.append("\nfields    ", style="dim")
+        out.append(", ".join(e.fields))
+        for word, folded, stem in e.words:
+            out.append("\nword      ", style="dim")
+            out.append(sanitize(word), style="bold")
+            out.append(f"  → folded {sanitize(folded)}, stem {sanitize(stem)}")
+        for phrase in e.phrases:
+            out.append("\nphrase    ", style="dim")
+            out.append(" ".join(phrase) + "  (stems, side by side)")
+        if e.expansions:
+            out.append("\nexpands   ", style="dim")
+            out.append(sanitize(", ".join(e.expansions)))
+        out.append("\nmatches   ", style="dim")
+        out.append(str(e.total), style="bold")
+        self.out.print(out)
+        if e.suggestion:
+            self.suggest(e.suggestion)
+
+    def suggest(self, suggestion: str) -> None:
+        line = Text("Did you mean: ", style="yellow")
+        line.append(sanitize(suggestion), style="bold")
+        line.append("?", style="yellow")
+        self.err.print(line, soft_wrap=True)
 
     def stats(self, stats: IndexStats) -> None:
         if self.json_lines:

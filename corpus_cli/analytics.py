@@ -1,0 +1,245 @@
+"""Questions around a query: attention over time, characteristic words, concordance.
+
+Built on :class:`~corpus_cli.index.CorpusIndex`'s small interface, so they work the
+same on any backend that offers it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from corpus_cli.analysis import fold, words
+from corpus_cli.index import CorpusIndex
+from corpus_cli.query import Filters, SortOrder
+
+Granularity = Literal["day", "week", "month", "year"]
+_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+_PRECISION_RANK = {"day": 0, "month": 2, "year": 3}
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """Matching articles in one period, against all articles of that period."""
+
+    period: str
+    count: int
+    total: int
+    #: Articles dated only to a coarser period than the one asked for (a month's
+    #: articles under --by day): counted apart, never spread over fake days.
+    coarser: bool = False
+
+    @property
+    def share(self) -> float | None:
+        return self.count / self.total if self.total else None
+
+
+def _precision(value: str) -> str:
+    return {10: "day", 7: "month", 4: "year"}[len(value)]
+
+
+def _bucket(value: str, by: Granularity) -> tuple[str, bool]:
+    """The period ``value`` falls in at granularity ``by``, and whether it is coarser."""
+    precision = _precision(value)
+    if _PRECISION_RANK[precision] > _RANK[by] or (by == "week" and precision != "day"):
+        return value, True
+    if by == "year":
+        return value[:4], False
+    if by == "month":
+        return value[:7], False
+    if by == "week":
+        year, week, _ = datetime.date.fromisoformat(value).isocalendar()
+        return f"{year}-W{week:02d}", False
+    return value, False
+
+
+def _periods(first: str, last: str, by: Granularity) -> list[str]:
+    """Every period from ``first`` to ``last`` inclusive, so empty ones show as zero."""
+    out: list[str] = []
+    if by == "year":
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    if by == "month":
+        y, m = int(first[:4]), int(first[5:7])
+        while f"{y:04d}-{m:02d}" <= last:
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+    if by == "week":
+        day = datetime.date.fromisocalendar(int(first[:4]), int(first[6:]), 1)
+        end = datetime.date.fromisocalendar(int(last[:4]), int(last[6:]), 1)
+        while day <= end:
+            year, week, _ = day.isocalendar()
+            out.append(f"{year}-W{week:02d}")
+            day += datetime.timedelta(days=7)
+        return out
+    day = datetime.date.fromisoformat(first)
+    end = datetime.date.fromisoformat(last)
+    while day <= end:
+        out.append(day.isoformat())
+        day += datetime.timedelta(days=1)
+    return out
+
+
+def _bound(day: datetime.date, by: Granularity) -> str:
+    return _bucket(day.isoformat(), by)[0]
+
+
+def timeline(
+    index: CorpusIndex,
+    query: str,
+    by: Granularity = "month",
+    filters: Filters | None = None,
+) -> list[PeriodCount]:
+    """Matching articles per period, oldest first, empty periods included.
+
+    Rows with ``coarser=True`` (articles dated to a coarser period than ``by``) follow
+    the regular rows. Undated articles are not counted.
+    """
+    filters = filters or Filters()
+    matched = Counter(_bucket(v, by) for v in index.date_values(query, filters) if v)
+    totals = Counter(_bucket(v, by) for v in index.date_values(None, filters) if v)
+    regular = sorted(p for p, coarse in matched if not coarse)
+    if not regular and not any(coarse for _, coarse in matched):
+        return []
+    rows: list[PeriodCount] = []
+    if regular:
+        first = _bound(filters.date_from, by) if filters.date_from else regular[0]
+        last = _bound(filters.date_to, by) if filters.date_to else regular[-1]
+        for period in _periods(first, last, by):
+            rows.append(PeriodCount(period, matched[(period, False)], totals[(period, False)]))
+    for period, coarse in sorted(matched):
+        if coarse:
+            rows.append(PeriodCount(period, matched[(period, True)], totals[(period, True)], True))
+    return rows
+
+
+@dataclass(frozen=True)
+class TermScore:
+    term: str
+    stem: str
+    score: float
+    count: int
+
+
+_WORDLIKE = re.compile(r"^[^\W\d_]{3,}$")
+# Whoosh's Italian list lacks some of the commonest auxiliaries and adverbs.
+_MORE_STOP = [
+    "stato",
+    "stata",
+    "stati",
+    "state",
+    "essere",
+    "avere",
+    "sono",
+    "era",
+    "erano",
+    "poi",
+    "dopo",
+    "anche",
+    "ancora",
+]
+
+
+def characteristic_terms(
+    index: CorpusIndex,
+    query: str,
+    filters: Filters | None = None,
+    limit: int = 20,
+    sample: int = 5000,
+) -> list[TermScore]:
+    """The words most over-represented in the matching articles (Dunning's G²).
+
+    Each stem is shown as its most common surface form in the matches; the query's
+    own words are left out, since they are trivially characteristic.
+    """
+    from whoosh.lang import stopwords_for_language
+
+    # Function words are kept in the index (a query of them must work) but are no
+    # answer to "which words characterise these articles".
+    stop = {fold(w) for w in stopwords_for_language("it")} | {fold(w) for w in _MORE_STOP}
+    result = index.search(query, filters, limit=sample)
+    counts: Counter[str] = Counter()
+    surfaces: dict[str, Counter[str]] = {}
+    for hit in result.hits:
+        text = hit.article.text
+        for word in words(text):
+            if not _WORDLIKE.match(word.folded) or word.folded in stop:
+                continue
+            counts[word.stem] += 1
+            surfaces.setdefault(word.stem, Counter())[text[word.start : word.end].lower()] += 1
+    if not counts:
+        return []
+    target_total = sum(counts.values())
+    corpus_counts, corpus_total = index.term_frequencies(counts)
+    skip = result.terms.stems
+    scored: list[TermScore] = []
+    for stem, a in counts.items():
+        if stem in skip or a < 2:
+            continue
+        rest = max(corpus_counts.get(stem, a) - a, 0)
+        rest_total = max(corpus_total - target_total, 1)
+        if a / target_total <= rest / rest_total:
+            continue
+        score = _g2(a, rest, target_total, rest_total)
+        term = surfaces[stem].most_common(1)[0][0]
+        scored.append(TermScore(term, stem, round(score, 2), a))
+    scored.sort(key=lambda t: (-t.score, t.term))
+    return scored[:limit]
+
+
+def _g2(a: int, b: int, c: int, d: int) -> float:
+    expected_a = c * (a + b) / (c + d)
+    expected_b = d * (a + b) / (c + d)
+    value = a * math.log(a / expected_a)
+    if b:
+        value += b * math.log(b / expected_b)
+    return 2 * value
+
+
+@dataclass(frozen=True)
+class KwicLine:
+    id: str
+    date: str | None
+    date_inferred: bool
+    source: str | None
+    left: str
+    match: str
+    right: str
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def concordance(
+    index: CorpusIndex,
+    query: str,
+    filters: Filters | None = None,
+    sort: SortOrder = "relevance",
+    limit: int = 10,
+    width: int = 40,
+) -> list[KwicLine]:
+    """Every occurrence of the query's matches in the top ``limit`` articles, in context."""
+    from corpus_cli.snippets import find_matches
+
+    result = index.search(query, filters, sort=sort, limit=limit)
+    lines: list[KwicLine] = []
+    for hit in result.hits:
+        article = hit.article
+        flat = _SPACE.sub(" ", article.text)
+        for start, end in find_matches(flat, result.terms):
+            lines.append(
+                KwicLine(
+                    id=article.id,
+                    date=article.date,
+                    date_inferred=article.date_inferred,
+                    source=article.source,
+                    left=flat[max(0, start - width) : start],
+                    match=flat[start:end],
+                    right=flat[end : end + width],
+                )
+            )
+    return lines
