@@ -22,7 +22,7 @@ from corpus_cli.query import Filters, QueryTerms, SortOrder
 
 INDEX_NAME = "corpus"
 #: Bumped when the schema changes in a way older indexes cannot serve.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _NO_DATE_LOW = 0
 _NO_DATE_HIGH = 99_999_999
 
@@ -100,7 +100,7 @@ class IndexStats:
 
 
 def schema() -> Any:
-    from whoosh import fields
+    from whoosh import columns, fields
 
     from corpus_cli.analysis import ItalianAnalyzer
 
@@ -128,8 +128,10 @@ def schema() -> Any:
         date_kind=fields.ID(),
         date_start=fields.NUMERIC(int, bits=32),
         date_end=fields.NUMERIC(int, bits=32),
-        sort_asc=fields.NUMERIC(int, bits=32, sortable=True),
-        sort_desc=fields.NUMERIC(int, bits=32, sortable=True),
+        # Sort keys are columns only: indexing them as numeric terms cost eight
+        # postings each per article and no query ever searches them.
+        sort_asc=fields.COLUMN(columns.NumericColumn("I")),
+        sort_desc=fields.COLUMN(columns.NumericColumn("I")),
         # The date as written ("2023-04", "2023-04-19"), as a column: counting by
         # period reads it for thousands of hits without unpickling stored text.
         date_value=fields.ID(sortable=True),
@@ -167,8 +169,7 @@ class CorpusIndex:
             raise IndexUnreadable(
                 f"The index at {path} cannot be opened ({type(error).__name__})."
             ) from None
-        missing = set(schema().names()) - set(ix.schema.names())
-        if missing:
+        if _schema_version(path) != SCHEMA_VERSION:
             raise IndexUnreadable(
                 f"The index at {path} was built by an older version of corpus; "
                 f"delete the folder and run 'corpus ingest' again to rebuild it."
@@ -196,6 +197,7 @@ class CorpusIndex:
         try:
             os.chmod(path, 0o700)
             ix = index.create_in(str(path), schema(), indexname=INDEX_NAME)
+            (path / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="ascii")
         except OSError as error:
             raise IndexUnreadable(f"Cannot write the index at {path} ({error.strerror}).") from None
         return cls(path, ix)
@@ -597,6 +599,16 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
         text=fields.get("text") or "",
         extra=fields.get("extra") or {},
     )
+
+
+_VERSION_FILE = "corpus-schema"
+
+
+def _schema_version(path: Path) -> int | None:
+    try:
+        return int((path / _VERSION_FILE).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
 
 
 def _check_safe(path: Path) -> None:

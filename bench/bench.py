@@ -1,0 +1,694 @@
+"""Benchmark ``corpus`` against SQLite FTS5 and ripgrep on a generated Italian news corpus.
+
+    python bench/bench.py [--articles N] [--runs R] [--ingest-runs R] [--json] [--keep DIR]
+
+Every measurement is a whole process (interpreter start-up included), timed from here
+with time.perf_counter. Peak RSS comes from GNU time's %M when /usr/bin/time exists; see
+bench/README.md for why the parent cannot simply read it from os.wait4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+# bench/ is sys.path[0] when this file is run as a script, so its sibling imports.
+import fts5_search
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+DICE_MODENA = REPO.parent / "shared" / "corpora" / "dice-modena"
+SEEDS = REPO / "seeds"
+CACHE_ROOT = Path(tempfile.gettempdir()) / "corpus-bench"
+GNU_TIME = Path("/usr/bin/time")
+
+SEED = 42
+#: Bump when the generator changes, so corpora cached by the old one are not reused.
+GENERATOR_VERSION = 1
+FILES_PER_FOLDER = 1000
+FIRST_DAY = datetime.date(2011, 1, 1)
+LAST_DAY = datetime.date(2021, 12, 31)
+SOURCES = {
+    "Gazzetta di Modena": "gazzettadimodena.gelocal.it",
+    "il Resto del Carlino": "www.ilrestodelcarlino.it",
+    "Prima Pagina Modena": "www.primapaginamodena.it",
+    "La Pressa": "www.lapressa.it",
+    "ModenaToday": "www.modenatoday.it",
+}
+
+#: (key, row label, arguments shared by ``corpus search`` and ``fts5_search.py``).
+QUERIES: list[tuple[str, str, list[str]]] = [
+    ("term", "search: term", ["carabinieri"]),
+    ("phrase", 'search: "phrase"', ['"centro commerciale"']),
+    ("range", "search: term + dates", ["carabinieri", "--from", "2015", "--to", "2016"]),
+    ("sort", "search: term --sort -date", ["carabinieri", "--sort", "-date"]),
+]
+#: What ``rg -l`` looks for: fixed strings, any case, as both indexes fold case.
+RG_PATTERNS = {"term": "carabinieri", "phrase": "centro commerciale"}
+
+DEFAULT_INGEST_RUNS = 3
+DEFAULT_SEARCH_RUNS = 7
+STARTUP_RUNS = 10
+#: With N >= LARGE_CORPUS and no run count given, a first ingest slower than
+#: SLOW_INGEST_SECONDS is the only one: two more would add minutes, not insight.
+LARGE_CORPUS = 10_000
+SLOW_INGEST_SECONDS = 60.0
+
+# The project's targets.
+TARGET_INGEST_RATE = 1000.0
+TARGET_INGEST_RSS_MB = 400.0
+TARGET_TERM_RATIO = 2.0
+TARGET_PHRASE_RATIO = 3.0
+TARGET_HELP_OVERHEAD_MS = 60.0
+
+MB = 1024 * 1024
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for every measured process: bytecode caching on, out of the repo.
+
+    Installed packages come with compiled .pyc files; a shell with PYTHONDONTWRITEBYTECODE
+    set (as some sandboxes and CI images have) would make each run recompile the editable
+    package's sources, ~10 ms for --help alone. A cache prefix under /tmp keeps the repo
+    untouched; the warm-up runs fill it.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(CACHE_ROOT / "pycache")
+    return env
+
+
+CHILD_ENV = child_environment()
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr, so that --json leaves stdout clean."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# -- corpus generation -------------------------------------------------------------------
+
+# A sentence ends at . ! ? or … followed by a space and something that can start one.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[«\"“'(A-ZÀ-ÖØ-Ý0-9])")
+# The seeds start with a bare "date 2022-12" marker instead of header lines.
+_DATE_MARKER = re.compile(r"^\s*date\s+\S+\s+")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def source_folder() -> Path:
+    """Real articles to recombine: dice-modena when present, else the repo's seeds."""
+    return DICE_MODENA if DICE_MODENA.is_dir() else SEEDS
+
+
+def load_sentences(folder: Path) -> list[str]:
+    """Every sentence of every article body in ``folder``, in a fixed order."""
+    sentences: list[str] = []
+    for path in sorted(folder.glob("*.txt")):
+        _headers, body = fts5_search.parse_article(path.read_text(encoding="utf-8"))
+        body = _DATE_MARKER.sub("", body, count=1)
+        for paragraph in body.split("\n"):
+            for sentence in _SENTENCE_BREAK.split(paragraph.strip()):
+                # Fragments (captions, a lone "—") would make the text choppier than news.
+                if len(sentence.split()) >= 4:
+                    sentences.append(sentence)
+    if not sentences:
+        raise SystemExit(f"bench: no sentences found in {folder}/*.txt")
+    return sentences
+
+
+def make_article(rng: random.Random, sentences: Sequence[str], number: int) -> str:
+    """One article of 450-750 words (~600) in the CLI's header-lines format."""
+    day = FIRST_DAY + datetime.timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
+    source = rng.choice(list(SOURCES))
+    wanted = rng.randint(450, 750)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    per_paragraph = rng.randint(2, 5)
+    words = 0
+    while words < wanted:
+        sentence = rng.choice(sentences)
+        current.append(sentence)
+        words += len(sentence.split())
+        if len(current) >= per_paragraph:
+            paragraphs.append(" ".join(current))
+            current, per_paragraph = [], rng.randint(2, 5)
+    if current:
+        paragraphs.append(" ".join(current))
+    slug = _SLUG.sub("-", " ".join(paragraphs[0].lower().split()[:6])).strip("-")
+    url = f"https://{SOURCES[source]}/modena/cronaca/{day:%Y/%m/%d}/news/{slug}-{number}"
+    header = f"date: {day.isoformat()}\nsource: {source}\nurl: {url}\n\n"
+    return header + "\n\n".join(paragraphs) + "\n"
+
+
+def corpus_fingerprint(folder: Path) -> str:
+    """Changes when the source articles do, so that a stale cached corpus is not reused."""
+    digest = hashlib.blake2b(digest_size=6)
+    digest.update(str(folder).encode())
+    for path in sorted(folder.glob("*.txt")):
+        info = path.stat()
+        digest.update(f"{path.name}|{info.st_size}|{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def generated_corpus(articles: int) -> tuple[Path, Path, bool]:
+    """(corpus folder, folder its sentences came from, whether it came from the cache)."""
+    origin = source_folder()
+    key = f"n{articles}-seed{SEED}-v{GENERATOR_VERSION}-{corpus_fingerprint(origin)}"
+    target = CACHE_ROOT / key
+    if target.is_dir():
+        return target, origin, True
+    log(f"generating {articles:,} articles from {origin} into {target}")
+    rng = random.Random(SEED)
+    sentences = load_sentences(origin)
+    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
+    # Written under another name and renamed when complete: an interrupted run leaves
+    # no half-written corpus that a later run would take for a finished one.
+    partial = Path(tempfile.mkdtemp(prefix=f"{key}.partial-", dir=CACHE_ROOT))
+    for number in range(articles):
+        folder = partial / f"part-{number // FILES_PER_FOLDER:03d}"
+        if number % FILES_PER_FOLDER == 0:
+            folder.mkdir()
+        text = make_article(rng, sentences, number)
+        (folder / f"article-{number:06d}.txt").write_text(text, encoding="utf-8")
+    partial.chmod(0o755)
+    partial.rename(target)
+    return target, origin, False
+
+
+def article_files(corpus: Path) -> list[Path]:
+    return sorted(corpus.glob("*/*.txt"))
+
+
+def warm_page_cache(files: Sequence[Path]) -> None:
+    """Read every file once, so that the first measured reader does not pay for the disk."""
+    for path in files:
+        path.read_bytes()
+
+
+def disk_usage(path: Path) -> int:
+    """Bytes allocated on disk under ``path``, as ``du`` counts them (blocks, not sizes)."""
+    total = path.lstat().st_blocks * 512
+    if path.is_dir():
+        for root, dirs, files in os.walk(path):
+            for name in dirs + files:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+    return total
+
+
+# -- running processes -----------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One finished child process."""
+
+    seconds: float
+    stdout: str
+    #: Peak RSS in kB, when the run was made with measure_rss.
+    maxrss_kb: int | None = None
+
+
+class ChildFailed(RuntimeError):
+    pass
+
+
+def rss_method() -> str:
+    """How peak RSS is measured on this machine (shown with the results)."""
+    if GNU_TIME.exists():
+        return "GNU time %M (max RSS of the child alone)"
+    return "os.wait4 ru_maxrss (a floor: never below this script's own RSS)"
+
+
+def run_process(
+    cmd: Sequence[str], ok_codes: Sequence[int] = (0,), measure_rss: bool = False
+) -> Run:
+    """Run ``cmd`` with stdout to a pipe (not a terminal); its wall time, maybe peak RSS.
+
+    A child's ru_maxrss is never below the RSS its parent had when spawning it: Linux
+    carries the high-water mark of the pre-exec address space (the parent's, under
+    vfork) across exec. So the child is started through GNU time, a ~1 MB process,
+    which reports the child's own peak. Without it, os.wait4's figure is used, which is
+    exact only for children that outgrow this script. The wrapper adds ~1 ms, so the
+    timed search runs are made without it.
+    """
+    use_time = measure_rss and GNU_TIME.exists()
+    with tempfile.NamedTemporaryFile("w+") as rss_file, tempfile.TemporaryFile() as errors:
+        full = [str(GNU_TIME), "-f", "%M", "-o", rss_file.name, *cmd] if use_time else list(cmd)
+        start = time.perf_counter()
+        proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=errors, env=CHILD_ENV)
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        proc.stdout.close()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        # Tell Popen the child is reaped, so that it does not wait for it again.
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in ok_codes:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip()
+            raise ChildFailed(f"{' '.join(cmd)} exited with {proc.returncode}: {message}")
+        maxrss: int | None = None
+        if use_time:
+            # GNU time prefixes a "Command exited with non-zero status" line when it must.
+            maxrss = int(rss_file.read().split()[-1])
+        elif measure_rss:
+            maxrss = usage.ru_maxrss
+    return Run(seconds, out.decode("utf-8", "replace"), maxrss)
+
+
+def time_round_robin(
+    commands: dict[str, list[str]],
+    runs: int,
+    ok_codes: dict[str, Sequence[int]] | None = None,
+) -> tuple[dict[str, list[Run]], dict[str, Run]]:
+    """(timed runs, warm-up run) per command.
+
+    The warm-up brings files into the page cache and doubles as the peak-RSS run.
+    Rounds run every command once, so drift of the machine (other load, CPU clock)
+    spreads over all commands instead of penalising whichever came last.
+    """
+    codes = ok_codes or {}
+    warmup = {
+        key: run_process(cmd, codes.get(key, (0,)), measure_rss=True)
+        for key, cmd in commands.items()
+    }
+    timed: dict[str, list[Run]] = {key: [] for key in commands}
+    for _ in range(runs):
+        for key, cmd in commands.items():
+            timed[key].append(run_process(cmd, codes.get(key, (0,))))
+    return timed, warmup
+
+
+def median_ms(runs: Sequence[Run]) -> float:
+    return statistics.median(r.seconds for r in runs) * 1000
+
+
+_MATCH_LINE = re.compile(r"^(\d+) articles? match", re.M)
+
+
+def hit_count(output: str) -> int:
+    """The total that ``corpus search`` and fts5_search.py both print first."""
+    match = _MATCH_LINE.search(output)
+    return int(match.group(1)) if match else 0
+
+
+def find_corpus_executable() -> Path:
+    """The console script beside this interpreter (the venv's), else the one on PATH."""
+    beside = Path(sys.executable).parent / "corpus"
+    if beside.exists():
+        return beside
+    found = shutil.which("corpus")
+    if found is None:
+        raise SystemExit("bench: no 'corpus' command; activate the venv (. .venv/bin/activate).")
+    return Path(found)
+
+
+def tool_version(cmd: Sequence[str]) -> str | None:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.splitlines()[0].strip() if out else None
+
+
+# -- the measurements --------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the result table; None where a value does not apply."""
+
+    name: str
+    unit: str
+    corpus: float | None
+    fts5: float | None = None
+    rg: float | None = None
+    target: str = ""
+    passed: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.corpus is None or not self.fts5:
+            return None
+        return self.corpus / self.fts5
+
+    @property
+    def status(self) -> str:
+        return "" if self.passed is None else ("PASS" if self.passed else "FAIL")
+
+
+@dataclass
+class Results:
+    meta: dict[str, object]
+    rows: list[Row] = field(default_factory=list)
+    #: Every timed sample in seconds, so that medians can be read against the spread.
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+
+@dataclass
+class Setup:
+    """What every measurement needs: the tools and where things are."""
+
+    corpus_cmd: Path
+    rg: str | None
+    corpus: Path
+    files: list[Path]
+    work: Path
+
+    @property
+    def index(self) -> Path:
+        return self.work / "index"
+
+    @property
+    def db(self) -> Path:
+        return self.work / "fts5.db"
+
+
+def measure_ingest(setup: Setup, results: Results, runs: int, stop_early: bool) -> None:
+    """FTS5 built once in-process; ``corpus ingest`` into a fresh index, ``runs`` times.
+
+    The FTS5 build reads and parses the files too, as ingest does, and inserts everything
+    in one transaction: the fastest plain use of SQLite, the bar to compare against.
+    """
+    articles = len(setup.files)
+    log("building the FTS5 database")
+    start = time.perf_counter()
+    fts5_search.build(setup.db, setup.files)
+    fts5_seconds = time.perf_counter() - start
+
+    done: list[Run] = []
+    for n in range(runs):
+        shutil.rmtree(setup.index, ignore_errors=True)
+        log(f"corpus ingest, run {n + 1}/{runs}")
+        cmd = [str(setup.corpus_cmd), "--index", str(setup.index), "ingest", str(setup.corpus)]
+        run = run_process([*cmd, "--json"], measure_rss=True)
+        report = json.loads(run.stdout)
+        if report["added"] != articles:
+            raise ChildFailed(f"corpus ingest added {report['added']} of {articles}: {report}")
+        done.append(run)
+        log(f"  {run.seconds:.1f} s, {articles / run.seconds:,.0f} articles/s")
+        if stop_early and run.seconds > SLOW_INGEST_SECONDS:
+            log(f"  slower than {SLOW_INGEST_SECONDS:.0f} s with N >= {LARGE_CORPUS:,}: one run")
+            break
+
+    results.meta["ingest_runs"] = len(done)
+    results.samples["corpus:ingest"] = [r.seconds for r in done]
+    results.samples["fts5:build"] = [fts5_seconds]
+    seconds = statistics.median(r.seconds for r in done)
+    rss_mb = statistics.median(r.maxrss_kb or 0 for r in done) / 1024
+    rate = articles / seconds
+    results.rows += [
+        Row(
+            "ingest rate",
+            "articles/s",
+            rate,
+            articles / fts5_seconds,
+            target=f">= {TARGET_INGEST_RATE:,.0f}/s",
+            passed=rate >= TARGET_INGEST_RATE,
+        ),
+        Row("ingest wall time", "s", seconds, fts5_seconds),
+        Row(
+            "ingest peak RSS",
+            "MB",
+            rss_mb,
+            target=f"<= {TARGET_INGEST_RSS_MB:.0f} MB",
+            passed=rss_mb <= TARGET_INGEST_RSS_MB,
+        ),
+    ]
+
+
+def measure_searches(setup: Setup, results: Results, runs: int) -> None:
+    """Each query as a whole process through both engines, and rg for the two it can do."""
+    commands: dict[str, list[str]] = {}
+    ok_codes: dict[str, Sequence[int]] = {}
+    for key, _label, query in QUERIES:
+        corpus = [str(setup.corpus_cmd), "--index", str(setup.index), "search", *query]
+        commands[f"corpus:{key}"] = corpus
+        fts5 = [sys.executable, str(BENCH / "fts5_search.py"), str(setup.db), *query]
+        commands[f"fts5:{key}"] = fts5
+    if setup.rg:
+        for key, pattern in RG_PATTERNS.items():
+            commands[f"rg:{key}"] = [setup.rg, "-l", "-i", "-F", pattern, str(setup.corpus)]
+            ok_codes[f"rg:{key}"] = (0, 1)  # 1 is "no match", not a failure
+    log(f"searching: {len(commands)} commands x {runs} runs (+1 warm-up each)")
+    timed, warmup = time_round_robin(commands, runs, ok_codes)
+    results.samples.update({key: [r.seconds for r in runs] for key, runs in timed.items()})
+
+    def ms(engine: str, key: str) -> float | None:
+        found = timed.get(f"{engine}:{key}")
+        return median_ms(found) if found else None
+
+    def rss_mb(engine: str, key: str) -> float | None:
+        run = warmup.get(f"{engine}:{key}")
+        return run.maxrss_kb / 1024 if run and run.maxrss_kb is not None else None
+
+    def hits(engine: str, key: str) -> int | None:
+        run = warmup.get(f"{engine}:{key}")
+        if run is None:
+            return None
+        # rg -l prints one file per line; the two search programs print a total.
+        return len(run.stdout.splitlines()) if engine == "rg" else hit_count(run.stdout)
+
+    targets = {"term": TARGET_TERM_RATIO, "phrase": TARGET_PHRASE_RATIO}
+    for key, label, _query in QUERIES:
+        row = Row(label, "ms", ms("corpus", key), ms("fts5", key), ms("rg", key))
+        if key in targets and row.ratio is not None:
+            row.target = f"<= {targets[key]:g}x FTS5"
+            row.passed = row.ratio <= targets[key]
+        results.rows.append(row)
+    for key, label, _query in QUERIES[:3]:  # --sort -date finds what the term finds
+        counts = [hits(engine, key) for engine in ("corpus", "fts5", "rg")]
+        results.rows.append(Row(label.replace("search:", "hits:"), "articles", *counts))
+        if not counts[0] or not counts[1]:
+            log(f"WARNING: '{key}' has no hits in corpus or FTS5 ({counts[:2]}): a hollow time")
+    results.rows.append(
+        Row(
+            "search peak RSS (term)",
+            "MB",
+            rss_mb("corpus", "term"),
+            rss_mb("fts5", "term"),
+            rss_mb("rg", "term"),
+        )
+    )
+
+
+def measure_startup(setup: Setup, results: Results) -> None:
+    """What ``corpus --help`` costs above a bare start of the same interpreter."""
+    log(f"start-up: {STARTUP_RUNS} runs each (+1 warm-up)")
+    commands = {
+        "help": [str(setup.corpus_cmd), "--help"],
+        "pass": [sys.executable, "-c", "pass"],
+    }
+    timed, _warmup = time_round_robin(commands, STARTUP_RUNS)
+    results.samples.update({f"startup:{k}": [r.seconds for r in v] for k, v in timed.items()})
+    help_ms, pass_ms = median_ms(timed["help"]), median_ms(timed["pass"])
+    overhead = help_ms - pass_ms
+    results.rows += [
+        Row("corpus --help", "ms", help_ms),
+        Row("python -c pass", "ms", pass_ms),
+        Row(
+            "--help minus python -c pass",
+            "ms",
+            overhead,
+            target=f"<= {TARGET_HELP_OVERHEAD_MS:.0f} ms",
+            passed=overhead <= TARGET_HELP_OVERHEAD_MS,
+        ),
+    ]
+
+
+def run_benchmark(args: argparse.Namespace, work: Path) -> Results:
+    corpus, origin, cached = generated_corpus(args.articles)
+    files = article_files(corpus)
+    if len(files) != args.articles:
+        raise SystemExit(f"bench: {corpus} holds {len(files)} files, expected {args.articles}")
+    rg = shutil.which("rg")
+    setup = Setup(find_corpus_executable(), rg, corpus, files, work)
+    sample = files[:200]
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in sample) / len(sample)
+    search_runs = args.runs or DEFAULT_SEARCH_RUNS
+    results = Results(
+        meta={
+            "articles": args.articles,
+            "mean_words_per_article": round(words),
+            "corpus_dir": str(corpus),
+            "corpus_cached": cached,
+            "sentences_from": str(origin),
+            "search_runs": search_runs,
+            "startup_runs": STARTUP_RUNS,
+            "rss_method": rss_method(),
+            "bytecode_cache": CHILD_ENV["PYTHONPYCACHEPREFIX"],
+            "python": platform.python_version(),
+            "corpus_cli": metadata.version("corpus-cli"),
+            "whoosh": metadata.version("whoosh-reloaded"),
+            "sqlite": sqlite3.sqlite_version,
+            "rg": tool_version([rg, "--version"]) if rg else None,
+            "machine": f"{platform.platform()}, {os.cpu_count()} CPUs",
+            # Other work on the machine inflates every time: worth seeing next to them.
+            "load_average_start": round(os.getloadavg()[0], 2),
+        }
+    )
+    warm_page_cache(files)
+
+    ingest_runs = args.ingest_runs or args.runs or DEFAULT_INGEST_RUNS
+    # Only the default count may be cut short; a count given on the command line is run.
+    stop_early = args.ingest_runs is None and args.runs is None and args.articles >= LARGE_CORPUS
+    measure_ingest(setup, results, ingest_runs, stop_early)
+    measure_searches(setup, results, search_runs)
+    measure_startup(setup, results)
+    results.meta["load_average_end"] = round(os.getloadavg()[0], 2)
+    results.rows.append(
+        Row(
+            "size on disk (index/db/text)",
+            "MB",
+            disk_usage(setup.index) / MB,
+            disk_usage(setup.db) / MB,
+            disk_usage(corpus) / MB,
+        )
+    )
+    return results
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit in ("articles/s", "articles"):
+        return f"{value:,.0f}"
+    if unit == "s":
+        return f"{value:,.2f}"
+    return f"{value:,.1f}"
+
+
+def render_table(results: Results) -> str:
+    meta = results.meta
+    lines = [
+        f"N={meta['articles']:,} articles (~{meta['mean_words_per_article']} words each); "
+        f"medians of runs: ingest {meta['ingest_runs']}, search {meta['search_runs']}, "
+        f"start-up {meta['startup_runs']} (each after 1 warm-up)",
+        f"python {meta['python']} | corpus-cli {meta['corpus_cli']} | "
+        f"whoosh-reloaded {meta['whoosh']} | sqlite {meta['sqlite']} | "
+        f"rg: {meta['rg'] or 'not installed'}",
+        f"machine: {meta['machine']}; 1-min load average "
+        f"{meta['load_average_start']} at start, {meta['load_average_end']} at end",
+        f"peak RSS: {meta['rss_method']}; .pyc cache: {meta['bytecode_cache']}",
+        f"corpus: {meta['corpus_dir']} (sentences from {meta['sentences_from']})",
+        "",
+    ]
+    header = ["measurement", "unit", "corpus", "FTS5", "rg", "corpus/FTS5", "target", "result"]
+    body = [
+        [
+            row.name,
+            row.unit,
+            fmt(row.corpus, row.unit),
+            fmt(row.fts5, row.unit),
+            fmt(row.rg, row.unit),
+            "-" if row.ratio is None else f"{row.ratio:.2f}x",
+            row.target,
+            row.status,
+        ]
+        for row in results.rows
+    ]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    left = {0, 1, 6, 7}  # text columns; numbers read best right-aligned
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            cell.ljust(width) if i in left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(padded).rstrip()
+
+    lines += [line(header), "  ".join("-" * w for w in widths)]
+    lines += [line(cells) for cells in body]
+    return "\n".join(lines)
+
+
+def to_json(results: Results) -> str:
+    rows = [
+        {**asdict(row), "ratio": row.ratio, "status": row.status or None} for row in results.rows
+    ]
+    document = {"meta": results.meta, "rows": rows, "samples_seconds": results.samples}
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+# -- main --------------------------------------------------------------------------------
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark corpus against SQLite FTS5 and rg.")
+    parser.add_argument(
+        "--articles", type=positive_int, default=10_000, help="corpus size (default 10,000)"
+    )
+    parser.add_argument(
+        "--runs",
+        type=positive_int,
+        help=f"timed runs per search (default {DEFAULT_SEARCH_RUNS}) and per ingest "
+        f"(default {DEFAULT_INGEST_RUNS}, or 1 when N >= {LARGE_CORPUS:,} and it is slow)",
+    )
+    parser.add_argument(
+        "--ingest-runs", type=positive_int, help="timed ingest runs, overriding --runs"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="build the index and FTS5 db in DIR; keep them"
+    )
+    return parser.parse_args(argv)
+
+
+@contextmanager
+def work_dir(keep: Path | None) -> Iterator[Path]:
+    """Where the index and the FTS5 database go: DIR with --keep, else a temp folder."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep.resolve()
+        return
+    path = Path(tempfile.mkdtemp(prefix="corpus-bench-run-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    with work_dir(args.keep) as work:
+        try:
+            results = run_benchmark(args, work)
+        except ChildFailed as error:
+            print(f"bench: {error}", file=sys.stderr)
+            return 1
+    if args.keep is not None:
+        log(f"kept the index and the FTS5 database in {args.keep}")
+    print(to_json(results) if args.json else render_table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
