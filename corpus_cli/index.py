@@ -13,12 +13,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from corpus_cli.articles import Article
-from corpus_cli.dates import DateInfo
 from corpus_cli.errors import ArticleNotFound, IndexLocked, IndexNotFound, IndexUnreadable
 from corpus_cli.query import Filters, QueryTerms, SortOrder
+
+if TYPE_CHECKING:
+    # Types only: importing the readers would compile the date patterns in
+    # every search process, which never reads a file.
+    from corpus_cli.articles import Article
+    from corpus_cli.dates import DateInfo
 
 INDEX_NAME = "corpus"
 #: Bumped when the schema changes in a way older indexes cannot serve.
@@ -209,7 +213,9 @@ class CorpusIndex:
         from whoosh.index import LockError
 
         try:
-            w = self._ix.writer(limitmb=128)
+            # Separate segment files are read in place; a compound file is copied
+            # whole into memory by every searcher that opens it.
+            w = self._ix.writer(limitmb=128, compound=False)
         except LockError:
             raise IndexLocked(
                 f"Another 'corpus ingest' is writing to {self.path}; "

@@ -20,20 +20,20 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from corpus_cli.index import (
-    Explanation,
-    Hit,
-    IndexStats,
-    SearchResult,
-    SourceSummary,
-    StoredArticle,
-)
-from corpus_cli.ingest import IngestReport
-from corpus_cli.query import QueryTerms
 from corpus_cli.snippets import find_matches, make_snippet
 
 if TYPE_CHECKING:
     from corpus_cli.analytics import KwicLine, PeriodCount, TermScore
+    from corpus_cli.index import (
+        Explanation,
+        Hit,
+        IndexStats,
+        SearchResult,
+        SourceSummary,
+        StoredArticle,
+    )
+    from corpus_cli.ingest import IngestReport
+    from corpus_cli.query import QueryTerms
 
 Format = Literal["table", "jsonl", "csv"]
 MATCH_STYLE = "bold black on yellow"
