@@ -111,30 +111,53 @@ def stem(folded: str) -> str:
     return stemmed
 
 
-def words(text: str) -> Iterator[Word]:
-    """Split ``text`` into analysed words with positions and character offsets."""
-    pos = 0
+#: surface word -> (folded, stem, may elide): one lookup per token on the hot path.
+_surface_cache: dict[str, tuple[str, str, bool]] = {}
+#: The last text analysed and its words: Whoosh analyses an article's text once
+#: for the stemmed field and again for the surface field; the second pass is free.
+_last: tuple[str, list[tuple[int, int, str, str]]] = ("", [])
+
+
+def _surface(word: str) -> tuple[str, str, bool]:
+    folded = fold(word)
+    entry = (folded, stem(folded), folded in ELISIONS)
+    if len(_surface_cache) > _CACHE_LIMIT:
+        _surface_cache.clear()
+    _surface_cache[word] = entry
+    return entry
+
+
+def _analyse(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, folded, stem) of each word of ``text``; elided articles dropped."""
+    global _last
+    if _last[0] is text or (len(text) > 200 and _last[0] == text):
+        return _last[1]
+    out: list[tuple[int, int, str, str]] = []
+    append = out.append
+    cache_get = _surface_cache.get
     length = len(text)
     for match in _WORD.finditer(text):
-        start, end = match.span()
         surface = match.group()
-        folded = fold(surface)
-        if (
-            end + 1 < length
-            and text[end] in _APOSTROPHES
-            and text[end + 1].isalpha()
-            and folded in ELISIONS
-        ):
+        entry = cache_get(surface) or _surface(surface)
+        end = match.end()
+        if entry[2] and end + 1 < length and text[end] in _APOSTROPHES and text[end + 1].isalpha():
             continue
-        yield Word(pos, start, end, folded, stem(folded))
-        pos += 1
+        append((match.start(), end, entry[0], entry[1]))
+    _last = (text, out)
+    return out
+
+
+def words(text: str) -> Iterator[Word]:
+    """Split ``text`` into analysed words with positions and character offsets."""
+    for pos, (start, end, folded, stemmed) in enumerate(_analyse(text)):
+        yield Word(pos, start, end, folded, stemmed)
 
 
 def terms(text: str, stemmed: bool = True) -> list[str]:
     """The index terms of ``text``, in order (stems, or folded surface words)."""
     if stemmed:
-        return [w.stem for w in words(text)]
-    return [w.folded for w in words(text)]
+        return [word[3] for word in _analyse(text)]
+    return [word[2] for word in _analyse(text)]
 
 
 class ItalianAnalyzer(Analyzer):  # type: ignore[misc]
@@ -181,13 +204,13 @@ class ItalianAnalyzer(Analyzer):  # type: ignore[misc]
             yield token
             return
         stemmed = self.stemmed
-        for word in words(value):
-            token.text = word.stem if stemmed else word.folded
+        for pos, word in enumerate(_analyse(value), start_pos):
+            token.text = word[3] if stemmed else word[2]
             if keeporiginal:
-                token.original = value[word.start : word.end]
+                token.original = value[word[0] : word[1]]
             if positions:
-                token.pos = start_pos + word.pos
+                token.pos = pos
             if chars:
-                token.startchar = start_char + word.start
-                token.endchar = start_char + word.end
+                token.startchar = start_char + word[0]
+                token.endchar = start_char + word[1]
             yield token

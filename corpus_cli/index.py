@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 INDEX_NAME = "corpus"
 #: Bumped when the schema changes in a way older indexes cannot serve.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _NO_DATE_LOW = 0
 _NO_DATE_HIGH = 99_999_999
 
@@ -120,8 +120,10 @@ def schema() -> Any:
         path=fields.STORED(),
         title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
         text=fields.TEXT(analyzer=stemmed, stored=True),
-        # Surface words of title and text, unstemmed: wildcards and fuzzy terms.
+        # Surface words, unstemmed, for wildcards and fuzzy terms. ``exact`` is fed
+        # the very string ``text`` is, so the analyser's memo spares a second pass.
         exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
+        title_exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
         source=fields.ID(),
         source_name=fields.ID(stored=True, sortable=True),
         url=fields.STORED(),
@@ -289,14 +291,22 @@ class CorpusIndex:
 
     def explain(self, text: str, filters: Filters | None = None) -> Explanation:
         from corpus_cli.analysis import fold, stem
-        from corpus_cli.query import SEARCHED_FIELDS, expand_fuzzy, parse, plain_words, query_terms
+        from corpus_cli.query import (
+            SEARCHED_FIELDS,
+            SURFACE_FIELDS,
+            expand_fuzzy,
+            parse,
+            plain_words,
+            query_terms,
+        )
 
         parsed = parse(text, self._ix.schema)
         with self._ix.searcher() as searcher:
             expanded = expand_fuzzy(parsed, searcher.reader()).normalize()
             terms = query_terms(expanded, searcher.reader())
             total = len(searcher.search(expanded, filter=_filter_query(filters), limit=1))
-        fields = sorted({f for f, _ in _query_fields(parsed)} - {"exact"} | set(SEARCHED_FIELDS))
+        surface = set(SURFACE_FIELDS.values())
+        fields = sorted({f for f, _ in _query_fields(parsed)} - surface | set(SEARCHED_FIELDS))
         words = [(w, fold(w), stem(fold(w))) for w in plain_words(text)]
         return Explanation(
             query=text,
@@ -494,7 +504,8 @@ class IndexWriter:
             path=article.path,
             title=article.title or "",
             text=article.text,
-            exact=(article.title or "") + "\n" + article.text,
+            exact=article.text,
+            title_exact=article.title or "",
             source=_fold_source(article.source),
             source_name=article.source or "",
             url=article.url,

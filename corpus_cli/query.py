@@ -20,6 +20,8 @@ SortOrder = Literal["relevance", "date", "-date"]
 #: Fields a user may name in a query, and the index field each stands for.
 QUERY_FIELDS = {"title": "title", "text": "text", "source": "source"}
 SEARCHED_FIELDS = ("title", "text")
+#: The unstemmed twin of each searched field, where wildcards and fuzzy terms go.
+SURFACE_FIELDS = {"title": "title_exact", "text": "exact"}
 #: Very long queries are almost always pasted text; cut them rather than parse
 #: thousands of terms (Whoosh's parser is recursive and slow on them).
 MAX_QUERY_CHARS = 1000
@@ -134,7 +136,7 @@ def _to_surface_fields(node: Any, q: Any) -> Any:
     """Send wildcard and fuzzy terms to the unstemmed field; fold source names."""
     if isinstance(node, (q.Wildcard, q.Prefix, q.FuzzyTerm)) and node.fieldname in SEARCHED_FIELDS:
         copy = node.copy()
-        copy.fieldname = "exact"
+        copy.fieldname = SURFACE_FIELDS[node.fieldname]
         copy.text = fold(node.text)
         return copy
     if isinstance(node, q.Term) and node.fieldname == "source":
@@ -155,6 +157,7 @@ def _has_positive_terms(node: Any, q: Any) -> bool:
 
 
 _ENDING = re.compile(r"[aeiou]$")
+_SURFACE = frozenset(SURFACE_FIELDS.values())
 
 
 def expand_fuzzy(node: Any, reader: Any) -> Any:
@@ -168,7 +171,7 @@ def expand_fuzzy(node: Any, reader: Any) -> Any:
     from whoosh import query as q
     from whoosh.support.levenshtein import distance
 
-    if isinstance(node, q.FuzzyTerm) and node.fieldname == "exact":
+    if isinstance(node, q.FuzzyTerm) and node.fieldname in _SURFACE:
         wanted, limit = node.text, node.maxdist
         stem_wanted = _ENDING.sub("", wanted)
         # Short words differ in their last vowel too often (rapina, rapida).
@@ -176,13 +179,13 @@ def expand_fuzzy(node: Any, reader: Any) -> Any:
         prefix = node.prefixlength
         words = [
             word
-            for word in reader.terms_within("exact", wanted, limit + 1, prefix=prefix)
+            for word in reader.terms_within(node.fieldname, wanted, limit + 1, prefix=prefix)
             if distance(word, wanted, limit + 1) <= limit
             or (forgive_ending and distance(_ENDING.sub("", word), stem_wanted, limit + 1) <= limit)
         ]
         if not words:
             return q.NullQuery
-        return q.Or([q.Term("exact", word, boost=node.boost) for word in sorted(words)])
+        return q.Or([q.Term(node.fieldname, w, boost=node.boost) for w in sorted(words)])
     if node.is_leaf():
         return node
     return node.apply(lambda child: expand_fuzzy(child, reader))
@@ -211,7 +214,7 @@ def query_terms(node: Any, reader: Any) -> QueryTerms:
                 phrases.append(tuple(n.words))
             return
         if isinstance(n, (q.Wildcard, q.Prefix, q.FuzzyTerm)):
-            if n.fieldname == "exact":
+            if n.fieldname in _SURFACE:
                 folded.update(
                     text if isinstance(text, str) else text.decode("utf-8")
                     for _field, text in _expand(n, reader)
@@ -220,7 +223,7 @@ def query_terms(node: Any, reader: Any) -> QueryTerms:
         if isinstance(n, q.Term):
             if n.fieldname in SEARCHED_FIELDS:
                 stems.add(n.text)
-            elif n.fieldname == "exact":
+            elif n.fieldname in _SURFACE:
                 folded.add(n.text)
             return
         if not n.is_leaf():
