@@ -468,5 +468,17 @@ def stats(settings: Settings, json_lines: bool) -> None:
     settings.output(json_lines).stats(settings.open_index().stats())
 
 
+@cli.command()
+@pass_settings
+def optimize(settings: Settings) -> None:
+    """Merge the index's segments into one, for the fastest searches.
+
+    Each ingest adds a segment (Whoosh merges small ones as it goes); after many
+    small ingests, one optimize makes every later search read one segment.
+    """
+    before, after = settings.open_index().optimize()
+    settings.output().message(f"{before} segments merged into {after}.")
+
+
 def main() -> None:
     cli()

@@ -232,6 +232,22 @@ class CorpusIndex:
         else:
             writer.commit()
 
+    def optimize(self) -> tuple[int, int]:
+        """Merge all segments into one; returns the segment counts before and after."""
+        from whoosh.index import LockError
+
+        before = len(self._ix._segments())
+        try:
+            writer = self._ix.writer(limitmb=128, compound=False)
+        except LockError:
+            raise IndexLocked(
+                f"Another 'corpus ingest' is writing to {self.path}; "
+                "run this again when it has finished."
+            ) from None
+        writer.commit(optimize=True)
+        self._ix = self._ix.refresh()
+        return before, len(self._ix._segments())
+
     # -- reading -------------------------------------------------------------------
 
     def search(

@@ -148,6 +148,9 @@ class Output:
     def error(self, message: str) -> None:
         self.err.print(Text(f"corpus: {message}", style="red"), soft_wrap=True)
 
+    def message(self, message: str) -> None:
+        self.out.print(Text(message), soft_wrap=True)
+
     def warn(self, message: str) -> None:
         self.err.print(Text(message, style="yellow"), soft_wrap=True)
 

@@ -193,3 +193,13 @@ def test_score_is_null_when_sorted_by_date(seeded: Run) -> None:
     rows = json_lines(seeded("search", "putin", "--sort", "date", "--json"))
     assert [r["score"] for r in rows] == [None] * 5
     assert [r["date"] for r in rows][:2] == ["2022-12", "2022-12-30"]
+
+
+def test_optimize_merges_segments_and_keeps_every_article(run: Run, tmp_path: Path) -> None:
+    for n in range(3):
+        write(tmp_path / f"batch{n}", f"a{n}.txt", f"Articolo numero {n} sulla nebbia.\n")
+        assert run("ingest", str(tmp_path / f"batch{n}")).exit_code == 0
+    result = run("optimize")
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith("merged into 1.")
+    assert sorted(ids(run("search", "nebbia", "--json"))) == ["a0", "a1", "a2"]

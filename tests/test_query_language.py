@@ -50,6 +50,9 @@ def corpus(run: Run, tmp_path: Path) -> Run:
         ("title:citta", ["a", "d"]),
         ("text:citta", []),
         ("Title:esercitazioni", ["b"]),
+        # A field prefix scopes wildcards too: "citta" is only in d's title.
+        ("title:cit*", ["a", "d"]),
+        ("text:cit*", []),
         ("source:giornale derby", ["d"]),
     ],
 )
