@@ -29,8 +29,18 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130
 
 
+class _Interrupted(Exception):
+    """Ctrl-C, carried past Click, which would print a blank line for it first."""
+
+
 class CorpusGroup(click.Group):
     """A group that turns every error into one plain line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -47,7 +57,7 @@ class CorpusGroup(click.Group):
             _fail(f"{error.format_message()}{hint}", ExitStatus.USAGE, debug)
         except click.ClickException as error:
             _fail(error.format_message(), error.exit_code, debug)
-        except (KeyboardInterrupt, click.Abort):
+        except (_Interrupted, KeyboardInterrupt, click.Abort):
             _fail("interrupted.", ExitStatus.INTERRUPTED, debug)
         except BrokenPipeError:
             # The reader (head, less) went away: nothing left to say to it.

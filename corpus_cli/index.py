@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 INDEX_NAME = "corpus"
 #: Bumped when the schema changes in a way older indexes cannot serve.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _NO_DATE_LOW = 0
 _NO_DATE_HIGH = 99_999_999
 
@@ -197,6 +197,8 @@ class CorpusIndex:
                 return cls.open(path)
         except IndexNotFound:
             pass
+        except IndexUnreadable:
+            raise
         except Exception:
             raise IndexUnreadable(f"The index at {path} is damaged and cannot be opened.") from None
         # Whoosh's table of contents is a pickle: keep the folder private.
@@ -302,8 +304,11 @@ class CorpusIndex:
     def date_values(self, text: str | None, filters: Filters | None = None) -> list[str | None]:
         """The date (as written, or None) of every article ``text`` matches, or of all."""
         with self._ix.searcher() as searcher:
+            matches = self._matches(searcher, text, filters)
+            if not matches:
+                return []
             column = searcher.reader().column_reader("date_value", translate=True)
-            return [column[n] or None for n in self._matches(searcher, text, filters)]
+            return [column[n] or None for n in matches]
 
     def explain(self, text: str, filters: Filters | None = None) -> Explanation:
         from corpus_cli.analysis import fold, stem
@@ -382,12 +387,15 @@ class CorpusIndex:
         With a query, counts and spans are of the matching articles, and ``total`` is
         all of that source's articles (within the same filters).
         """
+        found: dict[str, SourceSummary] = {}
         with self._ix.searcher() as searcher:
+            matches = self._matches(searcher, text, filters)
+            if not matches:
+                return []  # Whoosh has no columns to read before the first article
             reader = searcher.reader()
             names = reader.column_reader("source_name", translate=True)
             dates = reader.column_reader("date_value", translate=True)
-            found: dict[str, SourceSummary] = {}
-            for n in self._matches(searcher, text, filters):
+            for n in matches:
                 name = names[n] or ""
                 date = dates[n] or None
                 entry = found.setdefault(name, SourceSummary(name, 0, None, None))
@@ -567,6 +575,9 @@ def _date_fields(date: DateInfo | None) -> dict[str, Any]:
             "date_inferred": False,
             "date_evidence": None,
             "date_kind": "none",
+            # Written even when empty: Whoosh skips a segment's column when no
+            # document of it has a value, which misaligns a multi-segment read.
+            "date_value": "",
             "sort_asc": _NO_DATE_HIGH,
             "sort_desc": _NO_DATE_LOW,
         }

@@ -146,13 +146,13 @@ class Output:
             writer.writerow({k: "" if v is None else v for k, v in row.items()})
 
     def error(self, message: str) -> None:
-        self.err.print(Text(f"corpus: {message}", style="red"), soft_wrap=True)
+        self.err.print(Text(f"corpus: {sanitize(message)}", style="red"), soft_wrap=True)
 
     def message(self, message: str) -> None:
-        self.out.print(Text(message), soft_wrap=True)
+        self.out.print(Text(sanitize(message)), soft_wrap=True)
 
     def warn(self, message: str) -> None:
-        self.err.print(Text(message, style="yellow"), soft_wrap=True)
+        self.err.print(Text(sanitize(message), style="yellow"), soft_wrap=True)
 
     # -- commands -------------------------------------------------------------------
 
