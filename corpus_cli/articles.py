@@ -58,9 +58,14 @@ class UnreadableFile(Exception):
     """A whole file cannot be read; ``str()`` is the reason shown to the user."""
 
 
-#: Files larger than this are skipped unread: news articles are kilobytes, and a
-#: multi-record file this big should be split rather than held in memory whole.
+#: Files larger than this are skipped unread: a multi-record file (JSON Lines, JSON,
+#: CSV) is held in memory whole while it is parsed, and one this big should be split.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The cap for formats that hold one article (text, Markdown, HTML). News articles are
+#: kilobytes, long reads and saved pages with inline images a few megabytes; indexing
+#: one 8 MB text as a single article already takes ~17 s and ~150 MB of memory here,
+#: so a bigger "article" is a dump, a log or a mistake, and is skipped with its reason.
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
 
 #: Extensions ingest reads; anything else in a folder is not an article.
 READERS_BY_SUFFIX = {
@@ -78,8 +83,27 @@ READERS_BY_SUFFIX = {
 }
 
 
+_SINGLE_ARTICLE_KINDS = frozenset({"text", "markdown", "html"})
+
+
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in READERS_BY_SUFFIX
+
+
+def size_limit(path: Path) -> int:
+    """The largest file of this format that is read, in bytes."""
+    kind = READERS_BY_SUFFIX.get(path.suffix.lower())
+    return MAX_ARTICLE_BYTES if kind in _SINGLE_ARTICLE_KINDS else MAX_FILE_BYTES
+
+
+def too_large(size: int | None, limit: int) -> str:
+    """The reason given for a file over its format's size limit (``size`` if known)."""
+    how_big = "over the limit" if size is None else _megabytes(size)
+    return f"too large ({how_big}; the limit for this kind of file is {_megabytes(limit)})"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size < 10 * 1048576 else f"{size // 1048576} MB"
 
 
 def decode(data: bytes) -> str:
@@ -90,9 +114,12 @@ def decode(data: bytes) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return _normalise_newlines(data[len(bom) :].decode(codec))
+                text = data[len(bom) :].decode(codec)
             except UnicodeDecodeError as error:
                 raise UnreadableFile(f"invalid {codec} text ({error.reason})") from None
+            if _looks_binary(text):
+                raise UnreadableFile(f"binary file (not {codec} text despite its byte-order mark)")
+            return _normalise_newlines(text)
     if b"\x00" in data:
         raise UnreadableFile("binary file (contains NUL bytes)")
     try:
@@ -104,8 +131,11 @@ def decode(data: bytes) -> str:
     return _normalise_newlines(text)
 
 
+# UTF-32 first: its little-endian mark starts with UTF-16's.
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
@@ -113,17 +143,54 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 def _decode_legacy(data: bytes) -> str:
-    from charset_normalizer import from_bytes  # only for the rare non-UTF-8 file
+    """Text that is not UTF-8: Windows-1252 when it reads as Western text, else detected.
 
-    best = from_bytes(data, cp_isolation=_LEGACY_CODECS).best() or from_bytes(data).best()
+    Windows-1252 (a superset of Latin-1's printable characters) or ISO-8859-15 is
+    what Italian and other Western European text not in UTF-8 nearly always is.
+    charset-normalizer alone guesses wrongly on short Italian texts ("città" comes
+    back as "cittŕ" in Windows-1250), so it is asked only when those readings are
+    implausible: undefined bytes, stray symbols, or mostly non-ASCII letters
+    (Cyrillic or Greek in a single-byte code page).
+    """
+    western = None
+    for codec in _WESTERN_CODECS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _reads_as_western(text):
+            return text
+        western = western or text
+    from charset_normalizer import from_bytes  # only for the rare non-Western file
+
+    best = from_bytes(data).best()
     if best is None:
+        if western is not None:
+            return western
         raise UnreadableFile("binary file (not text in any known encoding)")
     return str(best)
 
 
-# European news in legacy encodings is nearly always one of these; naming them first
-# keeps charset-normalizer from picking an exotic code page that also "fits".
-_LEGACY_CODECS = ["cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2"]
+#: ISO-8859-15 is Latin-1 with the euro sign (and Œ, Š, Ž) where Latin-1 has ¤ and such;
+#: its 0x80-0x9F are controls, so it only wins where Windows-1252 reads "¤".
+_WESTERN_CODECS = ("cp1252", "iso8859_15")
+#: Non-letters outside ASCII that Western European news text uses.
+_WESTERN_SYMBOLS = frozenset("€‚„…†‡‰‹›‘’“”•–—˜™«»¡¿°§©®¢£¥ª·±×÷½¼¾µ¶\xa0\xad")
+
+
+def _reads_as_western(text: str) -> bool:
+    beyond_ascii: list[str] = _NON_ASCII.findall(text)
+    if any(not c.isalpha() and c not in _WESTERN_SYMBOLS for c in beyond_ascii):
+        return False
+    non_ascii_letters = sum(c.isalpha() for c in beyond_ascii)
+    letters = non_ascii_letters + len(_ASCII_LETTERS.findall(text))
+    # Accented letters are a few percent of Western text; in a Cyrillic or Greek
+    # text read as Windows-1252 nearly every letter is one.
+    return non_ascii_letters <= 0.3 * letters
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
 
 
 def _looks_binary(text: str) -> bool:
@@ -144,16 +211,9 @@ def read_records(path: Path) -> Iterator[RawRecord | RecordError]:
     kind = READERS_BY_SUFFIX.get(path.suffix.lower())
     if kind is None:
         raise UnreadableFile(f"unsupported file type '{path.suffix or path.name}'")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFile(
-                f"too large ({size / 1048576:.0f} MB; the limit is "
-                f"{MAX_FILE_BYTES // 1048576} MB per file)"
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise UnreadableFile(_os_reason(error)) from None
+    data = _read_bounded(path, size_limit(path))
+    if not data:
+        raise UnreadableFile("empty file")
     if kind == "html":
         from corpus_cli.webpage import read_html
 
@@ -161,7 +221,7 @@ def read_records(path: Path) -> Iterator[RawRecord | RecordError]:
         return
     text = decode(data)
     if not text.strip():
-        raise UnreadableFile("empty file")
+        raise UnreadableFile("no text (only blank space)")
     if kind == "text":
         yield read_text(text)
     elif kind == "markdown":
@@ -171,6 +231,25 @@ def read_records(path: Path) -> Iterator[RawRecord | RecordError]:
 
         reader = {"jsonl": records.read_jsonl, "json": records.read_json, "csv": records.read_csv}
         yield from reader[kind](text)
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes, never more than ``limit`` + 1 of them in memory.
+
+    The size is checked before reading and again by reading at most one byte past
+    the limit, so a file that grows meanwhile cannot slip through.
+    """
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise UnreadableFile(too_large(size, limit))
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise UnreadableFile(_os_reason(error)) from None
+    if len(data) > limit:
+        raise UnreadableFile(too_large(None, limit))  # it grew meanwhile
+    return data
 
 
 def _os_reason(error: OSError) -> str:

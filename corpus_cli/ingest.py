@@ -1,7 +1,13 @@
 """Ingest: walk paths, read each file, and add, replace or skip its articles.
 
 Re-running on unchanged input does no index work: each file's size and mtime (and,
-when those moved, its content hash) are stored with its articles.
+when those moved, its content hash) are stored with its articles, and they are
+checked against a read-only view of the index. The writer (and its lock) is taken
+only when something is to be added or removed, so an unchanged run leaves the index
+folder byte for byte as it was and never waits for, or blocks, another ingest.
+
+Work is committed in batches: an interrupted or killed ingest keeps every finished
+batch, and the next run carries on from there (finished files are unchanged).
 """
 
 from __future__ import annotations
@@ -22,11 +28,18 @@ from corpus_cli.articles import (
     is_supported,
     read_records,
     resolve,
+    size_limit,
+    too_large,
 )
 from corpus_cli.index import CorpusIndex, IndexWriter
 
-#: Articles per commit: an interrupted ingest keeps every finished batch.
-BATCH_ARTICLES = 2000
+#: Articles per commit: an interrupted ingest keeps every finished batch. At a few
+#: hundred articles a second this loses at most a couple of seconds of work; larger
+#: batches were barely faster (commits merge segments either way).
+BATCH_ARTICLES = 500
+#: Characters of article text per commit, so that batches of long articles stay
+#: small too (in memory, and in the work an interruption throws away).
+BATCH_CHARS = 8 * 1024 * 1024
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -52,12 +65,15 @@ class IngestReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    #: Inputs tried: files found, plus paths and folders that could not be walked.
     files: int = 0
+    #: Inputs of which nothing at all could be read.
+    failed: int = 0
 
     @property
     def nothing_done(self) -> bool:
-        """True when not a single file could be read (the run as a whole failed)."""
-        return self.files > 0 and len(self.skipped) == self.files
+        """True when not a single input could be read (the run as a whole failed)."""
+        return self.files > 0 and self.failed == self.files
 
 
 @dataclass
@@ -67,23 +83,35 @@ class _Source:
     fallback_source: str
 
 
-def discover(paths: Iterable[Path], report: IngestReport) -> list[_Source]:
+@dataclass
+class _Discovery:
+    sources: list[_Source]
+    #: Resolved folders that could not be listed: --prune keeps what was under them.
+    unlisted: list[str]
+
+
+def discover(paths: Iterable[Path], report: IngestReport) -> _Discovery:
     """Files under ``paths`` in sorted order; missing paths and loops are reported."""
-    found: list[_Source] = []
+    found = _Discovery([], [])
     for root in paths:
-        folder_name = _folder_name(root)
         if not root.exists():
-            report.skipped.append(Skipped(str(root), "no such file or folder"))
+            _fail(report, str(root), "no such file or folder")
             continue
+        folder_name = _folder_name(root)
         if root.is_file():
-            found.append(_Source(root, str(root), folder_name))
+            found.sources.append(_Source(root, str(root), folder_name))
             continue
-        for file in _walk(root, report):
+        for file in _walk(root, report, found.unlisted):
             if is_supported(file):
-                found.append(_Source(file, str(file), folder_name))
+                found.sources.append(_Source(file, str(file), folder_name))
             else:
                 report.ignored.append(str(file))
     return found
+
+
+def _fail(report: IngestReport, path: str, reason: str) -> None:
+    report.skipped.append(Skipped(path, reason))
+    report.failed += 1
 
 
 def _folder_name(root: Path) -> str:
@@ -91,23 +119,35 @@ def _folder_name(root: Path) -> str:
     return folder.resolve().name or str(folder.resolve())
 
 
-def _walk(root: Path, report: IngestReport) -> Iterator[Path]:
+def _walk(root: Path, report: IngestReport, unlisted: list[str]) -> Iterator[Path]:
     seen: set[tuple[int, int]] = set()
 
     def visit(folder: Path) -> Iterator[Path]:
         try:
             info = folder.stat()
+            if folder != root and folder.is_symlink():
+                # A link to the folder it is in, or to one above: walking it would
+                # come back here (or read everything around the folder asked for).
+                target, here = folder.resolve(strict=True), folder.parent.resolve(strict=True)
+                if target == here or target in here.parents:
+                    _fail(report, str(folder), "symbolic link loop (links to a folder above it)")
+                    return
+        except RuntimeError:  # resolve() on a loop of links, before Python 3.13
+            _fail(report, str(folder), "broken or looping symbolic link")
+            return
         except OSError as error:
-            report.skipped.append(Skipped(str(folder), _reason(error)))
+            _fail(report, str(folder), _reason(error))
+            unlisted.append(os.path.abspath(folder))
             return
         if (info.st_dev, info.st_ino) in seen:
-            report.skipped.append(Skipped(str(folder), "symbolic link loop (already visited)"))
+            _fail(report, str(folder), "the same folder as one already read (a symbolic link)")
             return
         seen.add((info.st_dev, info.st_ino))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
-            report.skipped.append(Skipped(str(folder), _reason(error)))
+            _fail(report, str(folder), _reason(error))
+            unlisted.append(str(folder.resolve()))
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -119,9 +159,13 @@ def _walk(root: Path, report: IngestReport) -> Iterator[Path]:
                 elif entry.is_file():
                     yield path
                 elif entry.is_symlink():
-                    report.skipped.append(Skipped(str(path), "broken or looping symbolic link"))
+                    _fail(report, str(path), "broken or looping symbolic link")
+                elif is_supported(path):
+                    _fail(report, str(path), "not a regular file (a pipe, socket or device)")
+                else:
+                    report.ignored.append(str(path))
             except OSError as error:
-                report.skipped.append(Skipped(str(path), _reason(error)))
+                _fail(report, str(path), _reason(error))
 
     yield from visit(root)
 
@@ -151,21 +195,60 @@ def ingest(
     """Bring the index in line with the files under ``paths``."""
     report = IngestReport()
     roots = list(paths)
-    sources = discover(roots, report)
-    report.files = len(sources) + len(report.skipped)
+    found = discover(roots, report)
+    report.files = len(found.sources) + report.failed
     run = _Run(index, report, source, today)
     try:
-        for n, item in enumerate(sources, 1):
+        if prune:
+            # Removals first: a file that moved, or the copy of a deleted file, is
+            # then added in this same run rather than reported as a duplicate of
+            # an article that is about to go.
+            present = {str(item.path.resolve()) for item in found.sources}
+            run.prune(roots, present, found.unlisted)
+        for n, item in enumerate(found.sources, 1):
             run.file(item)
             if progress is not None:
-                progress(n, len(sources), item.display)
-        if prune:
-            run.prune(roots, {str(item.path.resolve()) for item in sources})
+                progress(n, len(found.sources), item.display)
+        run.flush()
     except BaseException:
         run.abort()
         raise
-    run.flush()
     return report
+
+
+class _NoWrites:
+    """Stands in for Whoosh's writer in a read-only :class:`IndexWriter`.
+
+    The view answers questions about what is indexed from a searcher of its own,
+    without the write lock and without writing a file; it is closed, never committed.
+    """
+
+    def commit(self) -> None:
+        pass
+
+    def cancel(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the read-only index view cannot {name}")
+
+
+@dataclass
+class _Plan:
+    """What one file means for the index, decided before anything is changed."""
+
+    skipped: list[Skipped] = field(default_factory=list)
+    #: Nothing of the file could be read: its indexed articles (if any) are kept.
+    failed: bool = False
+    unchanged: int | None = None
+    articles: list[tuple[Article, str]] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    previous: int = 0
+    states: tuple[str, str] = ("", "")
+
+    @property
+    def writes(self) -> bool:
+        return not self.failed and self.unchanged is None and bool(self.articles or self.previous)
 
 
 class _Run:
@@ -182,26 +265,48 @@ class _Run:
         self.report = report
         self.source = source
         self.today = today
+        self._view: IndexWriter | None = None
         self._context: Any = None
         self._writer: IndexWriter | None = None
         self._pending = 0
+        self._pending_chars = 0
+        # What the open batch has added or deleted, which neither the view nor the
+        # writer's own searcher (both snapshots of the last commit) can see.
         self._ids: dict[str, str] = {}
         self._hashes: dict[str, str] = {}
         self._replaced: set[str] = set()
+        # File key -> the path it was first met under in this run (symbolic links).
+        self._seen: dict[str, str] = {}
 
     @property
-    def writer(self) -> IndexWriter:
+    def state(self) -> IndexWriter:
+        """What the index holds: the open writer's snapshot, else a read-only view."""
+        if self._writer is not None:
+            return self._writer
+        if self._view is None:
+            self._view = IndexWriter(self.index, _NoWrites())
+        return self._view
+
+    def _open_writer(self) -> IndexWriter:
         if self._writer is None:
-            self._context = self.index.writer()
-            self._writer = self._context.__enter__()
+            self._close_view()
+            context = self.index.writer()
+            self._writer = context.__enter__()
+            self._context = context
         return self._writer
 
+    def _close_view(self) -> None:
+        if self._view is not None:
+            view, self._view = self._view, None
+            view.cancel()
+
     def flush(self) -> None:
-        """Commit the open batch."""
+        """Commit the open batch, if anything was changed."""
         if self._context is not None:
             context, self._context, self._writer = self._context, None, None
             context.__exit__(None, None, None)
-        self._pending = 0
+        self._close_view()
+        self._pending = self._pending_chars = 0
         self._ids.clear()
         self._hashes.clear()
         self._replaced.clear()
@@ -211,109 +316,173 @@ class _Run:
         if self._writer is not None:
             writer, self._context, self._writer = self._writer, None, None
             writer.cancel()
+        self._close_view()
+
+    # -- one file ------------------------------------------------------------------
 
     def file(self, item: _Source) -> None:
         key = str(item.path.resolve())
+        first = self._seen.setdefault(key, item.display)
+        if first != item.display:
+            # The same file again under another name (a symbolic link).
+            self.report.duplicates.append(Duplicate(item.display, first))
+            return
+        plan = self._plan(item, key)
+        if plan.writes and self._writer is None:
+            # Decide again against what the writer sees: another ingest may have
+            # committed between the view's snapshot and taking the lock.
+            self._open_writer()
+            plan = self._plan(item, key)
+        self._apply(plan, key)
+
+    def _plan(self, item: _Source, key: str) -> _Plan:
+        plan = _Plan()
+        if not is_supported(item.path):
+            kind = item.path.suffix or item.path.name
+            return self._failed(plan, item, f"unsupported file type '{kind}'")
         try:
             info = item.path.stat()
         except OSError as error:
-            self.report.skipped.append(Skipped(item.display, _reason(error)))
-            return
+            return self._failed(plan, item, _reason(error))
+        limit = size_limit(item.path)
+        if info.st_size > limit:
+            # Skipped unread: not even hashed.
+            return self._failed(plan, item, too_large(info.st_size, limit))
+        state = self.state
         stat_state = f"stat:{key}|{info.st_size}|{info.st_mtime_ns}"
-        writer = self.writer
-        if writer.knows_file_state(stat_state):
-            self.report.unchanged += writer.articles_of_file(key)
-            return
+        if state.knows_file_state(stat_state):
+            plan.unchanged = state.articles_of_file(key)
+            return plan
         try:
             data_hash = _file_hash(item.path)
         except OSError as error:
-            self.report.skipped.append(Skipped(item.display, _reason(error)))
-            return
+            return self._failed(plan, item, _reason(error))
         hash_state = f"hash:{key}|{data_hash}"
-        if writer.knows_file_state(hash_state):
-            self.report.unchanged += writer.articles_of_file(key)
-            return
-        articles = self._read(item, key)
-        if articles is None:
-            return
-        previous = writer.articles_of_file(key)
-        if previous:
-            writer.delete_file(key)
-            self._replaced.add(key)
-        added = 0
-        for article in articles:
-            digest = content_hash(article.text)
-            original = self._duplicate_of(digest, key)
-            if original is not None:
-                self.report.duplicates.append(Duplicate(item.display, original))
-                continue
-            writer.add(article, file_key=key, states=(stat_state, hash_state), content_hash=digest)
-            self._hashes[digest] = article.path
-            added += 1
-        if previous:
-            self.report.updated += min(previous, added)
-            self.report.added += max(0, added - previous)
-            self.report.removed += max(0, previous - added)
-        else:
-            self.report.added += added
-        self._pending += added
-        if self._pending >= BATCH_ARTICLES:
-            self.flush()
-
-    def _read(self, item: _Source, key: str) -> list[Article] | None:
-        fallback = self.source or item.fallback_source
-        articles: list[Article] = []
+        if state.knows_file_state(hash_state):
+            # Touched, not changed.
+            plan.unchanged = state.articles_of_file(key)
+            return plan
+        plan.states = (stat_state, hash_state)
         try:
             records = list(read_records(item.path))
         except UnreadableFile as error:
-            self.report.skipped.append(Skipped(item.display, str(error)))
-            return None
+            return self._failed(plan, item, str(error))
         good = [r for r in records if not isinstance(r, RecordError)]
         for record in records:
             if isinstance(record, RecordError):
-                self.report.skipped.append(Skipped(item.display, record.reason))
+                plan.skipped.append(Skipped(item.display, record.reason))
+        if not good and plan.skipped:
+            plan.failed = True
+            return plan
+        plan.previous = state.articles_of_file(key)
+        fallback = self.source or item.fallback_source
+        ids_here: set[str] = set()
+        hashes_here: dict[str, str] = {}
         for n, record in enumerate(good, 1):
+            digest = content_hash(record.text)
+            original = hashes_here.get(digest) or self._duplicate_of(digest, key)
+            if original is not None:
+                plan.duplicates.append(Duplicate(item.display, original))
+                continue
+            hashes_here[digest] = item.display
             wanted = record.id or (item.path.stem if len(good) == 1 else f"{item.path.stem}-{n}")
-            articles.append(
-                resolve(
-                    record,
-                    id=self._unique_id(wanted, key),
-                    path=item.display,
-                    fallback_source=fallback,
-                    today=self.today,
-                )
+            article = resolve(
+                record,
+                id=self._unique_id(wanted, key, ids_here),
+                path=item.display,
+                fallback_source=fallback,
+                today=self.today,
             )
-        return articles
+            plan.articles.append((article, digest))
+        return plan
 
-    def _unique_id(self, wanted: str, key: str) -> str:
+    @staticmethod
+    def _failed(plan: _Plan, item: _Source, reason: str) -> _Plan:
+        plan.skipped.append(Skipped(item.display, reason))
+        plan.failed = True
+        return plan
+
+    def _apply(self, plan: _Plan, key: str) -> None:
+        report = self.report
+        report.skipped.extend(plan.skipped)
+        if plan.failed:
+            report.failed += 1
+            return
+        if plan.unchanged is not None:
+            report.unchanged += plan.unchanged
+            return
+        report.duplicates.extend(plan.duplicates)
+        if not plan.writes:
+            return
+        writer = self._open_writer()
+        if plan.previous:
+            writer.delete_file(key)
+            self._replaced.add(key)
+        for article, digest in plan.articles:
+            writer.add(article, file_key=key, states=plan.states, content_hash=digest)
+            self._ids[article.id] = key
+            self._hashes[digest] = article.path
+            self._pending += 1
+            self._pending_chars += len(article.text)
+        added = len(plan.articles)
+        if plan.previous:
+            report.updated += min(plan.previous, added)
+            report.added += max(0, added - plan.previous)
+            report.removed += max(0, plan.previous - added)
+        else:
+            report.added += added
+        if self._pending >= BATCH_ARTICLES or self._pending_chars >= BATCH_CHARS:
+            self.flush()
+
+    def _unique_id(self, wanted: str, key: str, ids_here: set[str]) -> str:
+        """``wanted``, or ``wanted-2``, ``-3``...: an id no other article has."""
         candidate, n = wanted, 1
         while True:
-            owner = self._ids.get(candidate)
-            if owner is None:
-                indexed = self.writer.id_owner(candidate)
-                owner = None if indexed is None or indexed in self._replaced else indexed
-            if owner is None or owner == key:
-                self._ids[candidate] = key
-                return candidate
+            if candidate not in ids_here:
+                owner = self._ids.get(candidate)
+                if owner is None:
+                    indexed = self.state.id_owner(candidate)
+                    # This file's own old articles are about to be replaced.
+                    if indexed is not None and indexed != key and indexed not in self._replaced:
+                        owner = indexed
+                if owner is None:
+                    ids_here.add(candidate)
+                    return candidate
             n += 1
             candidate = f"{wanted}-{n}"
 
     def _duplicate_of(self, digest: str, key: str) -> str | None:
         if digest in self._hashes:
             return self._hashes[digest]
-        owner = self.writer.content_owner(digest)
+        owner = self.state.content_owner(digest)
         if owner is None or owner[1] == key or owner[1] in self._replaced:
             return None
         return owner[0]
 
-    def prune(self, roots: list[Path], present: set[str]) -> None:
+    # -- removals ------------------------------------------------------------------
+
+    def prune(self, roots: list[Path], present: set[str], unlisted: list[str]) -> None:
+        """Remove the articles of files under ``roots`` that are gone."""
+
+        def under(key: str, folders: list[str]) -> bool:
+            return any(key == p or key.startswith(p.rstrip(os.sep) + os.sep) for p in folders)
+
         prefixes = [str(root.resolve()) for root in roots]
-        writer = self.writer
-        for key in sorted(writer.files()):
-            inside = any(key == p or key.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
-            if inside and key not in present:
-                self.report.removed += writer.articles_of_file(key)
-                writer.delete_file(key)
+
+        def gone(state: IndexWriter) -> list[str]:
+            return [
+                key
+                for key in sorted(state.files())
+                if under(key, prefixes) and key not in present and not under(key, unlisted)
+            ]
+
+        if not gone(self.state):
+            return
+        writer = self._open_writer()
+        for key in gone(writer):
+            self.report.removed += writer.articles_of_file(key)
+            writer.delete_file(key)
+            self._replaced.add(key)
 
 
 def _file_hash(path: Path) -> str:
