@@ -250,6 +250,10 @@ class CorpusIndex:
         self._ix = self._ix.refresh()
         return before, len(self._ix._segments())
 
+    def view(self) -> IndexView:
+        """A read-only snapshot for ingest's lookups; close it when done."""
+        return IndexView(self)
+
     # -- reading -------------------------------------------------------------------
 
     def search(
@@ -476,14 +480,15 @@ class CorpusIndex:
             return [Hit(_stored(hit.fields()), float(hit.score or 0.0)) for hit in results]
 
 
-class IndexWriter:
-    """One batch of changes, committed together or not at all."""
+class IndexView:
+    """What is indexed, as of one moment: the questions ingest asks before writing.
 
-    def __init__(self, index: CorpusIndex, writer: Any) -> None:
-        self._index = index
-        self._writer = writer
+    Takes no lock and writes nothing, so a run that finds every file unchanged
+    leaves the index untouched and never waits for another ingest.
+    """
+
+    def __init__(self, index: CorpusIndex) -> None:
         self._searcher = index._ix.searcher()
-        self._done = False
 
     def knows_file_state(self, state: str) -> bool:
         """True when a file with exactly this stat or hash signature is indexed."""
@@ -511,6 +516,18 @@ class IndexWriter:
         from whoosh import query
 
         return sum(1 for _ in self._searcher.docs_for_query(query.Term("file", file_key)))
+
+    def close(self) -> None:
+        self._searcher.close()
+
+
+class IndexWriter(IndexView):
+    """One batch of changes, committed together or not at all."""
+
+    def __init__(self, index: CorpusIndex, writer: Any) -> None:
+        super().__init__(index)
+        self._writer = writer
+        self._done = False
 
     def delete_file(self, file_key: str) -> None:
         self._writer.delete_by_term("file", file_key)

@@ -31,7 +31,7 @@ from corpus_cli.articles import (
     size_limit,
     too_large,
 )
-from corpus_cli.index import CorpusIndex, IndexWriter
+from corpus_cli.index import CorpusIndex, IndexView, IndexWriter
 
 #: Articles per commit: an interrupted ingest keeps every finished batch. At a few
 #: hundred articles a second this loses at most a couple of seconds of work; larger
@@ -216,23 +216,6 @@ def ingest(
     return report
 
 
-class _NoWrites:
-    """Stands in for Whoosh's writer in a read-only :class:`IndexWriter`.
-
-    The view answers questions about what is indexed from a searcher of its own,
-    without the write lock and without writing a file; it is closed, never committed.
-    """
-
-    def commit(self) -> None:
-        pass
-
-    def cancel(self) -> None:
-        pass
-
-    def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"the read-only index view cannot {name}")
-
-
 @dataclass
 class _Plan:
     """What one file means for the index, decided before anything is changed."""
@@ -265,7 +248,7 @@ class _Run:
         self.report = report
         self.source = source
         self.today = today
-        self._view: IndexWriter | None = None
+        self._view: IndexView | None = None
         self._context: Any = None
         self._writer: IndexWriter | None = None
         self._pending = 0
@@ -279,12 +262,12 @@ class _Run:
         self._seen: dict[str, str] = {}
 
     @property
-    def state(self) -> IndexWriter:
+    def state(self) -> IndexView:
         """What the index holds: the open writer's snapshot, else a read-only view."""
         if self._writer is not None:
             return self._writer
         if self._view is None:
-            self._view = IndexWriter(self.index, _NoWrites())
+            self._view = self.index.view()
         return self._view
 
     def _open_writer(self) -> IndexWriter:
@@ -298,7 +281,7 @@ class _Run:
     def _close_view(self) -> None:
         if self._view is not None:
             view, self._view = self._view, None
-            view.cancel()
+            view.close()
 
     def flush(self) -> None:
         """Commit the open batch, if anything was changed."""
@@ -469,7 +452,7 @@ class _Run:
 
         prefixes = [str(root.resolve()) for root in roots]
 
-        def gone(state: IndexWriter) -> list[str]:
+        def gone(state: IndexView) -> list[str]:
             return [
                 key
                 for key in sorted(state.files())
