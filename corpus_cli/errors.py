@@ -42,3 +42,11 @@ class IndexLocked(CorpusError):
 
 class ArticleNotFound(CorpusError):
     """No article has the requested id."""
+
+
+class WatchNotFound(CorpusError):
+    """No saved watch has the requested name (exit 1, like an unknown article id)."""
+
+
+class WatchesUnreadable(CorpusError):
+    """The saved watches (watches.json) cannot be read, parsed or written."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 INDEX_NAME = "corpus"
 #: Bumped when the schema changes in a way older indexes cannot serve.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _NO_DATE_LOW = 0
 _NO_DATE_HIGH = 99_999_999
 
@@ -142,6 +142,8 @@ def schema() -> Any:
         # period reads it for thousands of hits without unpickling stored text.
         date_value=fields.ID(sortable=True),
         extra=fields.STORED(),
+        # The agencies and outlets the article names (citations.py), for --cites.
+        cites=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
     )
 
 
@@ -535,6 +537,8 @@ class IndexWriter(IndexView):
     def add(
         self, article: Article, *, file_key: str, states: tuple[str, str], content_hash: str
     ) -> None:
+        from corpus_cli.citations import outlets_named
+
         date = article.date
         self._writer.add_document(
             id=article.id,
@@ -551,6 +555,7 @@ class IndexWriter(IndexView):
             source_name=article.source or "",
             url=article.url,
             extra=article.extra,
+            cites=",".join(sorted(outlets_named(_full_text(article.title, article.text)))),
             **_date_fields(date),
         )
 
@@ -613,6 +618,10 @@ def _date_fields(date: DateInfo | None) -> dict[str, Any]:
     }
 
 
+def _full_text(title: str | None, text: str) -> str:
+    return f"{title}\n{text}" if title else text
+
+
 def _fold_source(source: str | None) -> str:
     from corpus_cli.analysis import fold
 
@@ -632,6 +641,8 @@ def _filter_query(filters: Filters | None) -> Any:
         parts.append(query.NumericRange("date_end", _day_number(filters.date_from), None))
     if filters.source is not None:
         parts.append(query.Term("source", _fold_source(filters.source)))
+    if filters.cites is not None:
+        parts.append(query.Term("cites", filters.cites.lower()))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.And(parts)

@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from corpus_cli.cli import cli
+from corpus_cli.index import CorpusIndex
+from corpus_cli.ingest import ingest
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -64,3 +66,25 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
+
+
+def article(
+    article_id: str, text: str, *, title: str = "", date: str = "", source: str = "agenzia"
+) -> str:
+    headers = [f"id: {article_id}", f"source: {source}"]
+    if title:
+        headers.append(f"title: {title}")
+    if date:
+        headers.append(f"date: {date}")
+    return "\n".join(headers) + "\n\n" + text + "\n"
+
+
+def build(tmp_path: Path, files: dict[str, str]) -> CorpusIndex:
+    """An index of ``files`` (name -> content) ingested through the library."""
+    folder = tmp_path / "corpus"
+    for name, content in files.items():
+        write(folder, name, content)
+    index = CorpusIndex.open_or_create(tmp_path / "index")
+    report = ingest(index, [folder])
+    assert not report.skipped and not report.duplicates, report
+    return index

@@ -1,0 +1,132 @@
+"""Citations of agencies and outlets, on small corpora with known answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import article, build
+
+from corpus_cli.citations import (
+    Citation,
+    articles_citing,
+    cites,
+    find_outlet,
+    outlet_names,
+    outlets_named,
+    parse_outlets,
+)
+from corpus_cli.errors import UsageError
+from corpus_cli.index import CorpusIndex
+from corpus_cli.query import Filters
+
+
+@pytest.fixture
+def cited(tmp_path: Path) -> CorpusIndex:
+    return build(
+        tmp_path,
+        {
+            "twice.txt": article(
+                "twice",
+                "Lo riferisce la Tass. Secondo la Tass, il ministro ha parlato a lungo.",
+                source="uno",
+            ),
+            "taxes.txt": article(
+                "taxes",
+                "Tassa sui rifiuti: la tassazione sale. La tassa nuova e le TASSE locali.",
+                source="uno",
+            ),
+            "agencies.txt": article(
+                "agencies",
+                "L'agenzia russa TASS e l'agenzia cinese Xinhua; lo conferma l'AP.",
+                source="due",
+            ),
+            "lowercase.txt": article(
+                "lowercase",
+                "Una mappa, il cap e la parola ap minuscola; Apple e APPLE, CAP e MAPPA.",
+                source="due",
+            ),
+            "title.txt": article(
+                "title", "Nessuna agenzia nel testo.", title="Global Times: nuove esercitazioni"
+            ),
+            "states.txt": article(
+                "states",
+                "La Repubblica Popolare Cinese e la Repubblica Ceca; il vaccino Sputnik V. "
+                "Lo scrive la Repubblica, citando Sputnik.",
+            ),
+        },
+    )
+
+
+def test_cites_counts_articles_not_mentions(cited: CorpusIndex) -> None:
+    assert cites(cited) == [
+        Citation("Tass", 2),
+        Citation("AP", 1),
+        Citation("Global Times", 1),
+        Citation("la Repubblica", 1),
+        Citation("Sputnik", 1),
+        Citation("Xinhua", 1),
+    ]
+
+
+def test_cites_with_a_query_counts_only_its_articles(cited: CorpusIndex) -> None:
+    assert cites(cited, "agenzia") == [
+        Citation("AP", 1),
+        Citation("Global Times", 1),
+        Citation("Tass", 1),
+        Citation("Xinhua", 1),
+    ]
+    assert cites(cited, "rifiuti") == []
+    assert cites(cited, filters=Filters(source="uno")) == [Citation("Tass", 1)]
+    assert cites(cited, "ministro", Filters(source="due")) == []
+
+
+def test_articles_citing(cited: CorpusIndex) -> None:
+    assert articles_citing(cited, "tass") == {"twice", "agencies"}
+    assert articles_citing(cited, "Itar-Tass") == {"twice", "agencies"}
+    assert articles_citing(cited, "associated  press") == {"agencies"}
+    assert articles_citing(cited, "Tass", query="ministro") == {"twice"}
+    assert articles_citing(cited, "Tass", filters=Filters(source="due")) == {"agencies"}
+    with pytest.raises(UsageError, match="Pravda"):
+        articles_citing(cited, "Pravda del Nord")
+
+
+def test_outlet_spelling_rules() -> None:
+    assert outlets_named("secondo l’Agenzia Ansa e l'ANSA") == {"ANSA"}
+    assert outlets_named("l'ansa del fiume") == set()
+    assert outlets_named("gli agi della vita; Agi riferisce") == {"AGI"}
+    assert outlets_named("REUTERS e reuters") == {"Reuters"}
+    assert outlets_named("il People’s Daily e la Nuova Cina") == {"People's Daily", "Xinhua"}
+    assert outlets_named("la nuova Cina di Xi") == set()
+    assert outlets_named("la stampa cinese") == set()
+    assert outlets_named("scrive La Stampa.") == {"La Stampa"}
+    assert outlets_named("la Repubblica di Corea, la Repubblica dell'Azerbaigian") == set()
+    assert outlets_named("il Presidente della Repubblica e la Repubblica italiana") == set()
+    assert outlets_named("New\nYork   Times") == {"New York Times"}
+    assert outlets_named("Ria, una ragazza") == set()
+    assert outlets_named("RIA Novosti e Ria Novosti") == {"Ria Novosti"}
+
+
+def test_outlet_file_format() -> None:
+    foo, ab, quux = parse_outlets("# comment\n\nFoo Bar | FB | =Foo | ! Baz\nab\n=Quux Corp\n")
+    assert [foo.name, ab.name, quux.name] == ["Foo Bar", "ab", "Quux Corp"]
+    assert foo.spellings == ("Foo Bar", "FB", "Foo")
+    assert foo.named_in("FOO   BAR")
+    assert not foo.named_in("foo")
+    assert foo.named_in("(Foo) e")
+    assert not foo.named_in("Foo Baz")
+    assert not foo.named_in("Foo baz.")
+    assert foo.named_in("Foo Bazar")
+    assert not foo.named_in("fb, xFB, FBx")
+    assert not ab.named_in("AB")
+    assert ab.named_in("ab")
+    assert not quux.named_in("quux corp")
+
+
+def test_the_shipped_list() -> None:
+    names = outlet_names()
+    assert 40 <= len(names) <= 80
+    assert len(set(names)) == len(names)
+    for name in ("Tass", "Xinhua", "Global Times", "Reuters", "ANSA", "AP", "Ria Novosti"):
+        assert name in names
+        assert find_outlet(name.upper() if len(name) > 4 else name).name == name
