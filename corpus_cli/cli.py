@@ -175,14 +175,21 @@ def filter_options(func: Any) -> Any:
 
 
 def _filters(
-    date_from: datetime.date | None, date_to: datetime.date | None, source: str | None
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+    cites: str | None = None,
 ) -> Filters:
     from corpus_cli.errors import BadDate
     from corpus_cli.query import Filters
 
     if date_from and date_to and date_from > date_to:
         raise BadDate(f"--from {date_from} is after --to {date_to}: nothing can match.")
-    return Filters(date_from, date_to, source)
+    if cites is not None:
+        from corpus_cli.citations import find_outlet
+
+        cites = find_outlet(cites).name
+    return Filters(date_from, date_to, source, cites)
 
 
 json_option = click.option("--json", "json_lines", is_flag=True, help="JSON Lines on stdout.")
@@ -281,6 +288,9 @@ class _progress:
 @click.option(
     "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show."
 )
+@click.option(
+    "--cites", metavar="OUTLET", help="Only articles that name this agency or outlet (Tass...)."
+)
 @click.option("--kwic", is_flag=True, help="One line per occurrence, the match centred.")
 @click.option("--explain", is_flag=True, help="Show how the query was understood.")
 @format_option
@@ -295,6 +305,7 @@ def search(
     source: str | None,
     sort: Any,
     limit: int,
+    cites: str | None,
     kwic: bool,
     explain: bool,
     fmt: str,
@@ -311,7 +322,7 @@ def search(
     from corpus_cli.query import check_query_text
 
     check_query_text(query)
-    filters = _filters(date_from, date_to, source)
+    filters = _filters(date_from, date_to, source, cites)
     out = settings.output(json_lines, fmt)
     index = settings.open_index()
     if explain:
@@ -488,6 +499,146 @@ def optimize(settings: Settings) -> None:
     """
     before, after = settings.open_index().optimize()
     settings.output().message(f"{before} segments merged into {after}.")
+
+
+@cli.command()
+@click.argument("article_id", metavar="ID")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Articles to show."
+)
+@filter_options
+@json_option
+@pass_settings
+def similar(
+    settings: Settings,
+    article_id: str,
+    limit: int,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+    json_lines: bool,
+) -> None:
+    """The articles most like article ID (more like this, on its key terms)."""
+    from corpus_cli.relations import similar as find_similar
+
+    index = settings.open_index()
+    article = index.get(article_id)
+    hits = find_similar(index, article_id, limit, _filters(date_from, date_to, source))
+    settings.output(json_lines).similar(article, hits)
+
+
+@cli.command()
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=0.8,
+    show_default=True,
+    help="Least estimated share of 5-word shingles in common (Jaccard).",
+)
+@json_option
+@pass_settings
+def dups(settings: Settings, threshold: float, json_lines: bool) -> None:
+    """Clusters of near-duplicate articles (lightly edited copies), earliest first.
+
+    Exact copies are reported by ingest and never indexed twice; this finds the
+    near ones with MinHash signatures of word shingles.
+    """
+    from corpus_cli.relations import near_duplicates
+
+    index = settings.open_index()
+    clusters = near_duplicates(index, threshold)
+    articles = {i: index.get(i) for c in clusters for i in c.ids}
+    settings.output(json_lines).clusters(clusters, articles)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@filter_options
+@json_option
+@pass_settings
+def cites(
+    settings: Settings,
+    query: str | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+    json_lines: bool,
+) -> None:
+    """News agencies and outlets the articles name, with how many articles name each.
+
+    With QUERY, only its matching articles count. The list of outlets is
+    corpus_cli/agencies.txt.
+    """
+    from corpus_cli.citations import cites as count_citations
+    from corpus_cli.query import check_query_text
+
+    if query is not None:
+        check_query_text(query)
+    filters = _filters(date_from, date_to, source)
+    found = count_citations(settings.open_index(), query, None if filters.is_empty else filters)
+    settings.output(json_lines).citations(found)
+
+
+@cli.group()
+def watch() -> None:
+    """Saved queries that show what is new since their last run."""
+
+
+@watch.command(name="add")
+@click.argument("name")
+@click.argument("query")
+@filter_options
+@pass_settings
+def watch_add(
+    settings: Settings,
+    name: str,
+    query: str,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    source: str | None,
+) -> None:
+    """Save QUERY (with its filters) as the watch NAME."""
+    from corpus_cli.watch import add_watch
+
+    settings.open_index()  # the watch lives in the index folder: it must exist
+    saved = add_watch(settings.index_path, name, query, _filters(date_from, date_to, source))
+    settings.output().message(f"Saved watch '{saved.name}'; 'corpus watch run' shows its hits.")
+
+
+@watch.command(name="list")
+@json_option
+@pass_settings
+def watch_list(settings: Settings, json_lines: bool) -> None:
+    """The saved watches."""
+    from corpus_cli.watch import list_watches
+
+    settings.output(json_lines).watches(list_watches(settings.index_path))
+
+
+@watch.command(name="run")
+@click.argument("name", required=False)
+@json_option
+@pass_settings
+def watch_run(settings: Settings, name: str | None, json_lines: bool) -> None:
+    """Run every watch (or NAME) and show only the articles it has not shown before."""
+    from corpus_cli.watch import run_watch
+
+    index = settings.open_index()
+    results = run_watch(index, settings.index_path, name)
+    settings.output(json_lines).watch_results(
+        [(r, index.query_terms(r.watch.query)) for r in results]
+    )
+
+
+@watch.command(name="rm")
+@click.argument("name")
+@pass_settings
+def watch_rm(settings: Settings, name: str) -> None:
+    """Delete the watch NAME."""
+    from corpus_cli.watch import remove_watch
+
+    removed = remove_watch(settings.index_path, name)
+    settings.output().message(f"Removed watch '{removed.name}'.")
 
 
 def main() -> None:

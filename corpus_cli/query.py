@@ -37,10 +37,17 @@ class Filters:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     source: str | None = None
+    #: An agency or outlet the article names (its name as agencies.txt shows it).
+    cites: str | None = None
 
     @property
     def is_empty(self) -> bool:
-        return self.date_from is None and self.date_to is None and self.source is None
+        return (
+            self.date_from is None
+            and self.date_to is None
+            and self.source is None
+            and self.cites is None
+        )
 
 
 @dataclass(frozen=True)

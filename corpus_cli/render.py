@@ -20,10 +20,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from corpus_cli.query import QueryTerms
 from corpus_cli.snippets import find_matches, make_snippet
 
 if TYPE_CHECKING:
     from corpus_cli.analytics import KwicLine, PeriodCount, TermScore
+    from corpus_cli.citations import Citation
     from corpus_cli.index import (
         Explanation,
         Hit,
@@ -33,7 +35,9 @@ if TYPE_CHECKING:
         StoredArticle,
     )
     from corpus_cli.ingest import IngestReport
-    from corpus_cli.query import QueryTerms
+    from corpus_cli.query import Filters
+    from corpus_cli.relations import Cluster
+    from corpus_cli.watch import Watch, WatchResult
 
 Format = Literal["table", "jsonl", "csv"]
 MATCH_STYLE = "bold black on yellow"
@@ -157,28 +161,119 @@ class Output:
     # -- commands -------------------------------------------------------------------
 
     def search(self, result: SearchResult, query: str) -> None:
-        snippets = [make_snippet(hit.article.text, result.terms) for hit in result.hits]
+        head = Text(f"{result.total} {_plural(result.total, 'article')} match ")
+        head.append(sanitize(query), style="bold")
+        if len(result.hits) < result.total:
+            head.append(f" (showing {len(result.hits)}; --limit for more)", style="dim")
+        self.hits(result.hits, result.terms, head)
+
+    def hits(
+        self,
+        hits: list[Hit],
+        terms: QueryTerms,
+        head: Text | None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        """Ranked articles with their best fragments (search, similar, watch run)."""
+        snippets = [make_snippet(hit.article.text, terms) for hit in hits]
         if self.json_lines or self.csv_rows:
             rows = [
-                article_json(hit.article, hit=hit, snippet=snip.text)
-                for hit, snip in zip(result.hits, snippets, strict=True)
+                {**article_json(hit.article, hit=hit, snippet=snip.text), **(extra or {})}
+                for hit, snip in zip(hits, snippets, strict=True)
             ]
             if self.csv_rows:
-                self.emit_csv(rows, [*ARTICLE_COLUMNS, "score", "snippet"])
+                self.emit_csv(rows, [*ARTICLE_COLUMNS, "score", "snippet", *(extra or {})])
             else:
                 self.emit(rows)
             return
-        shown = len(result.hits)
-        noun = "article" if result.total == 1 else "articles"
-        head = Text(f"{result.total} {noun} match ")
-        head.append(sanitize(query), style="bold")
-        if shown < result.total:
-            head.append(f" (showing {shown}; --limit for more)", style="dim")
-        self.out.print(head)
-        for n, (hit, snip) in enumerate(zip(result.hits, snippets, strict=True), 1):
+        if head is not None:
+            self.out.print(head)
+        for n, (hit, snip) in enumerate(zip(hits, snippets, strict=True), 1):
             self.out.print()
-            self._hit(n, hit, result.terms)
+            self._hit(n, hit, terms)
             self._indented(_marked(snip.text, snip.spans), 4)
+
+    def similar(self, article: StoredArticle, hits: list[Hit]) -> None:
+        head = Text(f"{len(hits)} {_plural(len(hits), 'article')} like ")
+        head.append(sanitize(article.title or article.id), style="bold")
+        self.hits(hits, QueryTerms(), head)
+
+    def clusters(self, clusters: list[Cluster], articles: dict[str, StoredArticle]) -> None:
+        if self.json_lines:
+            self.emit(
+                {"cluster": n, "ids": c.ids, "similarity": round(c.similarity, 4)}
+                for n, c in enumerate(clusters, 1)
+            )
+            return
+        count = len(clusters)
+        self.out.print(Text(f"{count} {_plural(count, 'cluster')} of near-duplicates"))
+        for n, cluster in enumerate(clusters, 1):
+            self.out.print()
+            head = Text(f"{n:>2}. ", style="dim")
+            head.append(f"{len(cluster.ids)} articles", style="bold")
+            head.append(f", similarity ≥ {cluster.similarity:.2f}", style="dim")
+            self.out.print(head)
+            for article_id in cluster.ids:
+                article = articles[article_id]
+                line = Text("    ")
+                line.append_text(_meta(article))
+                line.append("  ")
+                line.append(sanitize(article.title or _lead(article.text, 60)))
+                self.out.print(line, no_wrap=True, overflow="ellipsis")
+
+    def citations(self, citations: list[Citation]) -> None:
+        if self.json_lines:
+            self.emit({"cited": c.cited, "count": c.count} for c in citations)
+            return
+        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table.add_column("cited", style="cyan")
+        table.add_column("articles", justify="right")
+        for c in citations:
+            table.add_row(Text(sanitize(c.cited)), str(c.count))
+        self.out.print(table)
+
+    def watches(self, watches: list[Watch]) -> None:
+        if self.json_lines:
+            self.emit(
+                {
+                    "name": w.name,
+                    "query": w.query,
+                    "from": w.filters.date_from and w.filters.date_from.isoformat(),
+                    "to": w.filters.date_to and w.filters.date_to.isoformat(),
+                    "source": w.filters.source,
+                    "created": w.created,
+                    "last_run": w.last_run,
+                    "seen": len(w.seen),
+                }
+                for w in watches
+            )
+            return
+        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table.add_column("name", style="bold")
+        table.add_column("query")
+        table.add_column("filters", style="dim")
+        table.add_column("last run", no_wrap=True)
+        table.add_column("seen", justify="right")
+        for w in watches:
+            table.add_row(
+                Text(sanitize(w.name)),
+                Text(sanitize(w.query)),
+                Text(sanitize(_describe_filters(w.filters))),
+                (w.last_run or "never")[:16].replace("T", " "),
+                str(len(w.seen)),
+            )
+        self.out.print(table)
+
+    def watch_results(self, results: list[tuple[WatchResult, QueryTerms]]) -> None:
+        for result, terms in results:
+            head = Text(f"watch {sanitize(result.watch.name)}: ", style="bold")
+            new = len(result.new)
+            head.append(f"{new} new", style="green bold" if new else "dim")
+            head.append(f" of {result.total} matching ", style="dim")
+            head.append(sanitize(result.watch.query))
+            self.hits(result.new, terms, head, extra={"watch": result.watch.name})
+            if not self.json_lines and not self.csv_rows:
+                self.out.print()
 
     def _indented(self, text: Text, indent: int, first: Text | None = None) -> None:
         # Wrapped by hand: Rich's Padding and grids fill every line with trailing
@@ -511,6 +606,23 @@ class Output:
                     style="dim",
                 )
             )
+
+
+def _plural(n: int, noun: str) -> str:
+    return noun if n == 1 else noun + "s"
+
+
+def _describe_filters(filters: Filters) -> str:
+    parts = []
+    if filters.date_from:
+        parts.append(f"--from {filters.date_from.isoformat()}")
+    if filters.date_to:
+        parts.append(f"--to {filters.date_to.isoformat()}")
+    if filters.source:
+        parts.append(f"--source {filters.source}")
+    if filters.cites:
+        parts.append(f"--cites {filters.cites}")
+    return " ".join(parts)
 
 
 def _marked(text: str, spans: list[tuple[int, int]], style: str = "") -> Text:
