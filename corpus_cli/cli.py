@@ -6,6 +6,8 @@ Every domain error becomes one line on stderr and an exit code, here and only he
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import sys
 from enum import IntEnum
@@ -154,42 +156,46 @@ def _date(end: bool) -> Any:
 
 
 def filter_options(func: Any) -> Any:
-    func = click.option(
+    """--from, --to and --source, handed to the command as one ``filters`` argument."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        date_from: datetime.date | None,
+        date_to: datetime.date | None,
+        source: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        return func(*args, filters=_filters(date_from, date_to, source), **kwargs)
+
+    command = click.option(
         "--source", "source", metavar="NAME", help="Only this source (exact name, any case)."
-    )(func)
-    func = click.option(
+    )(command)
+    command = click.option(
         "--to",
         "date_to",
         metavar="DATE",
         callback=_date(end=True),
         help="Until DATE (YYYY, YYYY-MM or YYYY-MM-DD, inclusive).",
-    )(func)
-    func = click.option(
+    )(command)
+    return click.option(
         "--from",
         "date_from",
         metavar="DATE",
         callback=_date(end=False),
         help="From DATE (YYYY, YYYY-MM or YYYY-MM-DD).",
-    )(func)
-    return func
+    )(command)
 
 
 def _filters(
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
-    cites: str | None = None,
+    date_from: datetime.date | None, date_to: datetime.date | None, source: str | None
 ) -> Filters:
     from corpus_cli.errors import BadDate
     from corpus_cli.query import Filters
 
     if date_from and date_to and date_from > date_to:
         raise BadDate(f"--from {date_from} is after --to {date_to}: nothing can match.")
-    if cites is not None:
-        from corpus_cli.citations import find_outlet
-
-        cites = find_outlet(cites).name
-    return Filters(date_from, date_to, source, cites)
+    return Filters(date_from, date_to, source)
 
 
 json_option = click.option("--json", "json_lines", is_flag=True, help="JSON Lines on stdout.")
@@ -300,9 +306,7 @@ class _progress:
 def search(
     settings: Settings,
     query: str,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
+    filters: Filters,
     sort: Any,
     limit: int,
     cites: str | None,
@@ -322,7 +326,10 @@ def search(
     from corpus_cli.query import check_query_text
 
     check_query_text(query)
-    filters = _filters(date_from, date_to, source, cites)
+    if cites is not None:
+        from corpus_cli.citations import find_outlet
+
+        filters = dataclasses.replace(filters, cites=find_outlet(cites).name)
     out = settings.output(json_lines, fmt)
     index = settings.open_index()
     if explain:
@@ -359,16 +366,13 @@ def search(
 @pass_settings
 def list_(
     settings: Settings,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
+    filters: Filters,
     sort: Any,
     fmt: str,
     json_lines: bool,
     no_pager: bool,
 ) -> None:
     """List articles by date (undated last; left out when a range is given)."""
-    filters = _filters(date_from, date_to, source)
     out = settings.output(json_lines, fmt)
     articles = settings.open_index().list_articles(filters, sort=sort)
     with out.paged(not no_pager and len(articles) > out.out.height):
@@ -396,9 +400,7 @@ def show(settings: Settings, article_id: str, query: str | None, json_lines: boo
 def sources(
     settings: Settings,
     query: str | None,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
+    filters: Filters,
     json_lines: bool,
 ) -> None:
     """Sources with their article counts and date spans.
@@ -410,7 +412,6 @@ def sources(
 
     if query is not None:
         check_query_text(query)
-    filters = _filters(date_from, date_to, source)
     settings.output(json_lines).sources(settings.open_index().sources(query, filters))
 
 
@@ -430,9 +431,7 @@ def sources(
 def timeline(
     settings: Settings,
     query: str,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
+    filters: Filters,
     by: Any,
     normalize: bool,
     json_lines: bool,
@@ -446,7 +445,6 @@ def timeline(
     from corpus_cli.query import check_query_text
 
     check_query_text(query)
-    filters = _filters(date_from, date_to, source)
     rows = count_periods(settings.open_index(), query, by, filters)
     settings.output(json_lines).timeline(rows, query, by, normalize)
 
@@ -462,9 +460,7 @@ def timeline(
 def terms(
     settings: Settings,
     query: str,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
+    filters: Filters,
     limit: int,
     json_lines: bool,
 ) -> None:
@@ -476,7 +472,6 @@ def terms(
     from corpus_cli.query import check_query_text
 
     check_query_text(query)
-    filters = _filters(date_from, date_to, source)
     found = characteristic_terms(settings.open_index(), query, filters, limit=limit)
     settings.output(json_lines).terms(found)
 
@@ -513,9 +508,7 @@ def similar(
     settings: Settings,
     article_id: str,
     limit: int,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
+    filters: Filters,
     json_lines: bool,
 ) -> None:
     """The articles most like article ID (more like this, on its key terms)."""
@@ -523,7 +516,7 @@ def similar(
 
     index = settings.open_index()
     article = index.get(article_id)
-    hits = find_similar(index, article_id, limit, _filters(date_from, date_to, source))
+    hits = find_similar(index, article_id, limit, filters)
     settings.output(json_lines).similar(article, hits)
 
 
@@ -559,9 +552,7 @@ def dups(settings: Settings, threshold: float, json_lines: bool) -> None:
 def cites(
     settings: Settings,
     query: str | None,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
+    filters: Filters,
     json_lines: bool,
 ) -> None:
     """News agencies and outlets the articles name, with how many articles name each.
@@ -574,7 +565,6 @@ def cites(
 
     if query is not None:
         check_query_text(query)
-    filters = _filters(date_from, date_to, source)
     found = count_citations(settings.open_index(), query, None if filters.is_empty else filters)
     settings.output(json_lines).citations(found)
 
@@ -593,15 +583,13 @@ def watch_add(
     settings: Settings,
     name: str,
     query: str,
-    date_from: datetime.date | None,
-    date_to: datetime.date | None,
-    source: str | None,
+    filters: Filters,
 ) -> None:
     """Save QUERY (with its filters) as the watch NAME."""
     from corpus_cli.watch import add_watch
 
     settings.open_index()  # the watch lives in the index folder: it must exist
-    saved = add_watch(settings.index_path, name, query, _filters(date_from, date_to, source))
+    saved = add_watch(settings.index_path, name, query, filters)
     settings.output().message(f"Saved watch '{saved.name}'; 'corpus watch run' shows its hits.")
 
 

@@ -214,20 +214,22 @@ class CorpusIndex:
 
     # -- writing -------------------------------------------------------------------
 
-    @contextmanager
-    def writer(self) -> Iterator[IndexWriter]:
+    def _whoosh_writer(self) -> Any:
         from whoosh.index import LockError
 
         try:
             # Separate segment files are read in place; a compound file is copied
             # whole into memory by every searcher that opens it.
-            w = self._ix.writer(limitmb=128, compound=False)
+            return self._ix.writer(limitmb=128, compound=False)
         except LockError:
             raise IndexLocked(
                 f"Another 'corpus ingest' is writing to {self.path}; "
                 "run this again when it has finished."
             ) from None
-        writer = IndexWriter(self, w)
+
+    @contextmanager
+    def writer(self) -> Iterator[IndexWriter]:
+        writer = IndexWriter(self, self._whoosh_writer())
         try:
             yield writer
         except BaseException:
@@ -238,17 +240,8 @@ class CorpusIndex:
 
     def optimize(self) -> tuple[int, int]:
         """Merge all segments into one; returns the segment counts before and after."""
-        from whoosh.index import LockError
-
         before = len(self._ix._segments())
-        try:
-            writer = self._ix.writer(limitmb=128, compound=False)
-        except LockError:
-            raise IndexLocked(
-                f"Another 'corpus ingest' is writing to {self.path}; "
-                "run this again when it has finished."
-            ) from None
-        writer.commit(optimize=True)
+        self._whoosh_writer().commit(optimize=True)
         self._ix = self._ix.refresh()
         return before, len(self._ix._segments())
 
