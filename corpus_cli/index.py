@@ -6,6 +6,7 @@ search, list, get, stats) so that another backend can stand beside it later.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import stat
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 INDEX_NAME = "corpus"
 #: Bumped when the schema changes in a way older indexes cannot serve.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _NO_DATE_LOW = 0
 _NO_DATE_HIGH = 99_999_999
 
@@ -132,6 +133,10 @@ def schema() -> Any:
         date_inferred=fields.STORED(),
         date_evidence=fields.STORED(),
         date_kind=fields.ID(),
+        # Every year ("y2023") and month ("m2023-04") the date's period touches: a
+        # bounded range filters on a few of these terms instead of two numeric
+        # ranges, which Whoosh expands into dozens of terms over every article.
+        date_periods=fields.KEYWORD(scorable=False),
         date_start=fields.NUMERIC(int, bits=32),
         date_end=fields.NUMERIC(int, bits=32),
         # Sort keys are columns only: indexing them as numeric terms cost eight
@@ -604,11 +609,58 @@ def _date_fields(date: DateInfo | None) -> dict[str, Any]:
         "date_evidence": date.evidence,
         "date_kind": "inferred" if date.inferred else "metadata",
         "date_value": date.value,
+        "date_periods": " ".join(_period_tokens(date.start, date.end)),
         "date_start": start,
         "date_end": _day_number(date.end),
         "sort_asc": start,
         "sort_desc": start,
     }
+
+
+def _months(first: datetime.date, last: datetime.date) -> Iterator[tuple[int, int]]:
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _period_tokens(start: datetime.date, end: datetime.date) -> list[str]:
+    years = [f"y{y}" for y in range(start.year, end.year + 1)]
+    return years + [f"m{y}-{m:02d}" for y, m in _months(start, end)]
+
+
+def _date_filter(date_from: datetime.date | None, date_to: datetime.date | None) -> list[Any]:
+    """Queries for "the article's period overlaps [date_from, date_to]"."""
+    from whoosh import query
+
+    # Overlap, not containment: a 2022-12 article matches --from 2022-12-15.
+    starts_in_time = query.NumericRange("date_start", None, _day_number(date_to or _LAST_DAY))
+    ends_in_time = query.NumericRange("date_end", _day_number(date_from or _FIRST_DAY), None)
+    if date_from is None or date_to is None:
+        return [q for q, given in ((starts_in_time, date_to), (ends_in_time, date_from)) if given]
+    # A bounded range: whole years and months are single terms; only a month the
+    # range covers in part needs the day-level check.
+    whole_years = {
+        y
+        for y in range(date_from.year, date_to.year + 1)
+        if datetime.date(y, 1, 1) >= date_from and datetime.date(y, 12, 31) <= date_to
+    }
+    terms: list[Any] = [query.Term("date_periods", f"y{y}") for y in sorted(whole_years)]
+    for y, m in _months(date_from, date_to):
+        if y in whole_years:
+            continue
+        month = query.Term("date_periods", f"m{y}-{m:02d}")
+        first = datetime.date(y, m, 1)
+        last = datetime.date(y + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1)
+        if first >= date_from and last <= date_to:
+            terms.append(month)
+        else:
+            terms.append(query.And([month, starts_in_time, ends_in_time]))
+    return [terms[0] if len(terms) == 1 else query.Or(terms)]
+
+
+_FIRST_DAY = datetime.date(1, 1, 1)
+_LAST_DAY = datetime.date(9999, 12, 31)
 
 
 def _full_text(title: str | None, text: str) -> str:
@@ -626,12 +678,7 @@ def _filter_query(filters: Filters | None) -> Any:
 
     if filters is None:
         return None
-    parts: list[Any] = []
-    # Overlap, not containment: a 2022-12 article matches --from 2022-12-15.
-    if filters.date_to is not None:
-        parts.append(query.NumericRange("date_start", None, _day_number(filters.date_to)))
-    if filters.date_from is not None:
-        parts.append(query.NumericRange("date_end", _day_number(filters.date_from), None))
+    parts = _date_filter(filters.date_from, filters.date_to)
     if filters.source is not None:
         parts.append(query.Term("source", _fold_source(filters.source)))
     if filters.cites is not None:

@@ -213,3 +213,37 @@ def test_stats_counts_how_articles_are_dated(run: Run, mixed: Path) -> None:
     run("ingest", str(mixed))
     stats = json_lines(run("stats", "--json"))[0]
     assert (stats["dated_by_metadata"], stats["dated_by_inference"], stats["undated"]) == (7, 1, 2)
+
+
+def test_every_range_matches_exactly_the_overlapping_periods(run: Run, tmp_path: Path) -> None:
+    """The term-based range filter agrees with plain interval overlap on random ranges."""
+    import datetime
+    import random
+
+    from corpus_cli.dates import DateInfo, parse_cli_date
+
+    folder = tmp_path / "periodi"
+    dates = ["2019", "2020-02", "2020-02-29", "2020-12-31", "2021-01-01", "2021-06", "2022"]
+    for n, value in enumerate(dates):
+        write(folder, f"d{n}.txt", f"date: {value}\n\nNotizia numero {n}.\n")
+    write(folder, "none.txt", "Notizia senza data.\n")
+    run("ingest", str(folder))
+    periods = {
+        f"d{n}": DateInfo(v, {4: "year", 7: "month", 10: "day"}[len(v)], False, v)
+        for n, v in enumerate(dates)
+    }
+    rng = random.Random(7)
+    day = datetime.date(2018, 11, 1)
+    for _ in range(40):
+        a = day + datetime.timedelta(days=rng.randrange(0, 1700))
+        b = a + datetime.timedelta(days=rng.randrange(0, 700))
+        lo, hi = (
+            rng.choice([a.isoformat(), a.isoformat()[:7], a.isoformat()[:4]]),
+            rng.choice([b.isoformat(), b.isoformat()[:7], b.isoformat()[:4]]),
+        )
+        start, end = parse_cli_date(lo), parse_cli_date(hi, end=True)
+        if start > end:
+            continue
+        expected = sorted(i for i, p in periods.items() if p.start <= end and p.end >= start)
+        got = sorted(ids(run("list", "--from", lo, "--to", hi, "--json")))
+        assert got == expected, (lo, hi)
