@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import Run, ids, json_lines, write
 
 SEED_IDS = [
@@ -203,3 +204,20 @@ def test_optimize_merges_segments_and_keeps_every_article(run: Run, tmp_path: Pa
     assert result.exit_code == 0
     assert result.stdout.strip().endswith("merged into 1.")
     assert sorted(ids(run("search", "nebbia", "--json"))) == ["a0", "a1", "a2"]
+
+
+def test_segments_are_merged_once_there_are_many(
+    run: Run, tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corpus_cli import index
+
+    monkeypatch.setattr(index, "MAX_SEGMENTS", 4)
+    segments = []
+    for n in range(6):
+        write(tmp_path / f"day{n}", f"n{n}.txt", f"Giorno {n}: pioggia sulla città.\n")
+        assert run("ingest", str(tmp_path / f"day{n}")).exit_code == 0
+        segments.append(len(list(index_dir.glob("*.trm"))))
+    # One new segment per ingest; once four stand, the next ingest merges the smaller
+    # half into its own, so there are never more than four.
+    assert segments == [1, 2, 3, 4, 3, 4]
+    assert sorted(ids(run("search", "pioggia", "--json"))) == [f"n{n}" for n in range(6)]
