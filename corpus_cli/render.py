@@ -147,7 +147,7 @@ class Output:
         writer = csv.DictWriter(self._stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: _csv_value(v) for k, v in row.items()})
 
     def error(self, message: str) -> None:
         self.err.print(Text(f"corpus: {sanitize(message)}", style="red"), soft_wrap=True)
@@ -606,6 +606,15 @@ class Output:
                     style="dim",
                 )
             )
+
+
+def _csv_value(value: Any) -> Any:
+    # As JSON writes them, so a column reads the same in both exports.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def _plural(n: int, noun: str) -> str:

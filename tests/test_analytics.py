@@ -150,6 +150,7 @@ def test_csv_export_round_trips(months: Run) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == ["a", "b", "c", "d", "f", "e", "g"]  # 2023-03 starts first
     assert rows[0]["source"] == "Gazzetta" and rows[0]["date"] == "2023-01-05"
+    assert rows[0]["date_inferred"] == "false"
     assert rows[-1]["date"] == ""
     found = list(
         csv.DictReader(io.StringIO(months("search", "alluvione", "--format", "csv").stdout))
