@@ -304,10 +304,11 @@ def read_text(text: str) -> RawRecord:
             evidence_line = marker.group(0).rstrip()
             body = body[marker.end() :]
     lines = [line for line in body.split("\n") if not _CHROME.match(line)]
-    title, lines = _headline(lines)
     record = _record_from_headers(headers, "\n".join(lines).strip())
     if record.title is None:
-        record.title = title
+        # Only without a title header: with one, the first line is body text.
+        record.title, lines = _headline(lines)
+        record.text = "\n".join(lines).strip()
     if evidence_line is not None:
         record.date_evidence = evidence_line
     return record
@@ -419,7 +420,10 @@ def resolve(
 def _site_of(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:  # "http://[bad": not a URL, so no site to name
+        return None
     if not host:
         return None
     return host.removeprefix("www.")

@@ -6,6 +6,7 @@ search, list, get, stats) so that another backend can stand beside it later.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import os
 import re
@@ -16,7 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus_cli.errors import ArticleNotFound, IndexLocked, IndexNotFound, IndexUnreadable
+from corpus_cli.errors import (
+    ArticleNotFound,
+    IndexLocked,
+    IndexNotFound,
+    IndexUnreadable,
+    UsageError,
+)
 from corpus_cli.query import Filters, QueryTerms, SortOrder
 
 if TYPE_CHECKING:
@@ -208,6 +215,13 @@ class CorpusIndex:
             raise
         except Exception:
             raise IndexUnreadable(f"The index at {path} is damaged and cannot be opened.") from None
+        # A new index takes a folder of its own: it writes dozens of files there and
+        # makes the folder private, which is no thing to do to someone's documents.
+        # Hidden files (the repository's index/.gitignore) are no obstacle.
+        if any(not entry.name.startswith(".") for entry in path.iterdir()):
+            raise UsageError(
+                f"{path} holds other files; give --index an empty or new folder for the index."
+            )
         # Whoosh's table of contents is a pickle: keep the folder private.
         try:
             os.chmod(path, 0o700)
@@ -495,7 +509,14 @@ class IndexView:
     def knows_file_state(self, state: str) -> bool:
         """True when a file with exactly this stat or hash signature is indexed."""
         field_name = "file_stat" if state.startswith("stat:") else "file_hash"
-        return bool(self._searcher.reader().doc_frequency(field_name, state) > 0)
+        return self._has_live(field_name, state)
+
+    def _has_live(self, field_name: str, value: str) -> bool:
+        # Not doc_frequency: it still counts deleted articles, so a file reverted
+        # to an earlier version would match its deleted self and be skipped.
+        from whoosh import query
+
+        return any(True for _ in self._searcher.docs_for_query(query.Term(field_name, value)))
 
     def content_owner(self, content_hash: str) -> tuple[str, str] | None:
         """(path, file key) of the indexed article with this normalised text, if any."""
@@ -510,9 +531,11 @@ class IndexView:
         return None if fields is None else str(fields["file"])
 
     def files(self) -> set[str]:
-        return {
+        """Keys of the files that have live articles (the lexicon keeps deleted ones)."""
+        keys = (
             f.decode("utf-8") if isinstance(f, bytes) else f for f in self._searcher.lexicon("file")
-        }
+        )
+        return {key for key in keys if self._has_live("file", key)}
 
     def articles_of_file(self, file_key: str) -> int:
         from whoosh import query
@@ -716,7 +739,7 @@ def _date_filter(date_from: datetime.date | None, date_to: datetime.date | None)
             continue
         month = query.Term("date_periods", f"m{y}-{m:02d}")
         first = datetime.date(y, m, 1)
-        last = datetime.date(y + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1)
+        last = datetime.date(y, m, calendar.monthrange(y, m)[1])
         if first >= date_from and last <= date_to:
             terms.append(month)
         else:

@@ -350,6 +350,10 @@ class _Run:
             records = list(read_records(item.path))
         except UnreadableFile as error:
             return self._failed(plan, item, str(error))
+        except Exception as error:
+            # A reader or a library choking on a hostile file must cost that file,
+            # never the run.
+            return self._failed(plan, item, _unexpected(error))
         good = [r for r in records if not isinstance(r, RecordError)]
         for record in records:
             if isinstance(record, RecordError):
@@ -369,13 +373,17 @@ class _Run:
                 continue
             hashes_here[digest] = item.display
             wanted = record.id or (item.path.stem if len(good) == 1 else f"{item.path.stem}-{n}")
-            article = resolve(
-                record,
-                id=self._unique_id(wanted, key, ids_here),
-                path=item.display,
-                fallback_source=fallback,
-                today=self.today,
-            )
+            try:
+                article = resolve(
+                    record,
+                    id=self._unique_id(wanted, key, ids_here),
+                    path=item.display,
+                    fallback_source=fallback,
+                    today=self.today,
+                )
+            except Exception as error:
+                plan.skipped.append(Skipped(item.display, f"record {n}: {_unexpected(error)}"))
+                continue
             plan.articles.append((article, digest))
         return plan
 
@@ -466,6 +474,10 @@ class _Run:
             self.report.removed += writer.articles_of_file(key)
             writer.delete_file(key)
             self._replaced.add(key)
+
+
+def _unexpected(error: Exception) -> str:
+    return f"could not be read ({type(error).__name__}: {error})"
 
 
 def _file_hash(path: Path) -> str:

@@ -251,11 +251,14 @@ def _canonical_url(tree: Any, base: str | None) -> str | None:
         if "canonical" not in _lower_attr(link, "rel").split():
             continue
         href = (link.get("href") or "").strip()
-        if href.startswith("//"):
-            href = "https:" + href
-        elif href and base and not urlsplit(href).scheme:
-            href = urljoin(base, href)
-        parts = urlsplit(href)
+        try:
+            if href.startswith("//"):
+                href = "https:" + href
+            elif href and base and not urlsplit(href).scheme:
+                href = urljoin(base, href)
+            parts = urlsplit(href)
+        except ValueError:  # a malformed address is no canonical address
+            continue
         if parts.scheme in ("http", "https") and parts.netloc:
             return href
     return None

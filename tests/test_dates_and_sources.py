@@ -247,3 +247,15 @@ def test_every_range_matches_exactly_the_overlapping_periods(run: Run, tmp_path:
         expected = sorted(i for i, p in periods.items() if p.start <= end and p.end >= start)
         got = sorted(ids(run("list", "--from", lo, "--to", hi, "--json")))
         assert got == expected, (lo, hi)
+
+
+def test_a_title_header_leaves_the_first_line_in_the_text(run: Run, tmp_path: Path) -> None:
+    write(
+        tmp_path / "t",
+        "t.txt",
+        "title: Il titolo vero\n\nRoma breaking news today here\nE poi il resto del testo.\n",
+    )
+    run("ingest", str(tmp_path / "t"))
+    row = json_lines(run("show", "t", "--json"))[0]
+    assert row["title"] == "Il titolo vero"
+    assert row["text"].startswith("Roma breaking news today here\n")

@@ -577,3 +577,57 @@ def test_ingest_into_an_index_others_can_write_says_why(
     result = run("ingest", str(three))
     assert result.exit_code == 1
     assert result.stderr == _refusal(index_dir)
+
+
+# -- found in review -----------------------------------------------------------------
+
+
+def test_a_file_reverted_to_an_earlier_version_is_indexed_again(run: Run, three: Path) -> None:
+    path = three / "a.txt"
+    first = path.read_text(encoding="utf-8")
+    run("ingest", str(three))
+    path.write_text("Primo articolo cambiato\nOra si parla di treni.\n", encoding="utf-8")
+    assert summary(run("ingest", "--json", str(three)))["updated"] == 1
+    path.write_text(first, encoding="utf-8")
+    assert summary(run("ingest", "--json", str(three)))["updated"] == 1
+    assert ids(run("search", "navi", "--json")) == ["a"]
+    assert ids(run("search", "treni", "--json")) == []
+
+
+def test_prune_twice_changes_nothing_the_second_time(
+    run: Run, three: Path, index_dir: Path
+) -> None:
+    run("ingest", str(three))
+    (three / "c.txt").unlink()
+    assert summary(run("ingest", "--json", "--prune", str(three)))["removed"] == 1
+    before = snapshot(index_dir)
+    again = summary(run("ingest", "--json", "--prune", str(three)))
+    assert (again["removed"], again["unchanged"]) == (0, 2)
+    assert snapshot(index_dir) == before
+
+
+def test_malformed_urls_cost_nothing_but_the_site_name(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "urls"
+    write(folder, "bad.txt", "url: http://[bad\n\nUn articolo con un indirizzo rotto.\n")
+    write(
+        folder,
+        "page.html",
+        '<html><head><link rel="canonical" href="http://[x"><title>Pagina</title></head>'
+        "<body><article><p>Il consiglio comunale ha approvato il bilancio dopo una lunga "
+        "discussione sulle tariffe dei trasporti pubblici e sulle scuole.</p></article>"
+        "</body></html>",
+    )
+    report = summary(run("ingest", "--json", str(folder)))
+    assert (report["added"], report["skipped"]) == (2, [])
+    assert json_lines(run("show", "bad", "--json"))[0]["source"] == "urls"
+
+
+def test_an_index_is_never_made_in_a_folder_of_other_files(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "documents"
+    write(folder, "letter.txt", "Caro amico, ti scrivo.\n")
+    mode = folder.stat().st_mode
+    result = CliRunner().invoke(cli, ["--index", str(folder), "ingest", str(folder)])
+    assert result.exit_code == 2
+    assert "holds other files" in result.stderr
+    assert folder.stat().st_mode == mode
+    assert sorted(p.name for p in folder.iterdir()) == ["letter.txt"]
