@@ -64,7 +64,7 @@ def _periods(first: str, last: str, by: Granularity) -> list[str]:
         return [str(y) for y in range(int(first), int(last) + 1)]
     if by == "month":
         y, m = int(first[:4]), int(first[5:7])
-        while f"{y:04d}-{m:02d}" <= last:
+        while (y, m) <= (int(last[:4]), int(last[5:7])):
             out.append(f"{y:04d}-{m:02d}")
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
@@ -107,8 +107,11 @@ def timeline(
         return []
     rows: list[PeriodCount] = []
     if regular:
-        first = _bound(filters.date_from, by) if filters.date_from else regular[0]
-        last = _bound(filters.date_to, by) if filters.date_to else regular[-1]
+        # The range asked for, within the years articles can have: no date is after
+        # today, and "--to 9999 --by day" must not list eight thousand years.
+        lowest, highest = datetime.date(1900, 1, 1), datetime.date.today()
+        first = _bound(max(filters.date_from, lowest), by) if filters.date_from else regular[0]
+        last = _bound(min(filters.date_to, highest), by) if filters.date_to else regular[-1]
         for period in _periods(first, last, by):
             rows.append(PeriodCount(period, matched[(period, False)], totals[(period, False)]))
     for period, coarse in sorted(matched):

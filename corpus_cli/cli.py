@@ -190,11 +190,8 @@ def filter_options(func: Any) -> Any:
 def _filters(
     date_from: datetime.date | None, date_to: datetime.date | None, source: str | None
 ) -> Filters:
-    from corpus_cli.errors import BadDate
     from corpus_cli.query import Filters
 
-    if date_from and date_to and date_from > date_to:
-        raise BadDate(f"--from {date_from} is after --to {date_to}: nothing can match.")
     return Filters(date_from, date_to, source)
 
 
@@ -333,6 +330,8 @@ def search(
     out = settings.output(json_lines, fmt)
     index = settings.open_index()
     if explain:
+        if fmt == "csv":
+            raise click.UsageError("--explain has no CSV form; use --json.")
         out.explain(index.explain(query, filters))
         return
     if kwic:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from corpus_cli.analysis import fold, terms
-from corpus_cli.errors import QuerySyntaxError
+from corpus_cli.errors import BadDate, QuerySyntaxError
 
 SortOrder = Literal["relevance", "date", "-date"]
 
@@ -39,6 +39,12 @@ class Filters:
     source: str | None = None
     #: An agency or outlet the article names (its name as agencies.txt shows it).
     cites: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise BadDate(
+                f"--from {self.date_from} is after --to {self.date_to}: nothing can match."
+            )
 
     @property
     def is_empty(self) -> bool:
@@ -164,6 +170,7 @@ def _has_positive_terms(node: Any, q: Any) -> bool:
 
 
 _ENDING = re.compile(r"[aeiou]$")
+MAX_FUZZY_EDITS = 2
 _SURFACE = frozenset(SURFACE_FIELDS.values())
 
 
@@ -180,6 +187,11 @@ def expand_fuzzy(node: Any, reader: Any) -> Any:
 
     if isinstance(node, q.FuzzyTerm) and node.fieldname in _SURFACE:
         wanted, limit = node.text, node.maxdist
+        if limit > MAX_FUZZY_EDITS:
+            # The candidates grow with every edit allowed: ~6 took 25 s on 5 articles.
+            raise QuerySyntaxError(
+                f"'{wanted}~{limit}' allows too many edits; use ~1 or ~{MAX_FUZZY_EDITS}."
+            )
         stem_wanted = _ENDING.sub("", wanted)
         # Short words differ in their last vowel too often (rapina, rapida).
         forgive_ending = len(stem_wanted) >= 7

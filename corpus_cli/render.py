@@ -450,8 +450,8 @@ class Output:
         self.out.print(table)
 
     def kwic(self, lines: list[KwicLine]) -> None:
-        if self.json_lines:
-            self.emit(
+        if self.json_lines or self.csv_rows:
+            rows = [
                 {
                     "id": k.id,
                     "date": k.date,
@@ -461,7 +461,11 @@ class Output:
                     "right": k.right,
                 }
                 for k in lines
-            )
+            ]
+            if self.csv_rows:
+                self.emit_csv(rows, ["id", "date", "source", "left", "match", "right"])
+            else:
+                self.emit(rows)
             return
         source_width = min(18, max((len(k.source or "") for k in lines), default=0))
         side = max(12, (self.out.width - 12 - source_width - 4 - 14) // 2)

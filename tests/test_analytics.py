@@ -157,3 +157,24 @@ def test_csv_export_round_trips(months: Run) -> None:
     )
     assert {r["id"] for r in found} == {"a", "b", "e", "f", "g"}
     assert all(r["snippet"] and float(r["score"]) > 0 for r in found)
+
+
+def test_timeline_to_a_far_year_stops_at_today(months: Run) -> None:
+    import datetime
+
+    rows = json_lines(months("timeline", "alluvione", "--by", "year", "--to", "9999", "--json"))
+    assert rows[0] == {"period": "2023", "count": 4, "total": 6, "share": 0.6667}
+    assert rows[-1]["period"] == str(datetime.date.today().year)
+
+
+def test_kwic_as_csv(months: Run) -> None:
+    out = months("search", "alluvione", "--kwic", "--sort", "date", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0] == {
+        "id": "a",
+        "date": "2023-01-05",
+        "source": "Gazzetta",
+        "left": "",
+        "match": "Alluvione",
+        "right": " a Modena, fiume in piena.",
+    }

@@ -107,3 +107,11 @@ def test_sort_by_date_puts_undated_last_both_ways(run: Run, tmp_path: Path) -> N
     assert ids(run("search", "pioggia", "--sort", "date", "--json")) == ["old", "new", "none"]
     assert ids(run("search", "pioggia", "--sort", "-date", "--json")) == ["new", "old", "none"]
     assert ids(run("list", "--sort", "-date", "--json")) == ["new", "old", "none"]
+
+
+def test_fuzzy_terms_allow_at_most_two_edits(corpus: Run) -> None:
+    result = corpus("search", "esercitazioni~3")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "corpus: 'esercitazioni~3' allows too many edits; use ~1 or ~2."
+    )
