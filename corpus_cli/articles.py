@@ -1,4 +1,4 @@
-"""Reading articles from files: one reader per format behind :func:`read_file`."""
+"""Reading articles from files: one reader per format behind :func:`read_records`."""
 
 from __future__ import annotations
 

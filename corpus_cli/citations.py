@@ -10,12 +10,11 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from corpus_cli.analysis import _APOSTROPHES
 from corpus_cli.errors import UsageError
-from corpus_cli.index import CorpusIndex, StoredArticle
+from corpus_cli.index import CorpusIndex
 from corpus_cli.query import Filters
 
 _RUN = re.compile(r"\w+")
@@ -94,13 +93,15 @@ def cites(
     """How many articles name each agency or outlet, most cited first.
 
     An article counts once for an outlet however often it names it. With ``query``
-    (and/or ``filters``), only the articles they match are counted.
+    (and/or ``filters``), only the articles they match are counted. The outlets are
+    those recorded at ingest, the same that ``search --cites`` filters on.
     """
-    counts: dict[str, int] = {}
-    for article in _articles(index, query, filters):
-        for name in outlets_named(_article_text(article)):
-            counts[name] = counts.get(name, 0) + 1
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+    shown = {outlet.name.lower(): outlet.name for outlet in _outlets()}
+    counts = index.cite_counts(query, filters)
+    ranked = sorted(
+        ((shown.get(key, key), count) for key, count in counts.items()),
+        key=lambda item: (-item[1], item[0].casefold()),
+    )
     return [Citation(name, count) for name, count in ranked]
 
 
@@ -122,39 +123,9 @@ def find_outlet(name: str) -> Outlet:
     )
 
 
-def articles_citing(
-    index: CorpusIndex, name: str, query: str | None = None, filters: Filters | None = None
-) -> set[str]:
-    """Ids of the articles that name the outlet ``name`` (among those ``query`` matches).
-
-    For ``search --cites NAME``: run the search with ``limit=None`` and keep the hits
-    whose id is here. Raises UsageError for a name not in agencies.txt.
-    """
-    outlet = find_outlet(name)
-    return {
-        article.id
-        for article in _articles(index, query, filters)
-        if outlet.named_in(_article_text(article))
-    }
-
-
 def outlet_names() -> list[str]:
     """Every outlet of agencies.txt, by the name it is shown under, in file order."""
     return [outlet.name for outlet in _outlets()]
-
-
-def _articles(
-    index: CorpusIndex, query: str | None, filters: Filters | None
-) -> Iterable[StoredArticle]:
-    if query is not None:
-        return [hit.article for hit in index.search(query, filters, limit=None).hits]
-    if filters is not None and not filters.is_empty:
-        return index.list_articles(filters, sort="relevance")
-    return index.iter_articles()
-
-
-def _article_text(article: StoredArticle) -> str:
-    return f"{article.title}\n{article.text}" if article.title else article.text
 
 
 @functools.cache

@@ -6,7 +6,6 @@ Every domain error becomes one line on stderr and an exit code, here and only he
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import sys
@@ -211,7 +210,7 @@ pager_option = click.option(
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--source", help="Source name for articles whose metadata names none.")
+@click.option("--source", help="Source name for articles whose metadata and URL name none.")
 @click.option("--prune", is_flag=True, help="Remove articles whose files are gone from PATHS.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list files ignored as non-articles.")
 @json_option
@@ -234,48 +233,13 @@ def ingest(
 
     out = settings.output(json_lines)
     index = CorpusIndex.open_or_create(settings.index_path)
-    with _progress(out, enabled=not json_lines) as progress:
+    with out.progress() as progress:
         report = run_ingest(index, paths, source=source, prune=prune, progress=progress)
     out.ingest(report, str(settings.index_path), verbose=verbose)
     if report.nothing_done:
         out.error("no file could be read.")
         return ExitStatus.ERROR
     return ExitStatus.OK
-
-
-class _progress:
-    """A Rich progress bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self, out: Output, enabled: bool) -> None:
-        self._bar: Any = None
-        if enabled and out.err.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-            self._bar = Progress(
-                "ingesting",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=out.err,
-                transient=True,
-            )
-        self._task: Any = None
-
-    def __enter__(self) -> Any:
-        if self._bar is None:
-            return None
-        self._bar.start()
-
-        def update(done: int, total: int, path: str) -> None:
-            if self._task is None:
-                self._task = self._bar.add_task("ingest", total=total)
-            self._bar.update(self._task, completed=done)
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
 
 
 @cli.command()
@@ -324,6 +288,8 @@ def search(
 
     check_query_text(query)
     if cites is not None:
+        import dataclasses
+
         from corpus_cli.citations import find_outlet
 
         filters = dataclasses.replace(filters, cites=find_outlet(cites).name)

@@ -360,6 +360,25 @@ class CorpusIndex:
             suggestion=self.suggest(text) if total == 0 else None,
         )
 
+    def cite_counts(self, text: str | None, filters: Filters | None = None) -> dict[str, int]:
+        """Articles (among those ``text`` and ``filters`` match) per outlet they name.
+
+        Read from the outlets recorded at ingest, so this agrees with ``--cites``.
+        Keys are the outlets' names in lower case.
+        """
+        from whoosh import query
+
+        counts: dict[str, int] = {}
+        with self._ix.searcher() as searcher:
+            matched = set(self._matches(searcher, text, filters))
+            for raw in searcher.lexicon("cites"):
+                name = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                term = query.Term("cites", name)
+                count = sum(1 for n in searcher.docs_for_query(term) if n in matched)
+                if count:
+                    counts[name] = count
+        return counts
+
     def term_frequencies(self, stems: Iterable[str]) -> tuple[dict[str, int], int]:
         """Occurrences of each stem in the whole index, and all words indexed."""
         with self._ix.searcher() as searcher:

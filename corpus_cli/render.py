@@ -12,16 +12,12 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
-
-from corpus_cli.query import QueryTerms
-from corpus_cli.snippets import find_matches, make_snippet
 
 if TYPE_CHECKING:
     from corpus_cli.analytics import KwicLine, PeriodCount, TermScore
@@ -35,11 +31,10 @@ if TYPE_CHECKING:
         StoredArticle,
     )
     from corpus_cli.ingest import IngestReport
-    from corpus_cli.query import Filters
+    from corpus_cli.query import Filters, QueryTerms
     from corpus_cli.relations import Cluster
     from corpus_cli.watch import Watch, WatchResult
 
-Format = Literal["table", "jsonl", "csv"]
 MATCH_STYLE = "bold black on yellow"
 _SPARKS = "▁▂▃▄▅▆▇█"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -143,6 +138,30 @@ class Output:
         with self.out.pager(styles=True):
             yield
 
+    @contextmanager
+    def progress(self) -> Iterator[Callable[[int, int, str], None] | None]:
+        """A progress bar on stderr while ingesting, only when stderr is a terminal."""
+        if self.json_lines or not self.err.is_terminal:
+            yield None
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        bar = Progress(
+            "ingesting",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=self.err,
+            transient=True,
+        )
+        task = bar.add_task("ingest", total=None)
+
+        def update(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        with bar:
+            yield update
+
     def emit_csv(self, rows: list[dict[str, Any]], columns: list[str]) -> None:
         writer = csv.DictWriter(self._stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
@@ -175,6 +194,8 @@ class Output:
         extra: dict[str, Any] | None = None,
     ) -> None:
         """Ranked articles with their best fragments (search, similar, watch run)."""
+        from corpus_cli.snippets import make_snippet
+
         snippets = [make_snippet(hit.article.text, terms) for hit in hits]
         if self.json_lines or self.csv_rows:
             rows = [
@@ -194,6 +215,8 @@ class Output:
             self._indented(_marked(snip.text, snip.spans), 4)
 
     def similar(self, article: StoredArticle, hits: list[Hit]) -> None:
+        from corpus_cli.query import QueryTerms
+
         head = Text(f"{len(hits)} {_plural(len(hits), 'article')} like ")
         head.append(sanitize(article.title or article.id), style="bold")
         self.hits(hits, QueryTerms(), head)
@@ -222,6 +245,8 @@ class Output:
                 self.out.print(line, no_wrap=True, overflow="ellipsis")
 
     def citations(self, citations: list[Citation]) -> None:
+        from rich.table import Table
+
         if self.json_lines:
             self.emit({"cited": c.cited, "count": c.count} for c in citations)
             return
@@ -233,6 +258,8 @@ class Output:
         self.out.print(table)
 
     def watches(self, watches: list[Watch]) -> None:
+        from rich.table import Table
+
         if self.json_lines:
             self.emit(
                 {
@@ -284,6 +311,8 @@ class Output:
             self.out.print(lead.copy().append_text(line), soft_wrap=True)
 
     def _hit(self, n: int, hit: Hit, terms: QueryTerms) -> None:
+        from corpus_cli.snippets import find_matches
+
         article = hit.article
         if article.title:
             title = _marked(article.title, find_matches(article.title, terms), "bold")
@@ -293,6 +322,8 @@ class Output:
         self._indented(_meta(article), 4)
 
     def listing(self, articles: list[StoredArticle]) -> None:
+        from rich.table import Table
+
         if self.csv_rows:
             self.emit_csv([article_json(a) for a in articles], ARTICLE_COLUMNS)
             return
@@ -328,6 +359,8 @@ class Output:
         self.err.print(Text(f"{len(articles)} {noun}", style="dim"))
 
     def show(self, article: StoredArticle, terms: QueryTerms | None) -> None:
+        from corpus_cli.snippets import find_matches
+
         if self.json_lines:
             self.emit([article_json(article, text=True)])
             return
@@ -348,6 +381,8 @@ class Output:
         self.out.print(_marked(article.text, body_spans))
 
     def sources(self, sources: list[SourceSummary]) -> None:
+        from rich.table import Table
+
         narrowed = any(s.total is not None for s in sources)
         if self.json_lines:
             for s in sources:
@@ -435,6 +470,8 @@ class Output:
             self.out.print(line, soft_wrap=True)
 
     def terms(self, terms: list[TermScore]) -> None:
+        from rich.table import Table
+
         if self.json_lines:
             self.emit(
                 {"term": t.term, "stem": t.stem, "score": t.score, "count": t.count} for t in terms

@@ -83,13 +83,6 @@ def list_watches(index_path: Path) -> list[Watch]:
     return _load(index_path)
 
 
-def get_watch(index_path: Path, name: str) -> Watch:
-    for watch in _load(index_path):
-        if watch.name == name:
-            return watch
-    raise _not_found(name)
-
-
 def remove_watch(index_path: Path, name: str) -> Watch:
     """Delete a watch (and its memory); WatchNotFound when there is none by that name."""
     watches = _load(index_path)

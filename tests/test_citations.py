@@ -9,7 +9,6 @@ from conftest import article, build
 
 from corpus_cli.citations import (
     Citation,
-    articles_citing,
     cites,
     find_outlet,
     outlet_names,
@@ -81,14 +80,23 @@ def test_cites_with_a_query_counts_only_its_articles(cited: CorpusIndex) -> None
     assert cites(cited, "ministro", Filters(source="due")) == []
 
 
-def test_articles_citing(cited: CorpusIndex) -> None:
-    assert articles_citing(cited, "tass") == {"twice", "agencies"}
-    assert articles_citing(cited, "Itar-Tass") == {"twice", "agencies"}
-    assert articles_citing(cited, "associated  press") == {"agencies"}
-    assert articles_citing(cited, "Tass", query="ministro") == {"twice"}
-    assert articles_citing(cited, "Tass", filters=Filters(source="due")) == {"agencies"}
+def citing(
+    index: CorpusIndex, name: str, query: str = "il OR la OR lo", **filters: str
+) -> set[str]:
+    """Ids of the articles ``query`` finds that name the outlet ``name`` (--cites)."""
+    outlet = find_outlet(name).name
+    found = index.search(query, Filters(cites=outlet, **filters), limit=None)
+    return {hit.article.id for hit in found.hits}
+
+
+def test_search_filters_on_cited_outlets(cited: CorpusIndex) -> None:
+    assert citing(cited, "tass") == {"twice", "agencies"}
+    assert citing(cited, "Itar-Tass") == {"twice", "agencies"}
+    assert citing(cited, "associated  press") == {"agencies"}
+    assert citing(cited, "Tass", query="ministro") == {"twice"}
+    assert citing(cited, "Tass", source="due") == {"agencies"}
     with pytest.raises(UsageError, match="Pravda"):
-        articles_citing(cited, "Pravda del Nord")
+        find_outlet("Pravda del Nord")
 
 
 def test_outlet_spelling_rules() -> None:
