@@ -246,13 +246,14 @@ def _read_bounded(path: Path, limit: int) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as error:
-        raise UnreadableFile(_os_reason(error)) from None
+        raise UnreadableFile(os_reason(error)) from None
     if len(data) > limit:
         raise UnreadableFile(too_large(None, limit))  # it grew meanwhile
     return data
 
 
-def _os_reason(error: OSError) -> str:
+def os_reason(error: OSError) -> str:
+    """The plain reason a file could not be read, for the skipped list."""
     reason = error.strerror or str(error)
     return f"cannot be read ({reason.lower()})"
 

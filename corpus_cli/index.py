@@ -55,6 +55,15 @@ class StoredArticle:
     text: str
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def chronological_key(self) -> tuple[int, str, str]:
+        """Sort key: the first day of the date's period, undated last, then the id."""
+        if self.date is None:
+            return (1, "", self.id)
+        year, _, rest = self.date.partition("-")
+        month, _, day = rest.partition("-")
+        return (0, f"{year}-{month or '01'}-{day or '01'}", self.id)
+
 
 @dataclass
 class Hit:

@@ -26,6 +26,7 @@ from corpus_cli.articles import (
     RecordError,
     UnreadableFile,
     is_supported,
+    os_reason,
     read_records,
     resolve,
     size_limit,
@@ -136,7 +137,7 @@ def _walk(root: Path, report: IngestReport, unlisted: list[str]) -> Iterator[Pat
             _fail(report, str(folder), "broken or looping symbolic link")
             return
         except OSError as error:
-            _fail(report, str(folder), _reason(error))
+            _fail(report, str(folder), os_reason(error))
             unlisted.append(os.path.abspath(folder))
             return
         if (info.st_dev, info.st_ino) in seen:
@@ -146,7 +147,7 @@ def _walk(root: Path, report: IngestReport, unlisted: list[str]) -> Iterator[Pat
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
-            _fail(report, str(folder), _reason(error))
+            _fail(report, str(folder), os_reason(error))
             unlisted.append(str(folder.resolve()))
             return
         for entry in entries:
@@ -165,13 +166,9 @@ def _walk(root: Path, report: IngestReport, unlisted: list[str]) -> Iterator[Pat
                 else:
                     report.ignored.append(str(path))
             except OSError as error:
-                _fail(report, str(path), _reason(error))
+                _fail(report, str(path), os_reason(error))
 
     yield from visit(root)
-
-
-def _reason(error: OSError) -> str:
-    return f"cannot be read ({(error.strerror or str(error)).lower()})"
 
 
 _NORMALISE = re.compile(r"\W+")
@@ -326,7 +323,7 @@ class _Run:
         try:
             info = item.path.stat()
         except OSError as error:
-            return self._failed(plan, item, _reason(error))
+            return self._failed(plan, item, os_reason(error))
         limit = size_limit(item.path)
         if info.st_size > limit:
             # Skipped unread: not even hashed.
@@ -339,7 +336,7 @@ class _Run:
         try:
             data_hash = _file_hash(item.path)
         except OSError as error:
-            return self._failed(plan, item, _reason(error))
+            return self._failed(plan, item, os_reason(error))
         hash_state = f"hash:{key}|{data_hash}"
         if state.knows_file_state(hash_state):
             # Touched, not changed.

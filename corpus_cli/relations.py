@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from corpus_cli.analysis import _APOSTROPHES, ELISIONS, fold
 from corpus_cli.errors import UsageError
-from corpus_cli.index import CorpusIndex, Hit, StoredArticle
+from corpus_cli.index import CorpusIndex, Hit
 from corpus_cli.query import Filters
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def near_duplicates(index: CorpusIndex, threshold: float = 0.8) -> list[Cluster]
     for article in index.iter_articles():
         signature = sketcher.signature(article.text)
         if signature is not None:
-            keys.append(_date_key(article))
+            keys.append(article.chronological_key)
             sketcher.keep(signature)
     if len(keys) < 2:
         return []
@@ -129,15 +129,6 @@ def near_duplicates(index: CorpusIndex, threshold: float = 0.8) -> list[Cluster]
         clusters.append((members, lowest))
     clusters.sort(key=lambda c: (-len(c[0]), keys[c[0][0]]))
     return [Cluster([keys[m][2] for m in members], lowest) for members, lowest in clusters]
-
-
-def _date_key(article: StoredArticle) -> tuple[int, str, str]:
-    """Sort key by the first day of the article's date period; undated last; then id."""
-    if article.date is None:
-        return (1, "", article.id)
-    year, _, rest = article.date.partition("-")
-    month, _, day = rest.partition("-")
-    return (0, f"{year}-{month or '01'}-{day or '01'}", article.id)
 
 
 def _jaccard(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:

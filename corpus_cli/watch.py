@@ -109,22 +109,13 @@ def run_watch(index: CorpusIndex, index_path: Path, name: str | None = None) -> 
         found = index.search(watch.query, watch.filters, limit=None)
         seen = set(watch.seen)
         new = [hit for hit in found.hits if hit.article.id not in seen]
-        new.sort(key=_chronological)
+        new.sort(key=lambda hit: hit.article.chronological_key)
         watch.seen.extend(hit.article.id for hit in new)
         watch.last_run = now
         results.append(WatchResult(watch, new, found.total))
     if chosen:
         _save(index_path, watches)
     return results
-
-
-def _chronological(hit: Hit) -> tuple[int, str, str]:
-    date = hit.article.date
-    if date is None:
-        return (1, "", hit.article.id)
-    year, _, rest = date.partition("-")
-    month, _, day = rest.partition("-")
-    return (0, f"{year}-{month or '01'}-{day or '01'}", hit.article.id)
 
 
 def _check_name(name: str) -> None:
