@@ -503,10 +503,7 @@ def dups(settings: Settings, threshold: float, json_lines: bool) -> None:
     """
     from corpus_cli.relations import near_duplicates
 
-    index = settings.open_index()
-    clusters = near_duplicates(index, threshold)
-    articles = {i: index.get(i) for c in clusters for i in c.ids}
-    settings.output(json_lines).clusters(clusters, articles)
+    settings.output(json_lines).clusters(near_duplicates(settings.open_index(), threshold))
 
 
 @cli.command()
@@ -578,9 +575,7 @@ def watch_run(settings: Settings, name: str | None, json_lines: bool) -> None:
 
     index = settings.open_index()
     results = run_watch(index, settings.index_path, name)
-    settings.output(json_lines).watch_results(
-        [(r, index.query_terms(r.watch.query)) for r in results]
-    )
+    settings.output(json_lines).watch_results(results)
 
 
 @watch.command(name="rm")

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from corpus_cli.analysis import _APOSTROPHES, ELISIONS, fold
 from corpus_cli.errors import UsageError
-from corpus_cli.index import CorpusIndex, Hit
+from corpus_cli.index import CorpusIndex, Hit, StoredArticle
 from corpus_cli.query import Filters
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ class Cluster:
     #: two members. Clusters grow by chains of similar pairs, so this can be below the
     #: threshold when A is like B and B like C but A less like C.
     similarity: float
+    #: The members themselves, in the order of ``ids``.
+    articles: list[StoredArticle] = field(default_factory=list)
 
 
 def near_duplicates(index: CorpusIndex, threshold: float = 0.8) -> list[Cluster]:
@@ -128,7 +130,11 @@ def near_duplicates(index: CorpusIndex, threshold: float = 0.8) -> list[Cluster]
         )
         clusters.append((members, lowest))
     clusters.sort(key=lambda c: (-len(c[0]), keys[c[0][0]]))
-    return [Cluster([keys[m][2] for m in members], lowest) for members, lowest in clusters]
+    found = []
+    for members, lowest in clusters:
+        ids = [keys[m][2] for m in members]
+        found.append(Cluster(ids, lowest, [index.get(i) for i in ids]))
+    return found
 
 
 def _jaccard(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:

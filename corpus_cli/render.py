@@ -221,7 +221,7 @@ class Output:
         head.append(sanitize(article.title or article.id), style="bold")
         self.hits(hits, QueryTerms(), head)
 
-    def clusters(self, clusters: list[Cluster], articles: dict[str, StoredArticle]) -> None:
+    def clusters(self, clusters: list[Cluster]) -> None:
         if self.json_lines:
             self.emit(
                 {"cluster": n, "ids": c.ids, "similarity": round(c.similarity, 4)}
@@ -236,8 +236,7 @@ class Output:
             head.append(f"{len(cluster.ids)} articles", style="bold")
             head.append(f", similarity ≥ {cluster.similarity:.2f}", style="dim")
             self.out.print(head)
-            for article_id in cluster.ids:
-                article = articles[article_id]
+            for article in cluster.articles:
                 line = Text("    ")
                 line.append_text(_meta(article))
                 line.append("  ")
@@ -291,14 +290,14 @@ class Output:
             )
         self.out.print(table)
 
-    def watch_results(self, results: list[tuple[WatchResult, QueryTerms]]) -> None:
-        for result, terms in results:
+    def watch_results(self, results: list[WatchResult]) -> None:
+        for result in results:
             head = Text(f"watch {sanitize(result.watch.name)}: ", style="bold")
             new = len(result.new)
             head.append(f"{new} new", style="green bold" if new else "dim")
             head.append(f" of {result.total} matching ", style="dim")
             head.append(sanitize(result.watch.query))
-            self.hits(result.new, terms, head, extra={"watch": result.watch.name})
+            self.hits(result.new, result.terms, head, extra={"watch": result.watch.name})
             if not self.json_lines and not self.csv_rows:
                 self.out.print()
 

@@ -29,7 +29,7 @@ from corpus_cli.errors import (
     WatchNotFound,
 )
 from corpus_cli.index import CorpusIndex, Hit
-from corpus_cli.query import Filters, check_query_text
+from corpus_cli.query import Filters, QueryTerms, check_query_text
 
 WATCHES_FILE = "watches.json"
 FORMAT_VERSION = 1
@@ -57,6 +57,8 @@ class WatchResult:
     new: list[Hit]
     #: All the articles the query matches now, new or not.
     total: int
+    #: What the query matched, for highlighting the new hits.
+    terms: QueryTerms = field(default_factory=QueryTerms)
 
 
 def watches_path(index_path: Path) -> Path:
@@ -112,7 +114,7 @@ def run_watch(index: CorpusIndex, index_path: Path, name: str | None = None) -> 
         new.sort(key=lambda hit: hit.article.chronological_key)
         watch.seen.extend(hit.article.id for hit in new)
         watch.last_run = now
-        results.append(WatchResult(watch, new, found.total))
+        results.append(WatchResult(watch, new, found.total, found.terms))
     if chosen:
         _save(index_path, watches)
     return results
