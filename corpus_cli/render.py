@@ -8,6 +8,7 @@ and control characters are swapped for visible stand-ins before printing.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import re
@@ -71,6 +72,10 @@ ARTICLE_COLUMNS = [
     "source",
     "url",
 ]
+
+
+#: The JSON and CSV columns of one concordance line (KwicLine's own field names).
+KWIC_COLUMNS = ["id", "date", "source", "left", "match", "right"]
 
 
 def article_json(
@@ -247,7 +252,7 @@ class Output:
         from rich.table import Table
 
         if self.json_lines:
-            self.emit({"cited": c.cited, "count": c.count} for c in citations)
+            self.emit(dataclasses.asdict(c) for c in citations)
             return
         table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
         table.add_column("cited", style="cyan")
@@ -472,9 +477,7 @@ class Output:
         from rich.table import Table
 
         if self.json_lines:
-            self.emit(
-                {"term": t.term, "stem": t.stem, "score": t.score, "count": t.count} for t in terms
-            )
+            self.emit(dataclasses.asdict(t) for t in terms)
             return
         table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
         table.add_column("term", style="bold")
@@ -487,19 +490,9 @@ class Output:
 
     def kwic(self, lines: list[KwicLine]) -> None:
         if self.json_lines or self.csv_rows:
-            rows = [
-                {
-                    "id": k.id,
-                    "date": k.date,
-                    "source": k.source,
-                    "left": k.left,
-                    "match": k.match,
-                    "right": k.right,
-                }
-                for k in lines
-            ]
+            rows = [{column: getattr(k, column) for column in KWIC_COLUMNS} for k in lines]
             if self.csv_rows:
-                self.emit_csv(rows, ["id", "date", "source", "left", "match", "right"])
+                self.emit_csv(rows, KWIC_COLUMNS)
             else:
                 self.emit(rows)
             return
@@ -564,19 +557,7 @@ class Output:
 
     def stats(self, stats: IndexStats) -> None:
         if self.json_lines:
-            self.emit(
-                [
-                    {
-                        "articles": stats.articles,
-                        "undated": stats.undated,
-                        "dated_by_metadata": stats.dated_by_metadata,
-                        "dated_by_inference": stats.dated_by_inference,
-                        "first_date": stats.first_date,
-                        "last_date": stats.last_date,
-                        "sources": stats.sources,
-                    }
-                ]
-            )
+            self.emit([dataclasses.asdict(stats)])
             return
         lines = Text()
         lines.append(f"{stats.articles} articles", style="bold")

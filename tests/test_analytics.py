@@ -9,6 +9,16 @@ from pathlib import Path
 import pytest
 from conftest import Run, json_lines, write
 
+#: The first concordance line of "alluvione" in ``months``, by date.
+FIRST_OCCURRENCE = {
+    "id": "a",
+    "date": "2023-01-05",
+    "source": "Gazzetta",
+    "left": "",
+    "match": "Alluvione",
+    "right": " a Modena, fiume in piena.",
+}
+
 
 @pytest.fixture
 def months(run: Run, tmp_path: Path) -> Run:
@@ -120,14 +130,7 @@ def test_terms_find_the_topic_words(run: Run, tmp_path: Path) -> None:
 
 def test_kwic_one_row_per_occurrence(months: Run) -> None:
     rows = json_lines(months("search", "alluvione", "--kwic", "--sort", "date", "--json"))
-    assert rows[0] == {
-        "id": "a",
-        "date": "2023-01-05",
-        "source": "Gazzetta",
-        "left": "",
-        "match": "Alluvione",
-        "right": " a Modena, fiume in piena.",
-    }
+    assert rows[0] == FIRST_OCCURRENCE
     assert len(rows) == 5
     human = months("search", "alluvione", "--kwic", "--sort", "date").stdout
     first = human.splitlines()[0]
@@ -170,11 +173,4 @@ def test_timeline_to_a_far_year_stops_at_today(months: Run) -> None:
 def test_kwic_as_csv(months: Run) -> None:
     out = months("search", "alluvione", "--kwic", "--sort", "date", "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows[0] == {
-        "id": "a",
-        "date": "2023-01-05",
-        "source": "Gazzetta",
-        "left": "",
-        "match": "Alluvione",
-        "right": " a Modena, fiume in piena.",
-    }
+    assert rows[0] == FIRST_OCCURRENCE
