@@ -245,16 +245,17 @@ class CorpusIndex:
     def _whoosh_writer(self) -> Any:
         from whoosh.index import LockError
 
+        from corpus_cli.segments import BulkSegmentWriter
+
         try:
             # Separate segment files are read in place; a compound file is copied
             # whole into memory by every searcher that opens it.
-            writer = self._ix.writer(limitmb=128, compound=False)
+            writer = BulkSegmentWriter(self._ix, compound=False)
         except LockError:
             raise IndexLocked(
                 f"Another 'corpus ingest' is writing to {self.path}; "
                 "run this again when it has finished."
             ) from None
-        _remember_lengths(writer)
         return writer
 
     @contextmanager
@@ -654,43 +655,6 @@ def _merge_smallest(writer: Any, segments: list[Any]) -> list[Any]:
         writer.add_reader(reader)
         reader.close()
     return by_size[half:]
-
-
-class _RememberedLengths:
-    """A segment's per-document reader whose field lengths are read once each.
-
-    Writing a segment, Whoosh asks for the length of the document's field for
-    every posting, each time a read from the lengths column: ~15% of an ingest.
-    There are only (documents x fields) distinct answers.
-    """
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._lengths: dict[tuple[int, str], Any] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> Any:
-        key = (docnum, fieldname)
-        try:
-            return self._lengths[key]
-        except KeyError:
-            value = self._lengths[key] = self._reader.doc_field_length(docnum, fieldname, default)
-            return value
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._reader, name)
-
-
-def _remember_lengths(writer: Any) -> None:
-    # Only where the writer has the hook this was measured on (Whoosh 2.7's
-    # SegmentWriter); any other writer is left exactly as it is.
-    original = getattr(writer, "per_document_reader", None)
-    if original is None or not hasattr(writer, "_flush_segment"):
-        return
-
-    def remembering() -> _RememberedLengths:
-        return _RememberedLengths(original())
-
-    writer.per_document_reader = remembering
 
 
 def _date_span(searcher: Any, within: Any) -> tuple[str | None, str | None]:

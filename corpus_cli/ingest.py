@@ -34,13 +34,17 @@ from corpus_cli.articles import (
 )
 from corpus_cli.index import CorpusIndex, IndexView, IndexWriter
 
-#: Articles per commit: an interrupted ingest keeps every finished batch. At a few
-#: hundred articles a second this loses at most a couple of seconds of work; larger
-#: batches were barely faster (commits merge segments either way).
+#: Articles in a run's first commit: an interrupted ingest keeps every finished
+#: batch, and a small first one makes a new corpus searchable within seconds.
 BATCH_ARTICLES = 500
+#: Each commit doubles the batch up to this. Every commit writes a segment, and a
+#: segment costs per distinct word in it: on 3,000 articles batches of 2,000 ran
+#: ~20% faster than batches of 500 (and searches have fewer segments to visit).
+MAX_BATCH_ARTICLES = 2000
 #: Characters of article text per commit, so that batches of long articles stay
-#: small too (in memory, and in the work an interruption throws away).
-BATCH_CHARS = 8 * 1024 * 1024
+#: small too: a batch's postings are held in memory until it is committed
+#: (~200 MB at 12 M characters), and an interruption throws the batch away.
+BATCH_CHARS = 12 * 1024 * 1024
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -250,6 +254,7 @@ class _Run:
         self._writer: IndexWriter | None = None
         self._pending = 0
         self._pending_chars = 0
+        self._batch = BATCH_ARTICLES
         # What the open batch has added or deleted, which neither the view nor the
         # writer's own searcher (both snapshots of the last commit) can see.
         self._ids: dict[str, str] = {}
@@ -419,8 +424,9 @@ class _Run:
             report.removed += max(0, plan.previous - added)
         else:
             report.added += added
-        if self._pending >= BATCH_ARTICLES or self._pending_chars >= BATCH_CHARS:
+        if self._pending >= self._batch or self._pending_chars >= BATCH_CHARS:
             self.flush()
+            self._batch = min(2 * self._batch, MAX_BATCH_ARTICLES)
 
     def _unique_id(self, wanted: str, key: str, ids_here: set[str]) -> str:
         """``wanted``, or ``wanted-2``, ``-3``...: an id no other article has."""

@@ -1,0 +1,149 @@
+"""The bulk segment writer must write exactly the files Whoosh's own writer writes."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, article, write
+from whoosh.writing import SegmentWriter
+
+import corpus_cli.ingest
+import corpus_cli.segments
+from corpus_cli.index import CorpusIndex
+from corpus_cli.ingest import ingest
+
+
+def _corpus(folder: Path) -> None:
+    """Seeds, plus articles that reach every branch of the block writer."""
+    sentences = [
+        sentence.strip()
+        for seed in sorted(SEEDS.glob("*.txt"))
+        for sentence in seed.read_text(encoding="utf-8").split(".")
+        if sentence.strip()
+    ]
+    rng = random.Random(7)
+    for seed in sorted(SEEDS.glob("*.txt")):
+        write(folder, seed.name, seed.read_text(encoding="utf-8"))
+    # 300 articles: common words end up in several 128-posting blocks.
+    for n in range(300):
+        body = ". ".join(rng.choice(sentences) for _ in range(rng.randint(3, 12)))
+        title = rng.choice(sentences)[:60] if n % 3 else ""
+        date = f"20{10 + n % 12}-{1 + n % 12:02d}-{1 + n % 28:02d}" if n % 5 else ""
+        write(folder, f"gen/{n:03d}.txt", article(f"g{n}", body, title=title, date=date))
+    # A word 300 times (a frequency past one byte), accents, elisions, ANSA and Reuters.
+    write(
+        folder,
+        "long.txt",
+        article("long", "l'esercitazione " * 300 + "perché città (ANSA) Reuters", title="Già"),
+    )
+
+
+def _segment_files(index: CorpusIndex) -> list[dict[str, bytes]]:
+    """Per segment, in index order: file suffix -> bytes (segment ids are random)."""
+    ix = index._ix.refresh()
+    out = []
+    for segment in ix._segments():
+        prefix = segment.segment_id()
+        out.append(
+            {
+                name[len(prefix) :]: ix.storage.open_file(name).read()
+                for name in ix.storage.list()
+                if name.startswith(prefix)
+            }
+        )
+    return out
+
+
+def _ingest(tmp_path: Path, name: str, corpus: Path) -> CorpusIndex:
+    index = CorpusIndex.open_or_create(tmp_path / name)
+    report = ingest(index, [corpus])
+    assert report.added == 306 and not report.skipped
+    return index
+
+
+def test_bulk_writer_writes_the_same_segments_as_whoosh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    _corpus(corpus)
+    # Several segments per index, so later segments start at document numbers above 0.
+    monkeypatch.setattr(corpus_cli.ingest, "BATCH_ARTICLES", 100)
+    monkeypatch.setattr(corpus_cli.ingest, "MAX_BATCH_ARTICLES", 100)
+    # Whoosh compresses every block, however small; so must we, to compare bytes.
+    monkeypatch.setattr(corpus_cli.segments, "COMPRESS_FROM", 0)
+    bulk = _ingest(tmp_path, "bulk", corpus)
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
+        stock = _ingest(tmp_path, "stock", corpus)
+
+    bulk_files, stock_files = _segment_files(bulk), _segment_files(stock)
+    assert len(bulk_files) == len(stock_files) == 4
+    for ours, theirs in zip(bulk_files, stock_files, strict=True):
+        assert sorted(ours) == sorted(theirs)
+        assert {".pst", ".trm", "._stored.col", "._text_len.col"} <= set(ours)
+        for suffix in ours:
+            assert ours[suffix] == theirs[suffix], suffix
+
+    # Merging reads the written segments back through the pool's generic path.
+    assert bulk.optimize() == (4, 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
+        assert stock.optimize() == (4, 1)
+    [ours], [theirs] = _segment_files(bulk), _segment_files(stock)
+    assert ours == theirs
+
+
+def _postings(index: CorpusIndex) -> list[tuple[object, ...]]:
+    """Every term's statistics and postings, as a reader sees them."""
+    out: list[tuple[object, ...]] = []
+    with index._ix.refresh().reader() as reader:
+        for fieldname, btext in reader.all_terms():
+            info = reader.term_info(fieldname, btext)
+            matcher = reader.postings(fieldname, btext)
+            items = list(matcher.items_as("weight"))
+            values = [v for _, v in reader.postings(fieldname, btext).items_as("frequency")]
+            out.append(
+                (
+                    fieldname,
+                    btext,
+                    info.weight(),
+                    info.doc_frequency(),
+                    info.min_length(),
+                    info.max_length(),
+                    info.max_weight(),
+                    items,
+                    values,
+                )
+            )
+    return out
+
+
+def test_small_blocks_left_uncompressed_read_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    _corpus(corpus)
+    bulk = _ingest(tmp_path, "bulk", corpus)
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
+        stock = _ingest(tmp_path, "stock", corpus)
+    ours, theirs = _postings(bulk), _postings(stock)
+    assert len(ours) > 4000
+    assert ours == theirs
+    [pst] = [name for name in bulk._ix.refresh().storage.list() if name.endswith(".pst")]
+    [stock_pst] = [name for name in stock._ix.refresh().storage.list() if name.endswith(".pst")]
+    assert (tmp_path / "bulk" / pst).stat().st_size < (
+        tmp_path / "stock" / stock_pst
+    ).stat().st_size
+
+
+def test_bulk_written_index_answers_searches(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _corpus(corpus)
+    index = _ingest(tmp_path, "bulk", corpus)
+    found = {hit.article.id for hit in index.search('"esercitazioni congiunte"', limit=None).hits}
+    assert {"002_9be9ee8e938c10f9", "003_569862a446dd5049"} <= found
+    assert index.search("esercitazione").total >= 1
+    assert [hit.article.id for hit in index.search("già", limit=None).hits] == ["long"]
