@@ -15,7 +15,13 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from whoosh.analysis import Analyzer, Token
+from corpus_cli.lean_whoosh import import_whoosh
+
+# Every process that touches the index imports this module first (the schema's
+# pickled analyzer lives here), so this is where Whoosh is first imported.
+import_whoosh()
+
+from whoosh.analysis import Analyzer, Token  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 _APOSTROPHES = "'’`ʼ"
