@@ -587,7 +587,3 @@ def watch_rm(settings: Settings, name: str) -> None:
 
     removed = remove_watch(settings.index_path, name)
     settings.output().message(f"Removed watch '{removed.name}'.")
-
-
-def main() -> None:
-    cli()
