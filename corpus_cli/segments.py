@@ -18,11 +18,15 @@ the dependency is pinned below 2.8.
 
 from __future__ import annotations
 
+import heapq
+import pickle
 import struct
+import tempfile
 import zlib
 from array import array
+from collections.abc import Iterator
 from pickle import dumps
-from typing import Any
+from typing import IO, Any
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -45,17 +49,30 @@ _TERMINFO = struct.Struct("!BfIBBfII")
 #: such blocks longer, and each call costs ~19 us of set-up (a quarter of writing).
 COMPRESS_FROM = 64
 
+#: Postings a segment's pool holds in memory (~70 bytes each) before it writes them
+#: to a run on disk: a batch of new articles stays in memory, a big merge does not.
+SPILL_POSTINGS = 2_500_000
+
 #: pack_uint(n) for the small frequencies nearly every posting has.
 _PACKED = [pack_uint(n) for n in range(256)]
 
 
 class TermPool:
-    """Postings grouped by field and term, for one segment, in memory."""
+    """Postings grouped by field and term, for one segment; spilled to disk past a limit.
 
-    def __init__(self) -> None:
+    Documents only ever arrive in increasing order (new articles, then merged
+    segments renumbered after them), so a term's postings in an earlier run all
+    come before its postings in a later one: the runs are merged by term alone.
+    """
+
+    def __init__(self, tempdir: str | None = None, limit: int | None = None) -> None:
         self.fields: dict[str, dict[bytes, _Postings]] = {}
         #: Terms whose postings arrived out of document order (merges only).
         self.unordered: set[tuple[str, bytes]] = set()
+        self.size = 0
+        self._limit = SPILL_POSTINGS if limit is None else limit
+        self._tempdir = tempdir
+        self._runs: list[IO[bytes]] = []
 
     def terms_of(self, fieldname: str) -> dict[bytes, _Postings]:
         found = self.fields.get(fieldname)
@@ -71,14 +88,37 @@ class TermPool:
         postings = self.terms_of(fieldname).get(btext)
         if postings is None:
             self.fields[fieldname][btext] = ([docnum], [weight], [value or b""])
-            return
-        if postings[0][-1] > docnum:
-            self.unordered.add((fieldname, btext))
-        postings[0].append(docnum)
-        postings[1].append(weight)
-        postings[2].append(value or b"")
+        else:
+            if postings[0][-1] > docnum:
+                self.unordered.add((fieldname, btext))
+            postings[0].append(docnum)
+            postings[1].append(weight)
+            postings[2].append(value or b"")
+        self.grew(1)
 
-    def sorted_postings(self, fieldname: str, btext: bytes) -> _Postings:
+    def grew(self, postings: int) -> None:
+        """Count ``postings`` more; past the limit, write what is held to a run on disk."""
+        self.size += postings
+        if self.size >= self._limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        # Closed in cleanup(); unlinked at once, so a crash leaves nothing behind.
+        run = tempfile.TemporaryFile(dir=self._tempdir)  # noqa: SIM115
+        for item in self._held():
+            pickle.dump(item, run, pickle.HIGHEST_PROTOCOL)
+        run.flush()
+        self._runs.append(run)
+        self.fields.clear()
+        self.unordered.clear()
+        self.size = 0
+
+    def _held(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
+        for fieldname in sorted(self.fields):
+            for btext in sorted(self.fields[fieldname]):
+                yield (fieldname, btext, *self._sorted(fieldname, btext))
+
+    def _sorted(self, fieldname: str, btext: bytes) -> _Postings:
         postings = self.fields[fieldname][btext]
         if (fieldname, btext) not in self.unordered:
             return postings
@@ -89,17 +129,106 @@ class TermPool:
             [postings[2][i] for i in order],
         )
 
+    def terms(self) -> Iterator[tuple[str, bytes, _Postings]]:
+        """Every term with its postings, sorted by field and term, each in document order."""
+        if not self._runs:
+            for fieldname, btext, docs, weights, values in self._held():
+                yield fieldname, btext, (docs, weights, values)
+            return
+        streams = [_read_run(run) for run in self._runs]
+        merged = heapq.merge(*streams, self._held(), key=_term_key)
+        current: tuple[str, bytes, _Postings] | None = None
+        for fieldname, btext, docs, weights, values in merged:
+            if current is not None and current[0] == fieldname and current[1] == btext:
+                current[2][0].extend(docs)
+                current[2][1].extend(weights)
+                current[2][2].extend(values)
+                continue
+            if current is not None:
+                yield current
+            current = (fieldname, btext, (docs, weights, values))
+        if current is not None:
+            yield current
+
     def iter_postings(self) -> Any:
         """Whoosh's pool interface: every posting, sorted by field, term, document."""
-        for fieldname in sorted(self.fields):
-            for btext in sorted(self.fields[fieldname]):
-                docs, weights, values = self.sorted_postings(fieldname, btext)
-                for docnum, weight, value in zip(docs, weights, values, strict=True):
-                    yield fieldname, btext, docnum, weight, value
+        for fieldname, btext, (docs, weights, values) in self.terms():
+            for docnum, weight, value in zip(docs, weights, values, strict=True):
+                yield fieldname, btext, docnum, weight, value
+
+    def add_segment(self, reader: Any, startdoc: int, docmap: dict[int, int] | None) -> None:
+        """Every live posting of a segment being merged in, a block at a time.
+
+        Whoosh's own path reads a merged segment one posting at a time, five calls
+        each; this reads each block's ids, weights and values whole. Terms not in
+        W3 blocks (none are written so) take the generic path.
+        """
+        deleted = reader.deleted_docs_set
+        schema = reader.schema
+        for fieldname, btext in reader.all_terms():
+            matcher = reader._terms.matcher(fieldname, btext, schema[fieldname].format)
+            if not hasattr(matcher, "_read_values"):
+                for item in _live_postings(matcher, fieldname, btext, deleted, startdoc, docmap):
+                    self.add(item)
+                continue
+            postings = self.terms_of(fieldname).get(btext)
+            if postings is None:
+                postings = self.fields[fieldname][btext] = ([], [], [])
+            docs, weights, values = postings
+            before = len(docs)
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                matcher._read_values()
+                for i, docnum in enumerate(matcher._ids):
+                    if docnum in deleted:
+                        continue
+                    docs.append(docmap[docnum] if docmap is not None else startdoc + docnum)
+                    weights.append(matcher._weights[i])
+                    values.append(matcher._values[i] or b"")
+                matcher._next_block()
+            if not docs:
+                del self.fields[fieldname][btext]  # every posting was deleted
+            elif 0 < before < len(docs) and docs[before - 1] > docs[before]:
+                self.unordered.add((fieldname, btext))
+            self.grew(len(docs) - before)
 
     def cleanup(self) -> None:
         self.fields.clear()
         self.unordered.clear()
+        self.size = 0
+        for run in self._runs:
+            run.close()
+        self._runs.clear()
+
+
+def _term_key(item: tuple[str, bytes, Any, Any, Any]) -> tuple[str, bytes]:
+    return item[0], item[1]
+
+
+def _read_run(run: IO[bytes]) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
+    run.seek(0)
+    while True:
+        try:
+            yield pickle.load(run)
+        except EOFError:
+            return
+
+
+def _live_postings(
+    matcher: Any,
+    fieldname: str,
+    btext: bytes,
+    deleted: frozenset[int],
+    startdoc: int,
+    docmap: dict[int, int] | None,
+) -> Any:
+    while matcher.is_active():
+        docnum = matcher.id()
+        if docnum not in deleted:
+            newdoc = docmap[docnum] if docmap is not None else startdoc + docnum
+            yield fieldname, btext, newdoc, matcher.weight(), matcher.value()
+        matcher.next()
 
 
 def _fast_format(field: Any) -> str | None:
@@ -122,7 +251,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         # Replaces Whoosh's PostingPool, which has written nothing yet.
-        self.pool = TermPool()
+        self.pool = TermPool(tempdir=getattr(self.storage, "folder", None))
         self._fast = {name: _fast_format(field) for name, field in self.schema.items()}
 
     def add_document(self, **fields: Any) -> None:
@@ -147,9 +276,9 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     boost = self._field_boost(fields, fieldname, docboost)
                     fast = self._fast.get(fieldname)
                     if fast is not None and isinstance(value, str):
-                        length = _add_text(
-                            pool.terms_of(fieldname), field, value, docnum, boost, fast
-                        )
+                        found = pool.terms_of(fieldname)
+                        length, added = _add_text(found, field, value, docnum, boost, fast)
+                        pool.grew(added)
                         if not field.scorable:
                             length = 0
                     else:
@@ -179,6 +308,12 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self._added = True
         self.docnum += 1
 
+    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+        if hasattr(reader, "_terms") and hasattr(reader, "deleted_docs_set"):
+            self.pool.add_segment(reader, startdoc, docmap)
+        else:
+            super().add_postings_to_pool(reader, startdoc, docmap)
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
@@ -192,8 +327,11 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
 
 def _add_text(
     found: dict[bytes, _Postings], field: Any, text: str, docnum: int, boost: float, fast: str
-) -> int:
-    """Add one text's postings, as ``field.index`` would make them; returns its length."""
+) -> tuple[int, int]:
+    """Add one text's postings, as ``field.index`` would make them.
+
+    Returns the text's length in words and the number of postings added.
+    """
     words = terms(text, stemmed=field.analyzer.stemmed)
     scale = field.format.field_boost * boost
     values: dict[str, bytes] = {}
@@ -228,7 +366,7 @@ def _add_text(
             postings[0].append(docnum)
             postings[1].append(weight)
             postings[2].append(value)
-    return len(words)
+    return len(words), len(values)
 
 
 def _write_postings(
@@ -247,84 +385,94 @@ def _write_postings(
     write = postfile.write
     tell = postfile.tell
     add_term = fieldwriter._tindex.add
-    for fieldname in sorted(pool.fields):
-        if fieldname not in schema:
+    current: str | None = None
+    started = False
+    doc_lengths: list[int] | None = None
+    prefix = b""
+    fixed: int | None = None
+    for fieldname, btext, (docs, weights, values) in pool.terms():
+        if fieldname != current:
+            if started:
+                fieldwriter.finish_field()
+            current = fieldname
+            started = fieldname in schema
+            if not started:
+                continue
+            field = schema[fieldname]
+            doc_lengths = None
+            if lengths is not None and field.scorable:
+                length_of = lengths.doc_field_length
+                doc_lengths = [length_of(docnum, fieldname) for docnum in range(doc_count)]
+            fieldwriter.start_field(fieldname, field)
+            prefix = pack_ushort(fieldwriter._fieldid)
+            fixed = field.format.fixed_value_size()
+        elif not started:
             continue
-        field = schema[fieldname]
-        doc_lengths: list[int] | None = None
-        if lengths is not None and field.scorable:
-            length_of = lengths.doc_field_length
-            doc_lengths = [length_of(docnum, fieldname) for docnum in range(doc_count)]
-        fieldwriter.start_field(fieldname, field)
-        prefix = pack_ushort(fieldwriter._fieldid)
-        fixed = field.format.fixed_value_size()
-        found = pool.fields[fieldname]
-        for btext in sorted(found):
-            docs, weights, values = pool.sorted_postings(fieldname, btext)
-            offset = tell()
-            write(WHOOSH3_HEADER_MAGIC)
-            total = len(docs)
-            term_weight = 0.0
-            term_min: int | None = None
-            term_max = 0
-            term_maxweight: float = 0
-            for start in range(0, total, limit):
-                end = min(start + limit, total)
-                ids = docs[start:end]
-                block_weights = weights[start:end]
-                # The codec keeps weights as 32-bit floats until they are pickled.
-                narrow = array("f", block_weights).tolist()
-                term_weight += sum(narrow)
-                block_maxweight = max(0, max(block_weights))
-                term_maxweight = max(term_maxweight, block_maxweight)
-                block_min: int | None = None
-                block_max = 0
-                if doc_lengths is not None:
-                    present = [n for n in map(doc_lengths.__getitem__, ids) if n]
-                    if present:
-                        block_min, block_max = min(present), max(present)
-                if block_min is not None:
-                    term_min = block_min if term_min is None else min(term_min, block_min)
-                term_max = max(term_max, block_max)
-                block_level = level
-                data = dumps(
-                    (
-                        _deltas(ids),
-                        _mini_weights(narrow),
-                        _mini_values([v for v in values[start:end] if v], fixed),
-                    ),
-                    2,
-                )
-                if level and len(data) >= COMPRESS_FROM:
-                    data = zlib.compress(data, level)
-                else:
-                    block_level = 0
-                info = dumps(
-                    (
-                        len(ids),
-                        ids[-1],
-                        block_maxweight,
-                        block_level,
-                        length_to_byte(block_min),
-                        length_to_byte(block_max),
-                    ),
-                    2,
-                )
-                size = len(info) + len(data)
-                write(pack_int(-size if end == total else size))
-                write(info)
-                write(data)
-            terminfo = _TERMINFO.pack(
-                False,
-                term_weight,
-                total,
-                0 if term_min is None else length_to_byte(term_min),
-                length_to_byte(term_max),
-                term_maxweight,
-                docs[0],
-                docs[-1],
+        offset = tell()
+        write(WHOOSH3_HEADER_MAGIC)
+        total = len(docs)
+        term_weight = 0.0
+        term_min: int | None = None
+        term_max = 0
+        term_maxweight: float = 0
+        for start in range(0, total, limit):
+            end = min(start + limit, total)
+            ids = docs[start:end]
+            block_weights = weights[start:end]
+            # The codec keeps weights as 32-bit floats until they are pickled.
+            narrow = array("f", block_weights).tolist()
+            term_weight += sum(narrow)
+            block_maxweight = max(0, max(block_weights))
+            term_maxweight = max(term_maxweight, block_maxweight)
+            block_min: int | None = None
+            block_max = 0
+            if doc_lengths is not None:
+                present = [n for n in map(doc_lengths.__getitem__, ids) if n]
+                if present:
+                    block_min, block_max = min(present), max(present)
+            if block_min is not None:
+                term_min = block_min if term_min is None else min(term_min, block_min)
+            term_max = max(term_max, block_max)
+            block_level = level
+            data = dumps(
+                (
+                    _deltas(ids),
+                    _mini_weights(narrow),
+                    _mini_values([v for v in values[start:end] if v], fixed),
+                ),
+                2,
             )
-            add_term(prefix + btext, terminfo + pack_long(offset) + pack_int(tell() - offset))
+            if level and len(data) >= COMPRESS_FROM:
+                data = zlib.compress(data, level)
+            else:
+                block_level = 0
+            info = dumps(
+                (
+                    len(ids),
+                    ids[-1],
+                    block_maxweight,
+                    block_level,
+                    length_to_byte(block_min),
+                    length_to_byte(block_max),
+                ),
+                2,
+            )
+            size = len(info) + len(data)
+            write(pack_int(-size if end == total else size))
+            write(info)
+            write(data)
+        terminfo = _TERMINFO.pack(
+            False,
+            term_weight,
+            total,
+            0 if term_min is None else length_to_byte(term_min),
+            length_to_byte(term_max),
+            term_maxweight,
+            docs[0],
+            docs[-1],
+        )
+        add_term(prefix + btext, terminfo + pack_long(offset) + pack_int(tell() - offset))
+    if started:
         fieldwriter.finish_field()
 
 

@@ -63,11 +63,23 @@ def _ingest(tmp_path: Path, name: str, corpus: Path) -> CorpusIndex:
     return index
 
 
+@pytest.mark.parametrize("spill", [False, True], ids=["in memory", "spilled to disk"])
 def test_bulk_writer_writes_the_same_segments_as_whoosh(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: bool
 ) -> None:
     corpus = tmp_path / "corpus"
     _corpus(corpus)
+    runs: list[int] = []
+    if spill:
+        # Several runs per batch of 100 articles, and many more for the merge.
+        monkeypatch.setattr(corpus_cli.segments, "SPILL_POSTINGS", 3000)
+        spill_run = corpus_cli.segments.TermPool._spill
+
+        def counted(pool: corpus_cli.segments.TermPool) -> None:
+            runs.append(pool.size)
+            spill_run(pool)
+
+        monkeypatch.setattr(corpus_cli.segments.TermPool, "_spill", counted)
     # Several segments per index, so later segments start at document numbers above 0.
     monkeypatch.setattr(corpus_cli.ingest, "BATCH_ARTICLES", 100)
     monkeypatch.setattr(corpus_cli.ingest, "MAX_BATCH_ARTICLES", 100)
@@ -86,13 +98,26 @@ def test_bulk_writer_writes_the_same_segments_as_whoosh(
         for suffix in ours:
             assert ours[suffix] == theirs[suffix], suffix
 
-    # Merging reads the written segments back through the pool's generic path.
-    assert bulk.optimize() == (4, 1)
+    # One article changed and one deleted: the merge below must leave out both
+    # old versions, as Whoosh's does.
+    write(corpus, "gen/010.txt", article("g10", "Una nuova versione, con la parola zanzibarite."))
+    (corpus / "gen/011.txt").unlink()
+    report = ingest(bulk, [corpus], prune=True)
+    assert (report.updated, report.removed) == (1, 1)
     with monkeypatch.context() as patched:
         patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
-        assert stock.optimize() == (4, 1)
+        report = ingest(stock, [corpus], prune=True)
+        assert (report.updated, report.removed) == (1, 1)
+
+    # Merging reads the written segments back a block at a time.
+    assert bulk.optimize() == (5, 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
+        assert stock.optimize() == (5, 1)
     [ours], [theirs] = _segment_files(bulk), _segment_files(stock)
     assert ours == theirs
+    assert [h.article.id for h in bulk.search("zanzibarite", limit=None).hits] == ["g10"]
+    assert len(runs) > 20 if spill else not runs
 
 
 def _postings(index: CorpusIndex) -> list[tuple[object, ...]]:
