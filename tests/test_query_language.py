@@ -115,3 +115,49 @@ def test_fuzzy_terms_allow_at_most_two_edits(corpus: Run) -> None:
     assert result.stderr.strip() == (
         "corpus: 'esercitazioni~3' allows too many edits; use ~1 or ~2."
     )
+
+
+PLAIN = [
+    "carabinieri",
+    "esercitazioni congiunte",
+    "Perché città",
+    "esercitazione esercitazioni",
+    "Modena   centro  storico",
+    "and or not",
+    "e",
+    "naïve Ærø",
+]
+NOT_PLAIN = [
+    '"centro commerciale"',
+    "title:modena",
+    "a OR b",
+    "esercitaz*",
+    "esercitazone~1",
+    "stato NOT emergenza",
+    "-stato emergenza",
+    "l'esercito",
+    "2020",
+    "modena^2",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_plain_words_skip_the_parser_and_mean_the_same(text: str, tmp_path: Path) -> None:
+    from whoosh import query as q
+
+    from corpus_cli.index import CorpusIndex
+    from corpus_cli.query import _parse_with_whoosh, _plain_query
+
+    schema = CorpusIndex.open_or_create(tmp_path / "index")._ix.schema
+    fast = _plain_query(text, q)
+    assert fast is not None
+    assert fast == _parse_with_whoosh(text, schema, q)
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_anything_but_plain_words_goes_to_the_parser(text: str) -> None:
+    from whoosh import query as q
+
+    from corpus_cli.query import _plain_query
+
+    assert _plain_query(text, q) is None

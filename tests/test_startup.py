@@ -15,7 +15,7 @@ try:
     cli(["--index", sys.argv[1], "search", "esercitazioni"])
 except SystemExit as exit:
     assert exit.code == 0, exit.code
-heavy = ["urllib.request", "asyncio", "whoosh.lang.morph_en", "trafilatura"]
+heavy = ["urllib.request", "asyncio", "whoosh.lang.morph_en", "whoosh.qparser", "trafilatura"]
 print(" ".join(name for name in heavy if name in sys.modules) or "none")
 """
 
