@@ -2,18 +2,18 @@
 
 Whoosh's ``SegmentWriter`` turns every (document, word) pair into a tuple, pushes
 it through a sorting pool, sorts them all, then feeds them one call at a time to
-the postings writer. On a 600-word article that is ~1,500 postings across the
-stemmed and surface fields, and it made ingest run at ~60 articles/s. Here the
-postings are gathered per term as they come (documents arrive in order, so each
-term's list is already sorted), only the terms are sorted at the end, and each
-term's blocks are handed to Whoosh's own block writer whole. The articles' own
-text fields skip Whoosh's token objects too: one analysis of the text serves the
-stemmed and the surface field.
+the postings writer. On a 600-word article that is ~750 postings across the
+stemmed and surface fields, and ingest ran at ~60 articles/s. Here the postings
+are gathered per term as they come (documents arrive in order, so each term's
+list is already sorted), only the terms are sorted at the end, and each block is
+written whole in the W3 codec's format. The articles' text fields skip Whoosh's
+token objects too: one analysis of the text serves the stemmed and the surface
+field. Merged segments are read a block at a time for the same reason.
 
-The segment files are byte for byte those Whoosh writes (``tests/test_segments.py``
-compares them), so readers, merges and ``optimize`` need nothing of this module.
-It leans on private attributes of whoosh-reloaded 2.7's W3 codec, which is why
-the dependency is pinned below 2.8.
+The segment files are byte for byte those Whoosh writes, save that tiny blocks are
+left uncompressed (see COMPRESS_FROM); ``tests/test_segments.py`` compares them, so
+Whoosh's readers need nothing of this module. It leans on private attributes of
+whoosh-reloaded 2.7's W3 codec, which is why the dependency is pinned below 2.8.
 """
 
 from __future__ import annotations
