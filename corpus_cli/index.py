@@ -297,13 +297,12 @@ class CorpusIndex:
             # optimize=False: Whoosh would skip low-scoring blocks, then walk every
             # match again to count them (for a phrase, checking positions twice).
             # Scoring all as it counts is ~30% quicker for a phrase, ~20% for a term.
-            results = searcher.search(
-                parsed,
-                filter=_filter_query(filters),
-                limit=limit,
-                optimize=False,
-                **_sort_args(sort),
+            collector = searcher.collector(
+                limit=limit, optimize=False, filter=_filter_query(filters), **_sort_args(sort)
             )
+            _count_every_match(collector)
+            searcher.search_with_collector(parsed, collector)
+            results = collector.results()
             scored = sort == "relevance"
             hits = [
                 Hit(_stored(hit.fields()), float(hit.score or 0.0) if scored else None)
@@ -629,6 +628,22 @@ class IndexWriter(IndexView):
             self._done = True
             self._searcher.close()
             self._writer.cancel()
+
+
+def _count_every_match(collector: Any) -> None:
+    """Keep Whoosh's top-N collector from dropping matches it then fails to count.
+
+    As the N-th best score rises, Whoosh "replaces" the query's matcher with one
+    that leaves out whatever cannot reach it (a field's branch of an OR, say). The
+    top N stay right, but the total it counts falls short: 21,619 of the 21,996
+    articles on 30,000 bench articles, 72,956 of 73,330 on 100,000.
+    """
+    from whoosh.collectors import ScoredCollector
+
+    while collector is not None:
+        if isinstance(collector, ScoredCollector):
+            collector.replace = 0
+        collector = getattr(collector, "child", None)
 
 
 def _query_fields(node: Any) -> list[tuple[str, Any]]:
