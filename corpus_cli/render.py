@@ -21,6 +21,8 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from corpus_cli.analytics import KwicLine, PeriodCount, TermScore
     from corpus_cli.citations import Citation
     from corpus_cli.index import (
@@ -254,12 +256,10 @@ class Output:
                 self.out.print(line, no_wrap=True, overflow="ellipsis")
 
     def citations(self, citations: list[Citation]) -> None:
-        from rich.table import Table
-
         if self.json_lines:
             self.emit(dataclasses.asdict(c) for c in citations)
             return
-        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table = _table()
         table.add_column("cited", style="cyan")
         table.add_column("articles", justify="right")
         for c in citations:
@@ -267,8 +267,6 @@ class Output:
         self.out.print(table)
 
     def watches(self, watches: list[Watch]) -> None:
-        from rich.table import Table
-
         if self.json_lines:
             self.emit(
                 {
@@ -284,7 +282,7 @@ class Output:
                 for w in watches
             )
             return
-        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table = _table()
         table.add_column("name", style="bold")
         table.add_column("query")
         table.add_column("filters", style="dim")
@@ -336,8 +334,6 @@ class Output:
         ]
 
     def listing(self, articles: list[StoredArticle]) -> None:
-        from rich.table import Table
-
         if self.csv_rows:
             self.emit_csv([article_json(a) for a in articles], ARTICLE_COLUMNS)
             return
@@ -345,7 +341,7 @@ class Output:
             self.emit(article_json(a) for a in articles)
             return
         # Fixed widths for the short columns so a long title never squeezes them.
-        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table = _table()
         table.add_column("date", width=11, no_wrap=True)
         source_width = min(20, max((len(a.source or "") for a in articles), default=6))
         table.add_column("source", style="cyan", width=max(6, source_width), no_wrap=True)
@@ -395,8 +391,6 @@ class Output:
         self.out.print(_marked(article.text, body_spans))
 
     def sources(self, sources: list[SourceSummary]) -> None:
-        from rich.table import Table
-
         narrowed = any(s.total is not None for s in sources)
         if self.json_lines:
             for s in sources:
@@ -411,7 +405,7 @@ class Output:
                     row["share"] = None if s.share is None else round(s.share, 4)
                 self.emit([row])
             return
-        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table = _table()
         table.add_column("source", style="cyan", overflow="fold")
         table.add_column("matches" if narrowed else "articles", justify="right")
         if narrowed:
@@ -484,12 +478,10 @@ class Output:
             self.out.print(line, soft_wrap=True)
 
     def terms(self, terms: list[TermScore]) -> None:
-        from rich.table import Table
-
         if self.json_lines:
             self.emit(dataclasses.asdict(t) for t in terms)
             return
-        table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+        table = _table()
         table.add_column("term", style="bold")
         table.add_column("score", justify="right")
         table.add_column("in matches", justify="right")
@@ -646,6 +638,13 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
+
+
+def _table() -> Table:
+    """A borderless table: bold headers, columns two spaces apart, no outer padding."""
+    from rich.table import Table  # only the commands that print tables pay for it
+
+    return Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
 
 
 def _plural(n: int, noun: str) -> str:
