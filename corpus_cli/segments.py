@@ -160,17 +160,14 @@ class TermPool:
         """Every live posting of a segment being merged in, a block at a time.
 
         Whoosh's own path reads a merged segment one posting at a time, five calls
-        each; this reads each block's ids, weights and values whole. Terms not in
-        W3 blocks (none are written so) take the generic path.
+        each; this reads each block's ids, weights and values whole. Every term is
+        in W3 blocks: whoosh-reloaded 2.7.5 cannot inline postings (it calls
+        ``set_inline``, the term info has ``set_inlined``), so none ever were.
         """
         deleted = reader.deleted_docs_set
         schema = reader.schema
         for fieldname, btext in reader.all_terms():
             matcher = reader._terms.matcher(fieldname, btext, schema[fieldname].format)
-            if not hasattr(matcher, "_read_values"):
-                for item in _live_postings(matcher, fieldname, btext, deleted, startdoc, docmap):
-                    self.add(item)
-                continue
             postings = self.terms_of(fieldname).get(btext)
             if postings is None:
                 postings = self.fields[fieldname][btext] = ([], [], [])
@@ -213,22 +210,6 @@ def _read_run(run: IO[bytes]) -> Iterator[tuple[str, bytes, list[int], list[floa
             yield pickle.load(run)
         except EOFError:
             return
-
-
-def _live_postings(
-    matcher: Any,
-    fieldname: str,
-    btext: bytes,
-    deleted: frozenset[int],
-    startdoc: int,
-    docmap: dict[int, int] | None,
-) -> Any:
-    while matcher.is_active():
-        docnum = matcher.id()
-        if docnum not in deleted:
-            newdoc = docmap[docnum] if docmap is not None else startdoc + docnum
-            yield fieldname, btext, newdoc, matcher.weight(), matcher.value()
-        matcher.next()
 
 
 def _fast_format(field: Any) -> str | None:
