@@ -1,0 +1,193 @@
+"""The human output of search, list, stats, sources, timeline and ingest, pinned exactly.
+
+Every command draws on an 80-column console (see conftest). Outputs longer than a few
+lines, or with trailing spaces (Rich pads table cells), live in ``expected/NAME.txt`` so
+that no editor trims them; the short ones are inline. When a change to the layout is
+meant, regenerate the file with the command in its test and read the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from corpus_cli.cli import cli
+
+from .conftest import CONSOLE, Run, expected
+
+
+def test_search_esercitazioni(seeds: Run) -> None:
+    """The README's first search: four hits, seeds 003, 000, 002 and 001 in that order."""
+    result = seeds("search", "esercitazioni", "--no-pager")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == expected("search_esercitazioni")
+
+
+def test_search_esercitazioni_limit_2(seeds: Run) -> None:
+    result = seeds("search", "esercitazioni", "--limit", "2", "--no-pager")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == expected("search_esercitazioni_limit_2")
+    assert result.stdout.startswith(
+        "4 articles match esercitazioni (showing 2; --limit for more)\n"
+    )
+
+
+def test_search_phrase(seeds: Run) -> None:
+    result = seeds("search", '"esercitazioni congiunte"', "--no-pager")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == expected("search_phrase")
+
+
+def test_search_one_hit(seeds: Run) -> None:
+    result = seeds("search", "kherson", "--no-pager")
+    assert (result.exit_code, result.stderr) == (0, "")
+    # Pinned as printed today: "1 article match" (not "matches").
+    assert result.stdout == expected("search_one_hit")
+
+
+def test_search_by_date_shows_undated_last(cronaca: Run) -> None:
+    result = cronaca("search", "alluvione", "--sort", "date", "--no-pager")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == expected("search_cronaca_by_date")
+
+
+def test_search_with_no_hit(seeds: Run) -> None:
+    result = seeds("search", "pinguino", "--no-pager")
+    assert result.exit_code == 0
+    assert result.stdout == "0 articles match pinguino\n"
+    assert result.stderr == ""
+
+
+def test_search_with_a_typo_suggests_on_stderr(seeds: Run) -> None:
+    result = seeds("search", "esercitazoni", "--no-pager")
+    assert result.exit_code == 0
+    assert result.stdout == "0 articles match esercitazoni\n"
+    assert result.stderr == "Did you mean: esercitazioni?\n"
+
+
+@pytest.mark.parametrize(
+    ("corpus", "args", "name", "count"),
+    [
+        ("seeds", [], "list_seeds", "5 articles"),
+        ("seeds", ["--from", "2024", "--to", "2024"], "list_seeds_2024", "1 article"),
+        ("cronaca", [], "list_cronaca", "7 articles"),
+        (
+            "cronaca",
+            ["--from", "2023-01-10", "--to", "2023-02"],
+            "list_cronaca_range",
+            "3 articles",
+        ),
+    ],
+    ids=["seeds", "seeds-2024", "cronaca", "cronaca-range"],
+)
+def test_list(
+    request: pytest.FixtureRequest, corpus: str, args: list[str], name: str, count: str
+) -> None:
+    run: Run = request.getfixturevalue(corpus)
+    result = run("list", *args, "--no-pager")
+    assert result.exit_code == 0
+    assert result.stdout == expected(name)
+    assert result.stderr == f"{count}\n"  # the count goes to stderr, the table to stdout
+
+
+STATS_SEEDS = """\
+5 articles
+  dated from metadata  2
+  dated by inference   3
+  undated              0
+  from 2022-12 to 2025-05-09
+1 source
+        5  seeds
+"""
+
+STATS_CRONACA = """\
+7 articles
+  dated from metadata  6
+  dated by inference   0
+  undated              1
+  from 2021-11-15 to 2023-03-02
+4 sources
+        2  ANSA
+        2  Gazzetta di Modena
+        2  Il Resto del Carlino
+        1  cronaca
+"""
+
+
+def test_stats_of_the_seeds(seeds: Run) -> None:
+    result = seeds("stats")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == STATS_SEEDS
+
+
+def test_stats_of_cronaca(cronaca: Run) -> None:
+    result = cronaca("stats")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == STATS_CRONACA
+
+
+@pytest.mark.parametrize(
+    ("corpus", "args", "name"),
+    [
+        ("seeds", [], "sources_seeds"),
+        ("cronaca", [], "sources_cronaca"),
+        ("cronaca", ["alluvione"], "sources_cronaca_alluvione"),
+    ],
+    ids=["seeds", "cronaca", "cronaca-query"],
+)
+def test_sources(request: pytest.FixtureRequest, corpus: str, args: list[str], name: str) -> None:
+    run: Run = request.getfixturevalue(corpus)
+    result = run("sources", *args)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == expected(name)
+
+
+TIMELINE_BY_YEAR = """\
+5 matching articles for alluvione, by year
+2021 ▃▁█ 2023
+2021 █████████████ 1/1  100.0%
+2022  0/0
+2023 ████████████████████████████████████████████████████ 4/5  80.0%
+"""
+
+
+def test_timeline_by_year(cronaca: Run) -> None:
+    result = cronaca("timeline", "alluvione", "--by", "year")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == TIMELINE_BY_YEAR
+
+
+def test_timeline_by_month(cronaca: Run) -> None:
+    result = cronaca("timeline", "alluvione", "--by", "month")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == expected("timeline_month")
+
+
+INGEST = """\
+1 added, 0 updated, 0 unchanged, 0 removed, 1 duplicates, 1 skipped  → index
+  duplicate  inbox/b.txt  (same text as inbox/a.txt)
+  skipped    inbox/empty.txt  empty file
+  1 other files ignored (--verbose lists them)
+"""
+
+
+def test_ingest_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Relative paths, from inside tmp_path, so that the output does not name tmp_path.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("Vertice a Roma\nI ministri hanno discusso.\n", "utf-8")
+    (inbox / "b.txt").write_text("Vertice a Roma\nI ministri hanno discusso.\n", "utf-8")
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    monkeypatch.chdir(tmp_path)
+    first = CliRunner().invoke(cli, ["--index", "index", "ingest", "inbox"], env=CONSOLE)
+    assert (first.exit_code, first.stderr) == (0, "")
+    assert first.stdout == INGEST
+    # Again: nothing added, and the same files reported.
+    again = CliRunner().invoke(cli, ["--index", "index", "ingest", "inbox"], env=CONSOLE)
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert again.stdout == INGEST.replace(
+        "1 added, 0 updated, 0 unchanged", "0 added, 0 updated, 1 unchanged"
+    )
