@@ -6,18 +6,31 @@ single-sentence message, so messages are written for the user, not the developer
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """The process's exit codes, as the CLI contract defines them."""
+
+    OK = 0
+    #: An operational problem: the index is missing or unreadable, I/O failed.
+    ERROR = 1
+    #: The user's input is wrong: a bad option, date or query.
+    USAGE = 2
+    #: Ctrl-C.
+    INTERRUPTED = 130
+
 
 class CorpusError(Exception):
     """Base of every error the core raises on purpose."""
 
-    #: 1 = operational problem (index, I/O), 2 = the user's input is wrong.
-    exit_code = 1
+    exit_code = ExitStatus.ERROR
 
 
 class UsageError(CorpusError):
     """Something the user typed cannot be understood."""
 
-    exit_code = 2
+    exit_code = ExitStatus.USAGE
 
 
 class BadDate(UsageError):

@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from corpus_cli.cli import cli
-from corpus_cli.index import CorpusIndex
-from corpus_cli.ingest import ingest
+from corpus_cli.services.ingest import ingest
+from corpus_cli.storage import open_store
+from corpus_cli.storage.base import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -79,12 +80,12 @@ def article(
     return "\n".join(headers) + "\n\n" + text + "\n"
 
 
-def build(tmp_path: Path, files: dict[str, str]) -> CorpusIndex:
+def build(tmp_path: Path, files: dict[str, str]) -> Store:
     """An index of ``files`` (name -> content) ingested through the library."""
     folder = tmp_path / "corpus"
     for name, content in files.items():
         write(folder, name, content)
-    index = CorpusIndex.open_or_create(tmp_path / "index")
+    index = open_store(tmp_path / "index", create=True)
     report = ingest(index, [folder])
     assert not report.skipped and not report.duplicates, report
     return index

@@ -7,21 +7,21 @@ from pathlib import Path
 import pytest
 from conftest import article, build
 
-from corpus_cli.citations import (
-    Citation,
-    cites,
+from corpus_cli.errors import UsageError
+from corpus_cli.model import Citation, Filters
+from corpus_cli.query import parse
+from corpus_cli.services.analytics import cites
+from corpus_cli.storage.base import Store
+from corpus_cli.text.citations import (
     find_outlet,
     outlet_names,
     outlets_named,
     parse_outlets,
 )
-from corpus_cli.errors import UsageError
-from corpus_cli.index import CorpusIndex
-from corpus_cli.query import Filters
 
 
 @pytest.fixture
-def cited(tmp_path: Path) -> CorpusIndex:
+def cited(tmp_path: Path) -> Store:
     return build(
         tmp_path,
         {
@@ -57,7 +57,7 @@ def cited(tmp_path: Path) -> CorpusIndex:
     )
 
 
-def test_cites_counts_articles_not_mentions(cited: CorpusIndex) -> None:
+def test_cites_counts_articles_not_mentions(cited: Store) -> None:
     assert cites(cited) == [
         Citation("Tass", 2),
         Citation("AP", 1),
@@ -68,28 +68,26 @@ def test_cites_counts_articles_not_mentions(cited: CorpusIndex) -> None:
     ]
 
 
-def test_cites_with_a_query_counts_only_its_articles(cited: CorpusIndex) -> None:
-    assert cites(cited, "agenzia") == [
+def test_cites_with_a_query_counts_only_its_articles(cited: Store) -> None:
+    assert cites(cited, parse("agenzia")) == [
         Citation("AP", 1),
         Citation("Global Times", 1),
         Citation("Tass", 1),
         Citation("Xinhua", 1),
     ]
-    assert cites(cited, "rifiuti") == []
+    assert cites(cited, parse("rifiuti")) == []
     assert cites(cited, filters=Filters(source="uno")) == [Citation("Tass", 1)]
-    assert cites(cited, "ministro", Filters(source="due")) == []
+    assert cites(cited, parse("ministro"), Filters(source="due")) == []
 
 
-def citing(
-    index: CorpusIndex, name: str, query: str = "il OR la OR lo", **filters: str
-) -> set[str]:
+def citing(index: Store, name: str, query: str = "il OR la OR lo", **filters: str) -> set[str]:
     """Ids of the articles ``query`` finds that name the outlet ``name`` (--cites)."""
     outlet = find_outlet(name).name
-    found = index.search(query, Filters(cites=outlet, **filters), limit=None)
+    found = index.search(parse(query), Filters(cites=outlet, **filters), limit=None)
     return {hit.article.id for hit in found.hits}
 
 
-def test_search_filters_on_cited_outlets(cited: CorpusIndex) -> None:
+def test_search_filters_on_cited_outlets(cited: Store) -> None:
     assert citing(cited, "tass") == {"twice", "agencies"}
     assert citing(cited, "Itar-Tass") == {"twice", "agencies"}
     assert citing(cited, "associated  press") == {"agencies"}

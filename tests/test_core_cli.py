@@ -210,9 +210,9 @@ def test_optimize_merges_segments_and_keeps_every_article(run: Run, tmp_path: Pa
 def test_segments_are_merged_once_there_are_many(
     run: Run, tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from corpus_cli import index
+    from corpus_cli.storage.whoosh import writer
 
-    monkeypatch.setattr(index, "MAX_SEGMENTS", 4)
+    monkeypatch.setattr(writer, "MAX_SEGMENTS", 4)
     segments = []
     for n in range(6):
         write(tmp_path / f"day{n}", f"n{n}.txt", f"Giorno {n}: pioggia sulla città.\n")

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 
 from corpus_cli.errors import IndexNotFound
-from corpus_cli.index import CorpusIndex
-from corpus_cli.ingest import BATCH_ARTICLES
+from corpus_cli.query import parse
+from corpus_cli.services.ingest import BATCH_ARTICLES
+from corpus_cli.storage import open_store
 
 N = 3000
 WORDS = [
@@ -75,7 +76,7 @@ def indexed(index: Path) -> int | None:
     test_robustness.py::test_stats_of_an_index_with_no_article_yet).
     """
     try:
-        return CorpusIndex.open(index).search("articolo", limit=1).total
+        return open_store(index).search(parse("articolo"), limit=1).total
     except IndexNotFound:
         return None
 
@@ -225,8 +226,8 @@ def test_ctrl_c_message_is_exactly_one_line(
 ) -> None:
     from click.testing import CliRunner
 
-    from corpus_cli import ingest
     from corpus_cli.cli import cli
+    from corpus_cli.services import ingest
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt

@@ -6,14 +6,14 @@ import datetime
 
 import pytest
 
-from corpus_cli.dates import (
+from corpus_cli.errors import BadDate, UsageError
+from corpus_cli.text.dates import (
     DateInfo,
     Precision,
     infer_date,
     parse_cli_date,
     parse_metadata_date,
 )
-from corpus_cli.errors import BadDate, UsageError
 
 TODAY = datetime.date(2026, 11, 22)
 

@@ -220,7 +220,8 @@ def test_every_range_matches_exactly_the_overlapping_periods(run: Run, tmp_path:
     import datetime
     import random
 
-    from corpus_cli.dates import DateInfo, parse_cli_date
+    from corpus_cli.model import DateInfo
+    from corpus_cli.text.dates import parse_cli_date
 
     folder = tmp_path / "periodi"
     dates = ["2019", "2020-02", "2020-02-29", "2020-12-31", "2021-01-01", "2021-06", "2022"]

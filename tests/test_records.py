@@ -9,14 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from corpus_cli.articles import RawRecord, RecordError
-from corpus_cli.records import (
-    read_csv,
-    read_json,
-    read_jsonl,
-    record_from_mapping,
-    split_front_matter,
-)
+from corpus_cli.readers import RawRecord, RecordError
+from corpus_cli.readers.csvfile import read_csv
+from corpus_cli.readers.jsondoc import read_json
+from corpus_cli.readers.jsonl import read_jsonl
+from corpus_cli.readers.mapping import record_from_mapping
+from corpus_cli.readers.markdown import split_front_matter
 
 NO_TEXT = (
     "no text field (looked for text, body, content, article, full_text, fulltext, "

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, article, build
 
-from corpus_cli.analysis import terms
 from corpus_cli.errors import ArticleNotFound, UsageError
-from corpus_cli.index import CorpusIndex
-from corpus_cli.query import Filters
-from corpus_cli.relations import NUM_PERM, _Sketcher, folded_words, near_duplicates, similar
+from corpus_cli.model import Filters
+from corpus_cli.services.relations import NUM_PERM, _Sketcher, near_duplicates, similar
+from corpus_cli.storage import open_store
+from corpus_cli.storage.base import Store
+from corpus_cli.text.analysis import folded_words, terms
 
 #: A ~300-word agency story (the first seed), the one the copies below are made from.
 STORY = (SEEDS / "000_3aa3d3d712357d35.txt").read_text(encoding="utf-8").split(None, 2)[2]
@@ -29,7 +30,7 @@ def edited(text: str, changes: dict[int, str]) -> str:
 
 
 @pytest.fixture
-def copies(tmp_path: Path) -> CorpusIndex:
+def copies(tmp_path: Path) -> Store:
     """Three outlets' copies of one story (two lightly edited) and four unrelated articles."""
     files = {
         "a-original.txt": article("original", STORY, date="2022-12-21"),
@@ -49,7 +50,7 @@ def copies(tmp_path: Path) -> CorpusIndex:
 # -- near-duplicates -----------------------------------------------------------------
 
 
-def test_edited_copies_form_one_cluster_earliest_first(copies: CorpusIndex) -> None:
+def test_edited_copies_form_one_cluster_earliest_first(copies: Store) -> None:
     clusters = near_duplicates(copies)
     assert len(clusters) == 1
     # By date: 2022-12-19, then 2022-12-21, then the undated copy.
@@ -57,12 +58,12 @@ def test_edited_copies_form_one_cluster_earliest_first(copies: CorpusIndex) -> N
     assert 0.8 <= clusters[0].similarity < 1.0
 
 
-def test_unrelated_articles_on_the_same_topic_join_no_cluster(copies: CorpusIndex) -> None:
+def test_unrelated_articles_on_the_same_topic_join_no_cluster(copies: Store) -> None:
     clustered = {i for cluster in near_duplicates(copies, threshold=0.5) for i in cluster.ids}
     assert clustered == {"edited", "original", "undated"}
 
 
-def test_threshold_above_the_copies_similarity_finds_nothing(copies: CorpusIndex) -> None:
+def test_threshold_above_the_copies_similarity_finds_nothing(copies: Store) -> None:
     assert near_duplicates(copies, threshold=1.0) == []
 
 
@@ -85,14 +86,14 @@ def test_cluster_similarity_is_the_least_similar_pair(tmp_path: Path) -> None:
     assert cluster.similarity == lowest / NUM_PERM
 
 
-def test_bad_threshold_is_a_usage_error(copies: CorpusIndex) -> None:
+def test_bad_threshold_is_a_usage_error(copies: Store) -> None:
     for threshold in (0.0, -0.5, 1.5):
         with pytest.raises(UsageError):
             near_duplicates(copies, threshold=threshold)
 
 
 def test_empty_index_has_no_duplicates(tmp_path: Path) -> None:
-    assert near_duplicates(CorpusIndex.open_or_create(tmp_path / "index")) == []
+    assert near_duplicates(open_store(tmp_path / "index", create=True)) == []
 
 
 def test_signature_is_datasketchs_minhash_of_the_shingles() -> None:
@@ -138,12 +139,12 @@ def test_similar_ranks_a_lightly_edited_copy_first(tmp_path: Path) -> None:
     assert [hit.article.id for hit in similar(index, "copy", limit=1)] == ["001_45b8b365ec0a4f9a"]
 
 
-def test_similar_unknown_id(copies: CorpusIndex) -> None:
+def test_similar_unknown_id(copies: Store) -> None:
     with pytest.raises(ArticleNotFound):
         similar(copies, "nope")
 
 
-def test_similar_with_filters(copies: CorpusIndex) -> None:
+def test_similar_with_filters(copies: Store) -> None:
     dated = Filters(date_from=datetime.date(2022, 12, 1), date_to=datetime.date(2022, 12, 31))
     ranked = [hit.article.id for hit in similar(copies, "undated", filters=dated)]
     assert sorted(ranked[:2]) == ["edited", "original"]

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from conftest import Run, ids, json_lines, write
 
 from corpus_cli.cli import cli
-from corpus_cli.index import CorpusIndex
+from corpus_cli.storage import open_store
 
 ARTICLE = "Vertice tra Roma e Berlino\nI ministri hanno discusso di energia e di gas oggi.\n"
 
@@ -341,7 +341,7 @@ def test_a_second_run_over_the_messy_folder_adds_nothing(messy: Messy) -> None:
 
 
 _STATS_COLUMNS = (
-    "index.py CorpusIndex.sources() (called by stats()) reads reader.column_reader("
+    "index.py Store.sources() (called by stats()) reads reader.column_reader("
     "'source_name'/'date_value'): {}"
 )
 
@@ -456,12 +456,14 @@ def test_a_second_ingest_while_one_writes_is_refused_plainly(
     run("ingest", str(three))
     new = tmp_path / "new"
     write(new, "n.txt", "Un articolo nuovo di zecca\nArriva mentre un altro scrive.\n")
-    index = CorpusIndex.open(index_dir)
-    with index.writer():
+    batch = open_store(index_dir).begin()
+    try:
         refused = run("ingest", str(new))
         # Reading needs no lock, and neither does a run that finds nothing to do.
         searched = run("search", "gas", "--json")
         idle = run("ingest", "--json", str(three))
+    finally:
+        batch.abort()
     assert refused.exit_code == 1
     assert refused.stderr.startswith(f"corpus: Another 'corpus ingest' is writing to {index_dir}")
     assert len(refused.stderr.strip().splitlines()) == 1

@@ -9,10 +9,12 @@ import pytest
 from conftest import SEEDS, article, write
 from whoosh.writing import SegmentWriter
 
-import corpus_cli.ingest
-import corpus_cli.segments
-from corpus_cli.index import CorpusIndex
-from corpus_cli.ingest import ingest
+import corpus_cli.services.ingest
+import corpus_cli.storage.whoosh.segments
+from corpus_cli.query import parse
+from corpus_cli.services.ingest import ingest
+from corpus_cli.storage import open_store
+from corpus_cli.storage.base import Store
 
 
 def _corpus(folder: Path) -> None:
@@ -40,7 +42,7 @@ def _corpus(folder: Path) -> None:
     )
 
 
-def _segment_files(index: CorpusIndex) -> list[dict[str, bytes]]:
+def _segment_files(index: Store) -> list[dict[str, bytes]]:
     """Per segment, in index order: file suffix -> bytes (segment ids are random)."""
     ix = index._ix.refresh()
     out = []
@@ -56,8 +58,8 @@ def _segment_files(index: CorpusIndex) -> list[dict[str, bytes]]:
     return out
 
 
-def _ingest(tmp_path: Path, name: str, corpus: Path) -> CorpusIndex:
-    index = CorpusIndex.open_or_create(tmp_path / name)
+def _ingest(tmp_path: Path, name: str, corpus: Path) -> Store:
+    index = open_store(tmp_path / name, create=True)
     report = ingest(index, [corpus])
     assert report.added == 306 and not report.skipped
     return index
@@ -72,22 +74,22 @@ def test_bulk_writer_writes_the_same_segments_as_whoosh(
     runs: list[int] = []
     if spill:
         # Several runs per batch of 100 articles, and many more for the merge.
-        monkeypatch.setattr(corpus_cli.segments, "SPILL_POSTINGS", 3000)
-        spill_run = corpus_cli.segments.TermPool._spill
+        monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "SPILL_POSTINGS", 3000)
+        spill_run = corpus_cli.storage.whoosh.segments.TermPool._spill
 
-        def counted(pool: corpus_cli.segments.TermPool) -> None:
+        def counted(pool: corpus_cli.storage.whoosh.segments.TermPool) -> None:
             runs.append(pool.size)
             spill_run(pool)
 
-        monkeypatch.setattr(corpus_cli.segments.TermPool, "_spill", counted)
+        monkeypatch.setattr(corpus_cli.storage.whoosh.segments.TermPool, "_spill", counted)
     # Several segments per index, so later segments start at document numbers above 0.
-    monkeypatch.setattr(corpus_cli.ingest, "BATCH_ARTICLES", 100)
-    monkeypatch.setattr(corpus_cli.ingest, "MAX_BATCH_ARTICLES", 100)
+    monkeypatch.setattr(corpus_cli.services.ingest, "BATCH_ARTICLES", 100)
+    monkeypatch.setattr(corpus_cli.services.ingest, "MAX_BATCH_ARTICLES", 100)
     # Whoosh compresses every block, however small; so must we, to compare bytes.
-    monkeypatch.setattr(corpus_cli.segments, "COMPRESS_FROM", 0)
+    monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "COMPRESS_FROM", 0)
     bulk = _ingest(tmp_path, "bulk", corpus)
     with monkeypatch.context() as patched:
-        patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
+        patched.setattr(corpus_cli.storage.whoosh.segments, "BulkSegmentWriter", SegmentWriter)
         stock = _ingest(tmp_path, "stock", corpus)
 
     bulk_files, stock_files = _segment_files(bulk), _segment_files(stock)
@@ -105,22 +107,22 @@ def test_bulk_writer_writes_the_same_segments_as_whoosh(
     report = ingest(bulk, [corpus], prune=True)
     assert (report.updated, report.removed) == (1, 1)
     with monkeypatch.context() as patched:
-        patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
+        patched.setattr(corpus_cli.storage.whoosh.segments, "BulkSegmentWriter", SegmentWriter)
         report = ingest(stock, [corpus], prune=True)
         assert (report.updated, report.removed) == (1, 1)
 
     # Merging reads the written segments back a block at a time.
     assert bulk.optimize() == (5, 1)
     with monkeypatch.context() as patched:
-        patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
+        patched.setattr(corpus_cli.storage.whoosh.segments, "BulkSegmentWriter", SegmentWriter)
         assert stock.optimize() == (5, 1)
     [ours], [theirs] = _segment_files(bulk), _segment_files(stock)
     assert ours == theirs
-    assert [h.article.id for h in bulk.search("zanzibarite", limit=None).hits] == ["g10"]
+    assert [h.article.id for h in bulk.search(parse("zanzibarite"), limit=None).hits] == ["g10"]
     assert len(runs) > 20 if spill else not runs
 
 
-def _postings(index: CorpusIndex) -> list[tuple[object, ...]]:
+def _postings(index: Store) -> list[tuple[object, ...]]:
     """Every term's statistics and postings, as a reader sees them."""
     out: list[tuple[object, ...]] = []
     with index._ix.refresh().reader() as reader:
@@ -152,7 +154,7 @@ def test_small_blocks_left_uncompressed_read_back_the_same(
     _corpus(corpus)
     bulk = _ingest(tmp_path, "bulk", corpus)
     with monkeypatch.context() as patched:
-        patched.setattr(corpus_cli.segments, "BulkSegmentWriter", SegmentWriter)
+        patched.setattr(corpus_cli.storage.whoosh.segments, "BulkSegmentWriter", SegmentWriter)
         stock = _ingest(tmp_path, "stock", corpus)
     ours, theirs = _postings(bulk), _postings(stock)
     assert len(ours) > 4000
@@ -168,7 +170,9 @@ def test_bulk_written_index_answers_searches(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     _corpus(corpus)
     index = _ingest(tmp_path, "bulk", corpus)
-    found = {hit.article.id for hit in index.search('"esercitazioni congiunte"', limit=None).hits}
+    found = {
+        hit.article.id for hit in index.search(parse('"esercitazioni congiunte"'), limit=None).hits
+    }
     assert {"002_9be9ee8e938c10f9", "003_569862a446dd5049"} <= found
-    assert index.search("esercitazione").total >= 1
-    assert [hit.article.id for hit in index.search("già", limit=None).hits] == ["long"]
+    assert index.search(parse("esercitazione")).total >= 1
+    assert [hit.article.id for hit in index.search(parse("già"), limit=None).hits] == ["long"]

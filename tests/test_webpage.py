@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from corpus_cli.articles import RawRecord, RecordError
-from corpus_cli.webpage import read_html
+from corpus_cli.readers import RawRecord, RecordError
+from corpus_cli.readers.html import read_html
 
 NO_TEXT = RecordError("no article text found in the page")
 
@@ -244,7 +244,7 @@ def test_extraction_is_quiet(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_trafilatura_is_imported_lazily() -> None:
-    code = "import sys, corpus_cli.webpage; print('trafilatura' in sys.modules)"
+    code = "import sys, corpus_cli.readers.html; print('trafilatura' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -1,0 +1,117 @@
+"""Commands that count: sources, timeline, terms, cites."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from corpus_cli.cli.app import Settings, cli, pass_settings
+from corpus_cli.cli.options import (
+    filter_options,
+    json_option,
+    limit_option,
+    output_format,
+    query_argument,
+)
+
+if TYPE_CHECKING:
+    from corpus_cli.model import Filters
+    from corpus_cli.query import Query
+
+
+@cli.command()
+@query_argument(required=False)
+@filter_options
+@json_option
+@pass_settings
+def sources(
+    settings: Settings,
+    query: Query | None,
+    filters: Filters,
+    json_lines: bool,
+) -> None:
+    """Sources with their article counts and date spans.
+
+    With QUERY: the matching articles per source, and their share of that
+    source's articles.
+    """
+    found = settings.open_store().source_summaries(query, filters)
+    settings.output(output_format("table", json_lines)).sources(found)
+
+
+@cli.command()
+@query_argument()
+@filter_options
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month", "year"]),
+    default="month",
+    show_default=True,
+    help="Length of each period.",
+)
+@click.option("--normalize", is_flag=True, help="Share of all articles in each period.")
+@json_option
+@pass_settings
+def timeline(
+    settings: Settings,
+    query: Query,
+    filters: Filters,
+    by: Any,
+    normalize: bool,
+    json_lines: bool,
+) -> None:
+    """Matching articles per period, as a bar chart; empty periods show as zero.
+
+    Articles dated only to a coarser period than --by (a month, under --by day)
+    are counted apart, not spread over made-up days.
+    """
+    from corpus_cli.services.analytics import timeline as count_periods
+
+    rows = count_periods(settings.open_store(), query, by, filters)
+    settings.output(output_format("table", json_lines)).timeline(rows, query.text, by, normalize)
+
+
+@cli.command()
+@query_argument()
+@filter_options
+@limit_option(20, "Words to show.")
+@json_option
+@pass_settings
+def terms(
+    settings: Settings,
+    query: Query,
+    filters: Filters,
+    limit: int,
+    json_lines: bool,
+) -> None:
+    """The words most characteristic of QUERY's matches against the whole index.
+
+    Scored by log-likelihood (G²); each stem is shown as its commonest form.
+    """
+    from corpus_cli.services.analytics import characteristic_terms
+
+    found = characteristic_terms(settings.open_store(), query, filters, limit=limit)
+    settings.output(output_format("table", json_lines)).terms(found)
+
+
+@cli.command()
+@query_argument(required=False)
+@filter_options
+@json_option
+@pass_settings
+def cites(
+    settings: Settings,
+    query: Query | None,
+    filters: Filters,
+    json_lines: bool,
+) -> None:
+    """News agencies and outlets the articles name, with how many articles name each.
+
+    With QUERY, only its matching articles count. The list of outlets is
+    corpus_cli/text/agencies.txt.
+    """
+    from corpus_cli.services.analytics import cites as count_citations
+
+    found = count_citations(settings.open_store(), query, None if filters.is_empty else filters)
+    settings.output(output_format("table", json_lines)).citations(found)

@@ -1,0 +1,154 @@
+"""The ``corpus`` group: global options, the settings every command gets, and errors.
+
+Every error that reaches the user passes through :meth:`CorpusGroup.main`: domain
+errors of the core, Click's usage errors, Ctrl-C and I/O failures each become one
+plain line on stderr and an exit code of :class:`~corpus_cli.errors.ExitStatus`,
+here and only here. Core modules are imported inside functions so that
+``corpus --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from corpus_cli.errors import ExitStatus
+
+if TYPE_CHECKING:
+    from corpus_cli.render import Output, Terminal
+    from corpus_cli.storage.base import Store
+
+
+class _Interrupted(Exception):
+    """Ctrl-C, carried past Click, which would print a blank line for it first."""
+
+
+class Settings:
+    """What the global options decided, handed to every command."""
+
+    def __init__(self, index: str, no_color: bool) -> None:
+        self.index = index
+        self.no_color = no_color
+
+    def terminal(self) -> Terminal:
+        from corpus_cli.render import Terminal
+
+        return Terminal(no_color=self.no_color)
+
+    def output(self, fmt: str = "table") -> Output:
+        """The renderer for one command; ``fmt`` is table, jsonl or csv."""
+        from corpus_cli.render import Output
+
+        return Output(self.terminal(), fmt)
+
+    def open_store(self) -> Store:
+        from corpus_cli.storage import open_store
+
+        return open_store(self.index)
+
+    def create_store(self) -> Store:
+        """The store, made empty first if there is none yet (for ingest)."""
+        from corpus_cli.storage import open_store
+
+        return open_store(self.index, create=True)
+
+
+class CorpusGroup(click.Group):
+    """A group that turns every error into one plain line and an exit code."""
+
+    _context: click.Context | None = None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Kept so that an error prints as the global options (--no-color) asked.
+        self._context = ctx
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        argv = args[0] if args else kwargs.get("args")
+        debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except BrokenPipeError:
+            # The reader (head, less) went away: nothing left to say to it.
+            sys.stderr.close()
+            sys.exit(ExitStatus.ERROR)
+        except BaseException as error:
+            if isinstance(error, SystemExit):
+                raise
+            message, code = _report(error)
+            if debug:
+                import traceback
+
+                traceback.print_exc()
+            self._terminal().error(message)
+            sys.exit(code)
+        sys.exit(result if isinstance(result, int) else ExitStatus.OK)
+
+    def _terminal(self) -> Terminal:
+        """The terminal the global options chose; before they are read, the environment's."""
+        settings = self._context.obj if self._context is not None else None
+        if isinstance(settings, Settings):
+            return settings.terminal()
+        from corpus_cli.render import Terminal
+
+        return Terminal(no_color="NO_COLOR" in os.environ)
+
+
+def _report(error: BaseException) -> tuple[str, int]:
+    """The one-line message and the exit code for an error that ends the command."""
+    from corpus_cli.errors import CorpusError
+
+    if isinstance(error, click.UsageError):
+        hint = f" Try '{error.ctx.command_path} --help'." if error.ctx is not None else ""
+        return f"{error.format_message()}{hint}", ExitStatus.USAGE
+    if isinstance(error, click.ClickException):
+        return error.format_message(), error.exit_code
+    if isinstance(error, _Interrupted | KeyboardInterrupt | click.Abort):
+        return "interrupted.", ExitStatus.INTERRUPTED
+    if isinstance(error, CorpusError):
+        return str(error), error.exit_code
+    if isinstance(error, OSError):
+        return f"{error.strerror or error} ({error.filename or ''}).", ExitStatus.ERROR
+    return (
+        f"unexpected error: {type(error).__name__}: {error} (--debug shows details).",
+        ExitStatus.ERROR,
+    )
+
+
+@click.group(cls=CorpusGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--index",
+    "index",
+    type=click.Path(file_okay=False),
+    envvar="CORPUS_INDEX",
+    default="index",
+    show_default=True,
+    help="Index folder (or set CORPUS_INDEX).",
+)
+@click.option("--no-color", is_flag=True, help="No colour (NO_COLOR is respected too).")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.version_option(package_name="corpus-cli", prog_name="corpus")
+@click.pass_context
+def cli(ctx: click.Context, index: str, no_color: bool, debug: bool) -> None:
+    """Search news articles on disk: ingest them once, then search, list and read.
+
+    \b
+      corpus ingest seeds/
+      corpus search esercitazioni
+      corpus search '"esercitazioni congiunte"' --from 2023 --sort date
+      corpus list --from 2022-12 --to 2023-06
+      corpus show 002_9be9ee8e938c10f9 --query esercitazioni
+    """
+    ctx.obj = Settings(index, no_color or "NO_COLOR" in os.environ)
+
+
+pass_settings = click.make_pass_decorator(Settings)

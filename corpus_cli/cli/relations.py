@@ -1,0 +1,109 @@
+"""Commands on relations between articles: similar, dups, and saved watches."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from corpus_cli.cli.app import Settings, cli, pass_settings
+from corpus_cli.cli.options import filter_options, json_option, limit_option, output_format
+
+if TYPE_CHECKING:
+    from corpus_cli.model import Filters
+
+
+@cli.command()
+@click.argument("article_id", metavar="ID")
+@limit_option(10, "Articles to show.")
+@filter_options
+@json_option
+@pass_settings
+def similar(
+    settings: Settings,
+    article_id: str,
+    limit: int,
+    filters: Filters,
+    json_lines: bool,
+) -> None:
+    """The articles most like article ID (more like this, on its key terms)."""
+    from corpus_cli.services.relations import similar as find_similar
+
+    store = settings.open_store()
+    article = store.get(article_id)
+    hits = find_similar(store, article_id, limit, filters)
+    settings.output(output_format("table", json_lines)).similar(article, hits)
+
+
+@cli.command()
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=0.8,
+    show_default=True,
+    help="Least estimated share of 5-word shingles in common (Jaccard).",
+)
+@json_option
+@pass_settings
+def dups(settings: Settings, threshold: float, json_lines: bool) -> None:
+    """Clusters of near-duplicate articles (lightly edited copies), earliest first.
+
+    Exact copies are reported by ingest and never indexed twice; this finds the
+    near ones with MinHash signatures of word shingles.
+    """
+    from corpus_cli.services.relations import near_duplicates
+
+    clusters = near_duplicates(settings.open_store(), threshold)
+    settings.output(output_format("table", json_lines)).clusters(clusters)
+
+
+@cli.group()
+def watch() -> None:
+    """Saved queries that show what is new since their last run."""
+
+
+@watch.command(name="add")
+@click.argument("name")
+@click.argument("query")
+@filter_options
+@pass_settings
+def watch_add(settings: Settings, name: str, query: str, filters: Filters) -> None:
+    """Save QUERY (with its filters) as the watch NAME."""
+    from corpus_cli.services.watch import add_watch
+
+    saved = add_watch(settings.open_store(), name, query, filters)
+    settings.output().message(f"Saved watch '{saved.name}'; 'corpus watch run' shows its hits.")
+
+
+@watch.command(name="list")
+@json_option
+@pass_settings
+def watch_list(settings: Settings, json_lines: bool) -> None:
+    """The saved watches."""
+    from corpus_cli.services.watch import list_watches
+
+    found = list_watches(settings.open_store())
+    settings.output(output_format("table", json_lines)).watches(found)
+
+
+@watch.command(name="run")
+@click.argument("name", required=False)
+@json_option
+@pass_settings
+def watch_run(settings: Settings, name: str | None, json_lines: bool) -> None:
+    """Run every watch (or NAME) and show only the articles it has not shown before."""
+    from corpus_cli.services.watch import run_watch
+
+    results = run_watch(settings.open_store(), name)
+    settings.output(output_format("table", json_lines)).watch_results(results)
+
+
+@watch.command(name="rm")
+@click.argument("name")
+@pass_settings
+def watch_rm(settings: Settings, name: str) -> None:
+    """Delete the watch NAME."""
+    from corpus_cli.services.watch import remove_watch
+
+    removed = remove_watch(settings.open_store(), name)
+    settings.output().message(f"Removed watch '{removed.name}'.")

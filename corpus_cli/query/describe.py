@@ -1,0 +1,103 @@
+"""A query tree written back as text, the way ``search --explain`` shows what was understood."""
+
+from __future__ import annotations
+
+from corpus_cli.query.tree import (
+    And,
+    AndMaybe,
+    Fuzzy,
+    Node,
+    Not,
+    Nothing,
+    Or,
+    Phrase,
+    Prefix,
+    Source,
+    Surface,
+    Term,
+    TextField,
+    Wildcard,
+)
+
+
+def describe(node: Node) -> str:
+    """``(esercit AND title:"centr commercial")``: stems for words, operators in capitals."""
+    if isinstance(node, Term):
+        inner = node.stems[0] if len(node.stems) == 1 else "(" + " AND ".join(node.stems) + ")"
+        return _scoped(node.field, inner, node.boost)
+    if isinstance(node, Phrase):
+        return _scoped(node.field, '"' + " ".join(node.stems) + '"', node.boost)
+    if isinstance(node, Prefix):
+        return _scoped(node.field, node.prefix + "*", node.boost)
+    if isinstance(node, Wildcard):
+        return _scoped(node.field, node.pattern, node.boost)
+    if isinstance(node, Fuzzy):
+        prefix = f"/{node.prefix_length}" if node.prefix_length else ""
+        return _scoped(node.field, f"{node.word}~{node.max_edits}{prefix}", node.boost)
+    if isinstance(node, Surface):
+        inner = node.words[0] if len(node.words) == 1 else "(" + " OR ".join(node.words) + ")"
+        return _scoped(node.field, inner, node.boost)
+    if isinstance(node, Source):
+        return f'source:"{node.folded}"'
+    if isinstance(node, Nothing):
+        return "(nothing)"
+    if isinstance(node, Not):
+        return "NOT " + describe(node.child)
+    if isinstance(node, AndMaybe):
+        return f"({describe(node.required)} ANDMAYBE {describe(node.optional)})"
+    joiner = " AND " if isinstance(node, And) else " OR "
+    return "(" + joiner.join(describe(child) for child in node.children) + ")"
+
+
+def _scoped(field: TextField | None, inner: str, boost: float) -> str:
+    text = inner if field is None else f"{field}:{inner}"
+    return text if boost == 1.0 else f"{text}^{boost:g}"
+
+
+def fields_of(node: Node) -> list[str]:
+    """The fields a query searches: title and text always, source when it names one."""
+    found = {"title", "text"}
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Source):
+            found.add("source")
+        elif isinstance(n, And | Or):
+            for child in n.children:
+                walk(child)
+        elif isinstance(n, Not):
+            walk(n.child)
+        elif isinstance(n, AndMaybe):
+            walk(n.required)
+            walk(n.optional)
+
+    walk(node)
+    return sorted(found)
+
+
+def plain_words(node: Node) -> list[str]:
+    """The ordinary words of a query as typed: no operators, sources, wildcards or fuzzy terms.
+
+    Words scoped to a field are left out; words of phrases are kept.
+    """
+    found: list[str] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Term) and n.field is None:
+            found.append(n.word)
+        elif isinstance(n, Phrase):
+            found.extend(n.words)
+        elif isinstance(n, And | Or):
+            for child in n.children:
+                walk(child)
+        elif isinstance(n, Not):
+            walk(n.child)
+        elif isinstance(n, AndMaybe):
+            walk(n.required)
+            required = set(found)
+            start = len(found)
+            walk(n.optional)
+            # "a b" ranks a phrase of its own words higher: those are not new words.
+            found[start:] = [word for word in found[start:] if word not in required]
+
+    walk(node)
+    return [word for word in found if word[:1].isalpha()]

@@ -1,0 +1,167 @@
+"""Query terms that depend on what is indexed: fuzzy expansion and the words to highlight.
+
+A fuzzy term (``esercitazone~1``) stands for the indexed words close to it, and a
+wildcard for the indexed words it matches; both are resolved against a store's
+:class:`Vocabulary`, here, the same way for every backend.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from corpus_cli.errors import QuerySyntaxError
+from corpus_cli.model import QueryTerms
+from corpus_cli.query.tree import (
+    And,
+    AndMaybe,
+    Fuzzy,
+    Node,
+    Not,
+    Nothing,
+    Or,
+    Phrase,
+    Prefix,
+    Source,
+    Surface,
+    Term,
+    TextField,
+    Wildcard,
+)
+
+#: The fields a query without a field scope searches, in the order backends list them.
+SEARCHED_FIELDS: tuple[TextField, ...] = ("title", "text")
+MAX_FUZZY_EDITS = 2
+#: Words a wildcard may highlight: enough for any real query, bounded for ``a*``.
+MAX_HIGHLIGHTED_EXPANSIONS = 200
+_ENDING = re.compile(r"[aeiou]$")
+
+
+class Vocabulary(Protocol):
+    """The indexed words (folded, unstemmed) of a field, as of one moment."""
+
+    def words_within(
+        self, field: TextField, word: str, max_edits: int, prefix_length: int
+    ) -> list[str]:
+        """Candidate words within ``max_edits`` edits of ``word`` sharing its first
+        ``prefix_length`` characters; may hold more (they are checked again here)."""
+        ...
+
+    def words_matching(self, node: Prefix | Wildcard, field: TextField) -> list[str]:
+        """Indexed words the prefix or wildcard matches, in index order."""
+        ...
+
+    def knows(self, word: str) -> bool:
+        """True when some article's text has ``word`` (folded, as written)."""
+        ...
+
+    def nearest(self, word: str, max_edits: int) -> str | None:
+        """The indexed word of the text closest to ``word``, if one is near enough."""
+        ...
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions count as one edit)."""
+    before: list[int] = []
+    previous: list[int] = []
+    row: list[int] = [*range(1, len(b) + 1), 0]
+    for x in range(len(a)):
+        before, previous, row = previous, row, [*([0] * len(b)), x + 1]
+        for y in range(len(b)):
+            row[y] = min(previous[y] + 1, row[y - 1] + 1, previous[y - 1] + (a[x] != b[y]))
+            if x and y and a[x] == b[y - 1] and a[x - 1] == b[y] and a[x] != b[y]:
+                row[y] = min(row[y], before[y - 2] + 1)
+    return row[len(b) - 1]
+
+
+def _fields(field: TextField | None) -> tuple[TextField, ...]:
+    return SEARCHED_FIELDS if field is None else (field,)
+
+
+def expand_fuzzy(node: Node, vocabulary: Vocabulary) -> Node:
+    """Replace fuzzy terms by the indexed words they match, ignoring final vowels.
+
+    Italian inflects mostly in the last vowel (esercitazione, esercitazioni), so a
+    typo in the singular would otherwise be two edits from the plural in the text:
+    a word also matches when the two agree within the distance once each has lost
+    its final vowel.
+    """
+    if isinstance(node, Fuzzy):
+        if node.max_edits > MAX_FUZZY_EDITS:
+            # The candidates grow with every edit allowed: ~6 took 25 s on 5 articles.
+            raise QuerySyntaxError(
+                f"'{node.word}~{node.max_edits}' allows too many edits; "
+                f"use ~1 or ~{MAX_FUZZY_EDITS}."
+            )
+        expanded = [_fuzzy_words(node, field, vocabulary) for field in _fields(node.field)]
+        return expanded[0] if len(expanded) == 1 else Or(tuple(expanded))
+    if isinstance(node, And):
+        return And(tuple(expand_fuzzy(child, vocabulary) for child in node.children))
+    if isinstance(node, Or):
+        return Or(tuple(expand_fuzzy(child, vocabulary) for child in node.children))
+    if isinstance(node, Not):
+        return Not(expand_fuzzy(node.child, vocabulary))
+    if isinstance(node, AndMaybe):
+        return AndMaybe(
+            expand_fuzzy(node.required, vocabulary), expand_fuzzy(node.optional, vocabulary)
+        )
+    return node
+
+
+def _fuzzy_words(node: Fuzzy, field: TextField, vocabulary: Vocabulary) -> Node:
+    wanted, limit = node.word, node.max_edits
+    stem_wanted = _ENDING.sub("", wanted)
+    # Short words differ in their last vowel too often (rapina, rapida).
+    forgive_ending = len(stem_wanted) >= 7
+    words = [
+        word
+        for word in vocabulary.words_within(field, wanted, limit + 1, node.prefix_length)
+        if edit_distance(word, wanted) <= limit
+        or (forgive_ending and edit_distance(_ENDING.sub("", word), stem_wanted) <= limit)
+    ]
+    if not words:
+        return Nothing()
+    return Surface(tuple(sorted(words)), field, node.boost)
+
+
+def match_terms(node: Node, vocabulary: Vocabulary) -> QueryTerms:
+    """The stems, surface words and phrases a query looks for, NOT branches excluded.
+
+    Wildcards are expanded against the index's own vocabulary (fuzzy terms should be
+    expanded already), so the highlighter marks the very words they matched.
+    """
+    stems: set[str] = set()
+    folded: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Not | Source | Nothing):
+            return
+        if isinstance(n, AndMaybe):
+            walk(n.required)
+            walk(n.optional)
+        elif isinstance(n, And | Or):
+            for child in n.children:
+                walk(child)
+        elif isinstance(n, Term):
+            if len(n.stems) == 1:
+                stems.add(n.stems[0])
+            else:
+                # Several stems of one typed word (Cina-Russia) are each a term.
+                stems.update(n.stems)
+        elif isinstance(n, Phrase):
+            if len(n.stems) == 1:
+                stems.add(n.stems[0])
+            elif n.stems:
+                phrases.append(n.stems)
+        elif isinstance(n, Surface):
+            folded.update(n.words)
+        elif isinstance(n, Prefix | Wildcard):
+            for field in _fields(n.field):
+                found = vocabulary.words_matching(n, field)[:MAX_HIGHLIGHTED_EXPANSIONS]
+                folded.update(found)
+        elif isinstance(n, Fuzzy):
+            walk(expand_fuzzy(n, vocabulary))
+
+    walk(node)
+    return QueryTerms(frozenset(stems), frozenset(folded), tuple(dict.fromkeys(phrases)))

@@ -1,0 +1,26 @@
+"""Readers: files in, raw records out, one module per input format.
+
+:func:`read_records` picks the reader by the file's extension (``dispatch.py``); each
+format's module turns bytes or text into :class:`RawRecord` objects, and
+:func:`resolve` makes an :class:`~corpus_cli.model.Article` of each, with its date,
+source and the enrichment every backend stores. A new input format is a new module
+here and one line in ``dispatch.py``.
+"""
+
+from corpus_cli.readers.decoding import decode, os_reason, too_large
+from corpus_cli.readers.dispatch import is_supported, read_records, size_limit
+from corpus_cli.readers.record import RawRecord, RecordError, UnreadableFile
+from corpus_cli.readers.resolve import resolve
+
+__all__ = [
+    "RawRecord",
+    "RecordError",
+    "UnreadableFile",
+    "decode",
+    "is_supported",
+    "os_reason",
+    "read_records",
+    "resolve",
+    "size_limit",
+    "too_large",
+]

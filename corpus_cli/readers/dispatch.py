@@ -1,0 +1,84 @@
+"""Which reader reads a file, and how large a file of each kind may be."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from corpus_cli.readers.decoding import decode, read_bounded
+from corpus_cli.readers.record import RawRecord, RecordError, UnreadableFile
+
+#: Files larger than this are skipped unread: a multi-record file (JSON Lines, JSON,
+#: CSV) is held in memory whole while it is parsed, and one this big should be split.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The cap for formats that hold one article (text, Markdown, HTML). News articles are
+#: kilobytes, long reads and saved pages with inline images a few megabytes; indexing
+#: one 8 MB text as a single article already takes ~17 s and ~150 MB of memory here,
+#: so a bigger "article" is a dump, a log or a mistake, and is skipped with its reason.
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+
+#: Extensions ingest reads; anything else in a folder is not an article.
+READERS_BY_SUFFIX = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+_SINGLE_ARTICLE_KINDS = frozenset({"text", "markdown", "html"})
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in READERS_BY_SUFFIX
+
+
+def size_limit(path: Path) -> int:
+    """The largest file of this format that is read, in bytes."""
+    kind = READERS_BY_SUFFIX.get(path.suffix.lower())
+    return MAX_ARTICLE_BYTES if kind in _SINGLE_ARTICLE_KINDS else MAX_FILE_BYTES
+
+
+def read_records(path: Path) -> Iterator[RawRecord | RecordError]:
+    """Every record of one file, by its format; raises :class:`UnreadableFile`."""
+    kind = READERS_BY_SUFFIX.get(path.suffix.lower())
+    if kind is None:
+        raise UnreadableFile(f"unsupported file type '{path.suffix or path.name}'")
+    data = read_bounded(path, size_limit(path))
+    if not data:
+        raise UnreadableFile("empty file")
+    if kind == "html":
+        from corpus_cli.readers.html import read_html
+
+        yield read_html(data)
+        return
+    text = decode(data)
+    if not text.strip():
+        raise UnreadableFile("no text (only blank space)")
+    if kind == "text":
+        from corpus_cli.readers.plaintext import read_text
+
+        yield read_text(text)
+    elif kind == "markdown":
+        from corpus_cli.readers.markdown import read_markdown
+
+        yield read_markdown(text)
+    elif kind == "jsonl":
+        from corpus_cli.readers.jsonl import read_jsonl
+
+        yield from read_jsonl(text)
+    elif kind == "json":
+        from corpus_cli.readers.jsondoc import read_json
+
+        yield from read_json(text)
+    else:
+        from corpus_cli.readers.csvfile import read_csv
+
+        yield from read_csv(text)

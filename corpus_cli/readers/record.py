@@ -1,0 +1,37 @@
+"""What a format reader hands on: one raw record, or the reason a record or file failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class RawRecord:
+    """What a format reader found in one record, before dates and sources are resolved.
+
+    Every field a reader could not find stays ``None``: an unknown value is honest,
+    a made-up one is a bug.
+    """
+
+    text: str
+    title: str | None = None
+    #: The date exactly as the metadata wrote it ("2022-12", "3 marzo 2021", ...).
+    date: str | None = None
+    #: The words the metadata date was read from (a header line), if not ``date`` itself.
+    date_evidence: str | None = None
+    source: str | None = None
+    url: str | None = None
+    id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RecordError:
+    """One record of a multi-record file that could not be read; the rest still is."""
+
+    reason: str
+
+
+class UnreadableFile(Exception):
+    """A whole file cannot be read; ``str()`` is the reason shown to the user."""

@@ -1,0 +1,64 @@
+"""From a raw record to an :class:`~corpus_cli.model.Article`: dates, sources, enrichment."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlsplit
+
+from corpus_cli.model import Article, DateInfo
+from corpus_cli.readers.record import RawRecord
+from corpus_cli.text.analysis import source_key
+from corpus_cli.text.citations import outlets_named
+from corpus_cli.text.dates import infer_date, parse_metadata_date, periods_touched
+
+
+def resolve(
+    record: RawRecord,
+    *,
+    id: str,
+    path: str,
+    fallback_source: str,
+    today: datetime.date | None = None,
+) -> Article:
+    """Turn a raw record into an article: date from metadata else inferred, source chain.
+
+    The article's derived fields (folded source, cited outlets, date periods) are
+    computed here, once, so every backend stores the same.
+    """
+    date = None
+    if record.date:
+        date = parse_metadata_date(record.date, today)
+        if date is not None and record.date_evidence:
+            date = DateInfo(date.value, date.precision, False, record.date_evidence)
+    if date is None:
+        date = infer_date(record.text, today)
+    source = record.source or _site_of(record.url) or fallback_source
+    return Article(
+        id=id,
+        path=path,
+        text=record.text,
+        title=record.title,
+        date=date,
+        source=source,
+        url=record.url,
+        extra=record.extra,
+        source_key=source_key(source),
+        cites=tuple(sorted(outlets_named(_full_text(record.title, record.text)))),
+        periods=periods_touched(date),
+    )
+
+
+def _full_text(title: str | None, text: str) -> str:
+    return f"{title}\n{text}" if title else text
+
+
+def _site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:  # "http://[bad": not a URL, so no site to name
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")

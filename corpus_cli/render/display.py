@@ -1,0 +1,77 @@
+"""How one value looks on a terminal: safe text, dates, and the small Rich pieces
+that several views share (marked matches, an article's meta line, its lead).
+
+Article text is data, never markup: it goes in as :class:`rich.text.Text`, and
+control characters are swapped for visible stand-ins before printing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from corpus_cli.model import StoredArticle
+
+MATCH_STYLE = "bold black on yellow"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC: seen, never obeyed
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+def sanitize(text: str) -> str:
+    """Replace control characters (except newline and tab) one for one, keeping offsets."""
+    return _CONTROL.sub(_visible, text)
+
+
+def display_date(article: StoredArticle) -> str:
+    if article.date is None:
+        return "undated"
+    return ("≈" if article.date_inferred else "") + article.date
+
+
+def date_style(article: StoredArticle) -> str:
+    if article.date is None:
+        return "dim"
+    return "magenta" if article.date_inferred else "green"
+
+
+def plural(n: int, noun: str) -> str:
+    return noun if n == 1 else noun + "s"
+
+
+def marked(text: str, spans: list[tuple[int, int]], style: str = "") -> Text:
+    """``text``, made safe, with the matches at ``spans`` highlighted."""
+    out = Text(sanitize(text), style=style)
+    for start, end in spans:
+        out.stylize(MATCH_STYLE, start, end)
+    return out
+
+
+def meta(article: StoredArticle) -> Text:
+    """The line under a title: date · source · id."""
+    line = Text()
+    line.append(display_date(article), style=date_style(article))
+    line.append(" · ", style="dim")
+    line.append(sanitize(article.source or "unknown source"), style="cyan")
+    line.append(" · ", style="dim")
+    line.append(sanitize(article.id), style="dim")
+    return line
+
+
+def lead(text: str, width: int = 70) -> str:
+    """The start of ``text`` on one line, cut at a word, for an article with no title."""
+    flat = " ".join(sanitize(text).split())
+    if len(flat) <= width:
+        return flat
+    cut = flat.rfind(" ", 0, width)
+    return flat[: cut if cut > 20 else width] + "…"

@@ -1,0 +1,191 @@
+"""What the CLI calls: one method per command, in the format the user asked for.
+
+:class:`Output` decides, and only decides: rows of the contract
+(:mod:`~corpus_cli.render.rows`) go to the terminal as JSON Lines or CSV, and
+everything else is drawn by the command's view (:mod:`~corpus_cli.render.views`).
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from corpus_cli.render import rows as contract
+from corpus_cli.render import views
+
+if TYPE_CHECKING:
+    from corpus_cli.model import (
+        Citation,
+        Cluster,
+        Explanation,
+        Hit,
+        IndexStats,
+        IngestReport,
+        KwicLine,
+        PeriodCount,
+        QueryTerms,
+        SearchResult,
+        SourceSummary,
+        StoredArticle,
+        TermScore,
+        Watch,
+        WatchResult,
+    )
+    from corpus_cli.render.terminal import ProgressUpdate, Terminal
+
+#: ``table`` for people; ``jsonl`` and ``csv`` for programs.
+FORMATS = ("table", "jsonl", "csv")
+
+
+class Output:
+    """The renderer of one command: ``format`` is "table", "jsonl" or "csv".
+
+    Only the article listings (search, similar, watch run, list) and ``search --kwic``
+    have a CSV form; the other commands draw their table view under ``csv``.
+    """
+
+    def __init__(self, terminal: Terminal, format: str = "table") -> None:
+        if format not in FORMATS:
+            raise ValueError(f"unknown output format {format!r}; expected one of {FORMATS}")
+        self.terminal = terminal
+        self.format = format
+
+    @property
+    def _is_table(self) -> bool:
+        return self.format == "table"
+
+    @property
+    def _is_json(self) -> bool:
+        return self.format == "jsonl"
+
+    def _write_rows(self, found: list[dict[str, Any]], columns: list[str]) -> None:
+        """Rows as CSV under ``csv``, else as JSON Lines."""
+        if self.format == "csv":
+            self.terminal.emit_csv(found, columns)
+        else:
+            self.terminal.emit_json(found)
+
+    def _hit_rows(
+        self, hits: list[Hit], terms: QueryTerms, extra: dict[str, Any] | None = None
+    ) -> None:
+        found = [contract.hit_row(hit, terms, extra) for hit in hits]
+        self._write_rows(found, [*contract.HIT_COLUMNS, *(extra or {})])
+
+    # -- the terminal ------------------------------------------------------------------
+
+    def paged(self, enabled: bool = True) -> AbstractContextManager[None]:
+        """Long human output through the pager (never rows, never off a terminal)."""
+        return self.terminal.paged(enabled and self._is_table)
+
+    def page_needed(self, lines: int) -> bool:
+        """True when ``lines`` lines are more than the screen holds."""
+        return lines > self.terminal.height
+
+    def progress(self) -> AbstractContextManager[ProgressUpdate | None]:
+        """The ingest progress bar on stderr (not under ``--json``)."""
+        return self.terminal.progress(not self._is_json)
+
+    def error(self, message: str) -> None:
+        self.terminal.error(message)
+
+    def message(self, message: str) -> None:
+        self.terminal.message(message)
+
+    def suggest(self, suggestion: str) -> None:
+        self.terminal.suggestion(suggestion)
+
+    # -- commands ------------------------------------------------------------------------
+
+    def search(self, result: SearchResult, query: str) -> None:
+        if self._is_table:
+            views.search(self.terminal, result, query)
+        else:
+            self._hit_rows(result.hits, result.terms)
+
+    def similar(self, article: StoredArticle, hits: list[Hit]) -> None:
+        if self._is_table:
+            views.similar(self.terminal, article, hits)
+        else:
+            from corpus_cli.model import QueryTerms
+
+            self._hit_rows(hits, QueryTerms())
+
+    def watch_results(self, results: list[WatchResult]) -> None:
+        for result in results:
+            if self._is_table:
+                views.watch_result(self.terminal, result)
+            else:
+                self._hit_rows(result.new, result.terms, extra={"watch": result.watch.name})
+
+    def listing(self, articles: list[StoredArticle]) -> None:
+        if self._is_table:
+            views.listing(self.terminal, articles)
+        else:
+            self._write_rows([contract.article_row(a) for a in articles], contract.ARTICLE_COLUMNS)
+
+    def show(self, article: StoredArticle, terms: QueryTerms | None) -> None:
+        if self._is_json:
+            self.terminal.emit_json([contract.article_row(article, text=True)])
+        else:
+            views.show(self.terminal, article, terms)
+
+    def kwic(self, lines: list[KwicLine]) -> None:
+        if self._is_table:
+            views.kwic(self.terminal, lines)
+        else:
+            self._write_rows([contract.kwic_row(k) for k in lines], contract.KWIC_COLUMNS)
+
+    def clusters(self, clusters: list[Cluster]) -> None:
+        if self._is_json:
+            self.terminal.emit_json(contract.cluster_row(n, c) for n, c in enumerate(clusters, 1))
+        else:
+            views.clusters(self.terminal, clusters)
+
+    def citations(self, citations: list[Citation]) -> None:
+        if self._is_json:
+            self.terminal.emit_json(contract.citation_row(c) for c in citations)
+        else:
+            views.citations(self.terminal, citations)
+
+    def watches(self, watches: list[Watch]) -> None:
+        if self._is_json:
+            self.terminal.emit_json(contract.watch_row(w) for w in watches)
+        else:
+            views.watches(self.terminal, watches)
+
+    def sources(self, sources: list[SourceSummary]) -> None:
+        if self._is_json:
+            narrowed = any(s.total is not None for s in sources)
+            self.terminal.emit_json(contract.source_row(s, narrowed=narrowed) for s in sources)
+        else:
+            views.sources(self.terminal, sources)
+
+    def timeline(self, rows: list[PeriodCount], query: str, by: str, normalize: bool) -> None:
+        if self._is_json:
+            self.terminal.emit_json(contract.period_row(r) for r in rows)
+        else:
+            views.timeline(self.terminal, rows, query, by, normalize)
+
+    def terms(self, terms: list[TermScore]) -> None:
+        if self._is_json:
+            self.terminal.emit_json(contract.term_row(t) for t in terms)
+        else:
+            views.terms(self.terminal, terms)
+
+    def explain(self, e: Explanation) -> None:
+        if self._is_json:
+            self.terminal.emit_json([contract.explanation_row(e)])
+        else:
+            views.explain(self.terminal, e)
+
+    def stats(self, stats: IndexStats) -> None:
+        if self._is_json:
+            self.terminal.emit_json([contract.stats_row(stats)])
+        else:
+            views.stats(self.terminal, stats)
+
+    def ingest(self, report: IngestReport, index_path: str, verbose: bool = False) -> None:
+        if self._is_json:
+            self.terminal.emit_json([contract.ingest_row(report)])
+        else:
+            views.ingest(self.terminal, report, index_path, verbose)

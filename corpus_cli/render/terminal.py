@@ -1,0 +1,131 @@
+"""The program's two streams: results on stdout, messages and progress on stderr.
+
+:class:`Terminal` owns both Rich consoles and the raw stdout that JSON and CSV rows
+are written to. Consoles run with ``markup=False, highlight=False, emoji=False``, so
+nothing printed is ever read as markup. A console is built the first time it is
+used, so an error line costs only the stderr one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cached_property
+from typing import IO, Any
+
+from rich.console import Console
+from rich.text import Text
+
+from corpus_cli.render.display import sanitize
+from corpus_cli.render.rows import csv_cell
+
+#: Called as ``update(done, total, path)`` while ingesting.
+ProgressUpdate = Callable[[int, int, str], None]
+
+
+class Terminal:
+    """Where output goes, and how: colour, width, the pager and the progress bar."""
+
+    def __init__(
+        self,
+        *,
+        no_color: bool = False,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+        width: int | None = None,
+    ) -> None:
+        self._stdout = stdout or sys.stdout
+        self._stderr = stderr or sys.stderr
+        self._options: dict[str, Any] = {"markup": False, "highlight": False, "emoji": False}
+        if no_color:
+            self._options["no_color"] = True
+        if width is not None:
+            self._options["width"] = width
+
+    @cached_property
+    def out(self) -> Console:
+        """The console on stdout, for the views."""
+        return Console(file=self._stdout, **self._options)
+
+    @cached_property
+    def err(self) -> Console:
+        """The console on stderr, for messages and progress."""
+        return Console(file=self._stderr, stderr=True, **self._options)
+
+    @property
+    def width(self) -> int:
+        return self.out.width
+
+    @property
+    def height(self) -> int:
+        return self.out.height
+
+    # -- rows for programs -------------------------------------------------------------
+
+    def emit_json(self, rows: Iterable[dict[str, Any]]) -> None:
+        """JSON Lines on stdout, one object a line, non-ASCII as is."""
+        for row in rows:
+            self._stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def emit_csv(self, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
+        """CSV on stdout: a header of ``columns``, then one line per row."""
+        writer = csv.DictWriter(self._stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
+
+    # -- for people ----------------------------------------------------------------------
+
+    @contextmanager
+    def paged(self, enabled: bool = True) -> Iterator[None]:
+        """Send long human output through the pager when stdout is a terminal."""
+        if not enabled or not self.out.is_terminal:
+            yield
+            return
+        # -R keeps colours, -F quits at once when everything fits, -X leaves it on screen.
+        os.environ.setdefault("LESS", "-RFX")
+        with self.out.pager(styles=True):
+            yield
+
+    @contextmanager
+    def progress(self, enabled: bool = True) -> Iterator[ProgressUpdate | None]:
+        """A progress bar on stderr while ingesting, only when stderr is a terminal."""
+        if not enabled or not self.err.is_terminal:
+            yield None
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        bar = Progress(
+            "ingesting",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=self.err,
+            transient=True,
+        )
+        task = bar.add_task("ingest", total=None)
+
+        def update(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        with bar:
+            yield update
+
+    def error(self, message: str) -> None:
+        """``corpus: message`` in red on stderr."""
+        self.err.print(Text(f"corpus: {sanitize(message)}", style="red"), soft_wrap=True)
+
+    def message(self, message: str) -> None:
+        """A plain sentence on stdout."""
+        self.out.print(Text(sanitize(message)), soft_wrap=True)
+
+    def suggestion(self, text: str) -> None:
+        """``Did you mean: text?`` on stderr."""
+        line = Text("Did you mean: ", style="yellow")
+        line.append(sanitize(text), style="bold")
+        line.append("?", style="yellow")
+        self.err.print(line, soft_wrap=True)

@@ -1,0 +1,28 @@
+"""Storage: the interface (``base.py``) and one subpackage per backend.
+
+:func:`open_store` picks the backend from what ``--index`` names: a folder is a
+Whoosh index (``whoosh/``). A new backend adds its subpackage and one branch here;
+nothing above this package changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from corpus_cli.storage.base import Store
+
+
+def open_store(location: str | Path, *, create: bool = False) -> Store:
+    """Open the store at ``location``; with ``create``, make an empty one if there is none.
+
+    Raises IndexNotFound when there is no store and ``create`` is false, and
+    IndexUnreadable when one is there but cannot be opened.
+    """
+    # Backends are imported here, not at the top: each pulls in its engine, and a
+    # command pays only for the one it uses.
+    from corpus_cli.storage.whoosh.store import WhooshStore
+
+    path = Path(location)
+    return WhooshStore.open_or_create(path) if create else WhooshStore.open(path)

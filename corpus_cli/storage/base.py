@@ -1,0 +1,197 @@
+"""The storage interface: what every backend offers, in the vocabulary of articles.
+
+A backend keeps articles and answers questions about them; it never reads files,
+dates articles or draws output. Services, commands and renderers are written
+against these Protocols (and :mod:`corpus_cli.model`) only, so a backend slots in
+beside Whoosh by implementing them and adding itself to
+:func:`corpus_cli.storage.open_store`.
+
+Queries arrive parsed (:class:`~corpus_cli.query.tree.Query`); a backend expands
+them against its :class:`~corpus_cli.query.expand.Vocabulary` with the shared
+functions of :mod:`corpus_cli.query.expand` and compiles the tree for its engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from corpus_cli.model import (
+    Article,
+    FileState,
+    Filters,
+    Hit,
+    IndexStats,
+    SearchResult,
+    SortOrder,
+    SourceSummary,
+    StoredArticle,
+)
+from corpus_cli.query.expand import Vocabulary
+from corpus_cli.query.tree import Query
+
+__all__ = ["Batch", "Ledger", "Store", "Vocabulary"]
+
+
+class Ledger(Protocol):
+    """What is stored, as of one moment: the questions ingest asks before writing.
+
+    A ledger takes no lock and writes nothing, so a run that finds every file
+    unchanged leaves the store untouched and never waits for another ingest.
+    """
+
+    def has_file_stat(self, key: str, size: int, mtime_ns: int) -> bool:
+        """True when articles of file ``key`` with exactly this size and mtime are stored."""
+        ...
+
+    def has_file_digest(self, key: str, digest: str) -> bool:
+        """True when articles of this file with exactly these bytes are stored."""
+        ...
+
+    def articles_of_file(self, key: str) -> int:
+        """How many stored articles came from the file ``key``."""
+        ...
+
+    def content_owner(self, content_hash: str) -> tuple[str, str] | None:
+        """(path, file key) of the stored article with this normalised text, if any."""
+        ...
+
+    def id_owner(self, article_id: str) -> str | None:
+        """The file key of the stored article that has this id, if any."""
+        ...
+
+    def files(self) -> set[str]:
+        """Keys of the files that have stored articles."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Batch(Ledger, Protocol):
+    """One batch of changes, seen by readers all at once at :meth:`commit` or never.
+
+    The ledger methods of a batch answer for the store as of the batch's start
+    (taking the writer's lock), not for what the batch itself has added.
+    """
+
+    def add(self, article: Article, *, file: FileState, content_hash: str) -> None: ...
+
+    def delete_file(self, key: str) -> None:
+        """Remove every article that came from the file ``key``."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def abort(self) -> None:
+        """Drop the batch whole; what earlier batches committed stays."""
+        ...
+
+
+class Store(Protocol):
+    """An open corpus: articles and the questions asked of them."""
+
+    #: Where the store is, as the user named it (a folder, a URI): for messages.
+    location: str
+
+    # -- writing -------------------------------------------------------------------
+
+    def ledger(self) -> Ledger:
+        """A read-only snapshot for ingest's lookups; close it when done."""
+        ...
+
+    def begin(self) -> Batch:
+        """Start a batch of changes; raises IndexLocked when another writer holds it."""
+        ...
+
+    def optimize(self) -> tuple[int, int]:
+        """Compact the store; returns its parts (segments, say) before and after."""
+        ...
+
+    # -- reading -------------------------------------------------------------------
+
+    def search(
+        self,
+        query: Query,
+        filters: Filters | None = None,
+        sort: SortOrder = "relevance",
+        limit: int | None = 10,
+        offset: int = 0,
+    ) -> SearchResult:
+        """The matching articles, best first (or by date); ``total`` counts them all."""
+        ...
+
+    def count(self, query: Query | None, filters: Filters | None = None) -> int:
+        """How many articles the query (or, with None, the filters alone) matches."""
+        ...
+
+    def get(self, article_id: str) -> StoredArticle:
+        """One article by id; raises ArticleNotFound."""
+        ...
+
+    def list_articles(
+        self, filters: Filters | None = None, sort: SortOrder = "date"
+    ) -> list[StoredArticle]:
+        """Every article the filters let through, by date (undated last either way)."""
+        ...
+
+    def iter_articles(self) -> Iterator[StoredArticle]:
+        """Every article, in no particular order, read one at a time."""
+        ...
+
+    def vocabulary(self) -> AbstractContextManager[Vocabulary]:
+        """The indexed words, for fuzzy and wildcard expansion and did-you-mean."""
+        ...
+
+    # -- counting ------------------------------------------------------------------
+
+    def date_counts(self, query: Query | None, filters: Filters | None = None) -> dict[str, int]:
+        """Matching articles per date as written (``2023``, ``2023-04``, ``2023-04-19``).
+
+        Undated articles are left out.
+        """
+        ...
+
+    def source_summaries(
+        self, query: Query | None = None, filters: Filters | None = None
+    ) -> list[SourceSummary]:
+        """Each source with its (matching) article count and date span, most first.
+
+        With a query, ``total`` is all of that source's articles within the filters.
+        """
+        ...
+
+    def cite_counts(self, query: Query | None, filters: Filters | None = None) -> dict[str, int]:
+        """Matching articles per outlet they name (recorded at ingest), in lower case."""
+        ...
+
+    def stats(self) -> IndexStats: ...
+
+    def term_frequencies(self, stems: Iterable[str]) -> tuple[dict[str, int], int]:
+        """Occurrences of each stem in all articles' text, and all words of that text."""
+        ...
+
+    def more_like(
+        self, article_id: str, limit: int = 10, numterms: int = 25, filters: Filters | None = None
+    ) -> list[Hit]:
+        """The articles sharing most of one article's key terms, itself excluded.
+
+        Raises ArticleNotFound for an unknown id.
+        """
+        ...
+
+    # -- documents kept beside the articles (saved watches) ------------------------
+
+    def read_document(self, name: str) -> str | None:
+        """A small named text kept with the corpus (None when there is none yet)."""
+        ...
+
+    def write_document(self, name: str, text: str) -> None:
+        """Replace a named text whole: an interrupted write leaves the old one."""
+        ...
+
+    def describe_document(self, name: str) -> str:
+        """Where the named text lives, for messages (a path, a table)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,159 @@
+"""The Whoosh index's shape: its schema, its version, and an article as its fields.
+
+The field names and values are the index format: an index written by an earlier
+version of corpus with the same SCHEMA_VERSION must keep opening, so the values
+stored here (``stat:…`` file states, ``y2023``/``m2023-04`` period terms) do not
+change without a new version.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from corpus_cli.model import Article, DateInfo, FileState
+
+INDEX_NAME = "corpus"
+#: Bumped when the schema changes in a way older indexes cannot serve.
+SCHEMA_VERSION = 6
+VERSION_FILE = "corpus-schema"
+#: Sort keys of undated articles, so that they come last both ways.
+NO_DATE_LOW = 0
+NO_DATE_HIGH = 99_999_999
+
+
+def schema() -> Any:
+    from whoosh import columns, fields
+
+    from corpus_cli.storage.whoosh.analyzer import ItalianAnalyzer
+
+    stemmed = ItalianAnalyzer(stemmed=True)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        # Where the article came from: the absolute file key identifies it across
+        # runs from other working folders; ``path`` is what the user typed.
+        file=fields.ID(stored=True),
+        file_stat=fields.ID(),
+        file_hash=fields.ID(),
+        content=fields.ID(stored=True),
+        path=fields.STORED(),
+        title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
+        text=fields.TEXT(analyzer=stemmed, stored=True),
+        # Surface words, unstemmed, for wildcards and fuzzy terms. ``exact`` is fed
+        # the very string ``text`` is, so the analyser's memo spares a second pass.
+        exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
+        title_exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
+        source=fields.ID(),
+        source_name=fields.ID(stored=True, sortable=True),
+        url=fields.STORED(),
+        date=fields.STORED(),
+        date_precision=fields.STORED(),
+        date_inferred=fields.STORED(),
+        date_evidence=fields.STORED(),
+        date_kind=fields.ID(),
+        # Every year ("y2023") and month ("m2023-04") the date's period touches: a
+        # bounded range filters on a few of these terms instead of two numeric
+        # ranges, which Whoosh expands into dozens of terms over every article.
+        date_periods=fields.KEYWORD(scorable=False),
+        date_start=fields.NUMERIC(int, bits=32),
+        date_end=fields.NUMERIC(int, bits=32),
+        # Sort keys are columns only: indexing them as numeric terms cost eight
+        # postings each per article and no query ever searches them.
+        sort_asc=fields.COLUMN(columns.NumericColumn("I")),
+        sort_desc=fields.COLUMN(columns.NumericColumn("I")),
+        # The date as written ("2023-04", "2023-04-19"), as a column: counting by
+        # period reads it for thousands of hits without unpickling stored text.
+        date_value=fields.ID(sortable=True),
+        extra=fields.STORED(),
+        # The agencies and outlets the article names (text/citations.py), for --cites.
+        cites=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
+    )
+
+
+def register_legacy_paths() -> None:
+    """Let indexes that pickled the analyzer under its old module path open.
+
+    Before the package was laid out in layers the analyzer lived in
+    ``corpus_cli.analysis``; pickle looks a class up by module name in
+    ``sys.modules``, so that name is pointed at the analyzer's module now.
+    """
+    from corpus_cli.storage.whoosh import analyzer
+
+    sys.modules.setdefault("corpus_cli.analysis", analyzer)
+
+
+def stat_term(key: str, size: int, mtime_ns: int) -> str:
+    return f"stat:{key}|{size}|{mtime_ns}"
+
+
+def hash_term(key: str, digest: str) -> str:
+    return f"hash:{key}|{digest}"
+
+
+def day_number(value: Any) -> int:
+    return int(value.strftime("%Y%m%d"))
+
+
+def document(article: Article, file: FileState, content_hash: str) -> dict[str, Any]:
+    """The Whoosh fields of one article."""
+    return {
+        "id": article.id,
+        "file": file.key,
+        "file_stat": stat_term(file.key, file.size, file.mtime_ns),
+        "file_hash": hash_term(file.key, file.digest),
+        "content": content_hash,
+        "path": article.path,
+        "title": article.title or "",
+        "text": article.text,
+        "exact": article.text,
+        "title_exact": article.title or "",
+        "source": article.source_key,
+        "source_name": article.source or "",
+        "url": article.url,
+        "extra": article.extra,
+        "cites": ",".join(article.cites),
+        **_date_fields(article.date, article.periods),
+    }
+
+
+def period_term(period: str) -> str:
+    """``2023`` -> ``y2023``, ``2023-04`` -> ``m2023-04``: the index's period terms."""
+    return ("y" if len(period) == 4 else "m") + period
+
+
+def _date_fields(date: DateInfo | None, periods: tuple[str, ...]) -> dict[str, Any]:
+    if date is None:
+        return {
+            "date": None,
+            "date_precision": None,
+            "date_inferred": False,
+            "date_evidence": None,
+            "date_kind": "none",
+            # Written even when empty: Whoosh skips a segment's column when no
+            # document of it has a value, which misaligns a multi-segment read.
+            "date_value": "",
+            "sort_asc": NO_DATE_HIGH,
+            "sort_desc": NO_DATE_LOW,
+        }
+    start = day_number(date.start)
+    return {
+        "date": date.value,
+        "date_precision": date.precision,
+        "date_inferred": date.inferred,
+        "date_evidence": date.evidence,
+        "date_kind": "inferred" if date.inferred else "metadata",
+        "date_value": date.value,
+        "date_periods": " ".join(period_term(p) for p in periods),
+        "date_start": start,
+        "date_end": day_number(date.end),
+        "sort_asc": start,
+        "sort_desc": start,
+    }
+
+
+def schema_version(path: Path) -> int | None:
+    try:
+        return int((path / VERSION_FILE).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
