@@ -340,12 +340,6 @@ def test_a_second_run_over_the_messy_folder_adds_nothing(messy: Messy) -> None:
     assert messy.verbose.stdout.startswith("0 added, 0 updated, 8 unchanged, 0 removed")
 
 
-_STATS_COLUMNS = (
-    "index.py Store.sources() (called by stats()) reads reader.column_reader("
-    "'source_name'/'date_value'): {}"
-)
-
-
 def test_stats_of_an_index_with_no_article_yet(run: Run, tmp_path: Path) -> None:
     # What an ingest leaves when it is killed before its first commit, or when it
     # could read nothing: an index folder with no article in it.

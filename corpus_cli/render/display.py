@@ -73,5 +73,6 @@ def lead(text: str, width: int = 70) -> str:
     flat = " ".join(sanitize(text).split())
     if len(flat) <= width:
         return flat
-    cut = flat.rfind(" ", 0, width)
-    return flat[: cut if cut > 20 else width] + "…"
+    from corpus_cli.text.snippets import cut_at_word  # not at import: --help pays nothing
+
+    return cut_at_word(flat, width, 20) + "…"

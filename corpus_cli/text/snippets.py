@@ -99,8 +99,13 @@ def make_snippet(text: str, query: QueryTerms, width: int = 240, fragments: int 
 def _lead(flat: str, width: int) -> Snippet:
     if len(flat) <= width:
         return Snippet(flat)
+    return Snippet(cut_at_word(flat, width, width // 2) + " …")
+
+
+def cut_at_word(flat: str, width: int, shortest: int) -> str:
+    """At most ``width`` characters of ``flat``, ending at a space after ``shortest`` if any."""
     cut = flat.rfind(" ", 0, width)
-    return Snippet(flat[: cut if cut > width // 2 else width] + " …")
+    return flat[: cut if cut > shortest else width]
 
 
 def _best_windows(flat: str, spans: list[Span], width: int, fragments: int) -> list[Span]:

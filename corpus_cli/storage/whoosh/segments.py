@@ -151,12 +151,6 @@ class TermPool:
         if current is not None:
             yield current
 
-    def iter_postings(self) -> Any:
-        """Whoosh's pool interface: every posting, sorted by field, term, document."""
-        for fieldname, btext, (docs, weights, values) in self.terms():
-            for docnum, weight, value in zip(docs, weights, values, strict=True):
-                yield fieldname, btext, docnum, weight, value
-
     def add_segment(self, reader: Any, startdoc: int, docmap: dict[int, int] | None) -> None:
         """Every live posting of a segment being merged in, a block at a time.
 

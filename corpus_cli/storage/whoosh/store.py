@@ -66,7 +66,7 @@ class WhooshStore:
         try:
             exists = path.is_dir() and index.exists_in(str(path), indexname=INDEX_NAME)
         except Exception:
-            raise IndexUnreadable(f"The index at {path} is damaged and cannot be opened.") from None
+            raise _damaged(path) from None
         if not exists:
             raise IndexNotFound(f"No index at {path}. Run 'corpus ingest PATH' first to build one.")
         try:
@@ -101,7 +101,7 @@ class WhooshStore:
         except IndexUnreadable:
             raise
         except Exception:
-            raise IndexUnreadable(f"The index at {path} is damaged and cannot be opened.") from None
+            raise _damaged(path) from None
         # A new index takes a folder of its own: it writes dozens of files there and
         # makes the folder private, which is no thing to do to someone's documents.
         # Hidden files (the repository's index/.gitignore) are no obstacle.
@@ -220,7 +220,7 @@ class WhooshStore:
         with self._ix.searcher() as searcher:
             fields = searcher.document(id=article_id)
         if fields is None:
-            raise ArticleNotFound(f"No article with id '{article_id}' in the index.")
+            raise _no_article(article_id)
         return _stored(fields)
 
     def iter_articles(self) -> Iterator[StoredArticle]:
@@ -335,7 +335,7 @@ class WhooshStore:
         with self._ix.searcher() as searcher:
             docnum = searcher.document_number(id=article_id)
             if docnum is None:
-                raise ArticleNotFound(f"No article with id '{article_id}' in the index.")
+                raise _no_article(article_id)
             fields = searcher.stored_fields(docnum)
             text = "\n".join(part for part in (fields.get("title"), fields.get("text")) if part)
             if not text.strip():
@@ -377,6 +377,14 @@ class WhooshStore:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+def _damaged(path: Path) -> IndexUnreadable:
+    return IndexUnreadable(f"The index at {path} is damaged and cannot be opened.")
+
+
+def _no_article(article_id: str) -> ArticleNotFound:
+    return ArticleNotFound(f"No article with id '{article_id}' in the index.")
 
 
 def _count_every_match(collector: Any) -> None:
