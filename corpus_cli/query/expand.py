@@ -115,7 +115,10 @@ def _fuzzy_words(node: Fuzzy, field: TextField, vocabulary: Vocabulary) -> Node:
     forgive_ending = len(stem_wanted) >= 7
     words = [
         word
-        for word in vocabulary.words_within(field, wanted, limit + 1, node.prefix_length)
+        # A prefix longer than the word (a~2/3) means the whole word.
+        for word in vocabulary.words_within(
+            field, wanted, limit + 1, min(node.prefix_length, len(wanted))
+        )
         if edit_distance(word, wanted) <= limit
         or (forgive_ending and edit_distance(_ENDING.sub("", word), stem_wanted) <= limit)
     ]

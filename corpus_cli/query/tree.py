@@ -61,12 +61,12 @@ class Wildcard:
 class Fuzzy:
     """``esercitazone~1``: words as written within ``max_edits`` of ``word`` (folded).
 
-    The first ``prefix_length`` characters must match exactly.
+    The first ``prefix_length`` characters must match exactly (none by default).
     """
 
     word: str
     max_edits: int = 1
-    prefix_length: int = 1
+    prefix_length: int = 0
     field: TextField | None = None
     boost: float = 1.0
 

@@ -3,9 +3,10 @@
 Words and phrases go to the stemmed fields (``title``, ``text``); prefixes, wildcards,
 fuzzy terms and the words fuzzy terms expanded to go to their unstemmed, folded twins
 (``title_exact``, ``exact``); sources to ``source``. An unscoped clause is an OR over
-title then text, the shape Whoosh's MultifieldParser gave it: once normalised, every
-query is the very Whoosh query corpus ran before the tree existed, so scores and
-ranks are unchanged (tests/test_query_parser.py holds examples).
+title then text, the shape Whoosh's MultifieldParser gave it. Once normalised, a
+query is the very Whoosh query corpus ran before the tree existed (but where
+corpus_cli/query/parser.py departs from Whoosh on purpose), so scores and ranks are
+unchanged; tests/test_query_parser.py holds a table of them.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _compile(node: Node, per_field_boost: bool) -> Any:
     if isinstance(node, And):
         if _only_exclusions_left(node):
             # Whoosh's normalising drops a clause that matches nothing from an AND;
-            # with only exclusions left (``rapinatorri~ NOT gas`` once the fuzzy term
+            # with only exclusions left (``rapinatori~ NOT gas`` once the fuzzy term
             # found no word), the query would be every article but the excluded ones.
             return wq.NullQuery
         children = []
