@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field, fields
 from typing import Any, Literal
 
 from corpus_cli.errors import BadDate
@@ -18,11 +18,55 @@ Precision = Literal["day", "month", "year"]
 SortOrder = Literal["relevance", "date", "-date"]
 Granularity = Literal["day", "week", "month", "year"]
 
-_VALUE_RE = {
-    "day": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-    "month": re.compile(r"[0-9]{4}-[0-9]{2}"),
-    "year": re.compile(r"[0-9]{4}"),
+#: The form of a date of each precision; compiled on first use, as only ingest
+#: builds new dates.
+_VALUE_FORMS = {
+    "day": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    "month": r"[0-9]{4}-[0-9]{2}",
+    "year": r"[0-9]{4}",
 }
+
+
+class Record:
+    """Base of the plain data classes: equality by value, a repr, and unhashable.
+
+    Every subclass is a ``@dataclass(eq=False, repr=False)``. Dataclass would write
+    these methods anew for each class when the module is imported, ~1 ms a class
+    here, in every process; written once here, they cost nothing until called.
+    """
+
+    __slots__ = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Record)
+            and type(other) is type(self)
+            and other._values() == self._values()
+        )
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
+        return f"{type(self).__name__}({values})"
+
+
+class FrozenRecord(Record):
+    """A :class:`Record` whose fields, once set, are never set again: a hashable value."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in self.__dict__:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
 
 
 def period_bounds(value: str, precision: str) -> tuple[datetime.date, datetime.date]:
@@ -38,8 +82,8 @@ def period_bounds(value: str, precision: str) -> tuple[datetime.date, datetime.d
     return day, day
 
 
-@dataclass(frozen=True)
-class DateInfo:
+@dataclass(eq=False, repr=False)
+class DateInfo(FrozenRecord):
     """A publication date and how much of it is actually known."""
 
     #: "2022-12-30", "2022-12" or "2022", matching ``precision``.
@@ -52,8 +96,8 @@ class DateInfo:
 
     def __post_init__(self) -> None:
         # Fail at construction, not later in the index, when value and precision disagree.
-        pattern = _VALUE_RE.get(self.precision)
-        if pattern is None or not pattern.fullmatch(self.value):
+        form = _VALUE_FORMS.get(self.precision)
+        if form is None or not re.fullmatch(form, self.value):
             raise ValueError(f"date {self.value!r} does not have precision {self.precision!r}")
         period_bounds(self.value, self.precision)
 
@@ -68,8 +112,8 @@ class DateInfo:
         return period_bounds(self.value, self.precision)[1]
 
 
-@dataclass
-class Article:
+@dataclass(eq=False, repr=False)
+class Article(Record):
     """One article ready for a store: every field resolved or honestly unknown.
 
     The last three fields are derived once, when the article is built
@@ -92,8 +136,8 @@ class Article:
     periods: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class FileState:
+@dataclass(eq=False, repr=False)
+class FileState(FrozenRecord):
     """What a store remembers of the file an article came from, to skip it next time.
 
     ``key`` is the file's absolute path; a file whose size and mtime are unchanged
@@ -106,8 +150,8 @@ class FileState:
     digest: str
 
 
-@dataclass
-class StoredArticle:
+@dataclass(eq=False, repr=False)
+class StoredArticle(Record):
     """An article as a store returns it."""
 
     id: str
@@ -132,8 +176,8 @@ class StoredArticle:
         return (0, f"{year}-{month or '01'}-{day or '01'}", self.id)
 
 
-@dataclass(frozen=True)
-class Filters:
+@dataclass(eq=False, repr=False)
+class Filters(FrozenRecord):
     """Restrictions that apply besides the query: a date range, a source, a cited outlet."""
 
     date_from: datetime.date | None = None
@@ -182,8 +226,8 @@ class Filters:
         return " ".join(f"--{name} {value}" for name, value in self.to_dict().items() if value)
 
 
-@dataclass(frozen=True)
-class QueryTerms:
+@dataclass(eq=False, repr=False)
+class QueryTerms(FrozenRecord):
     """What a query matched, in the analyser's terms, for highlighting.
 
     ``stems`` and ``folded`` are single words (stemmed or surface); ``phrases`` are
@@ -199,22 +243,22 @@ class QueryTerms:
         return not (self.stems or self.folded or self.phrases)
 
 
-@dataclass
-class Hit:
+@dataclass(eq=False, repr=False)
+class Hit(Record):
     article: StoredArticle
     #: Relevance; None when hits were sorted by date (no backend scores them then).
     score: float | None
 
 
-@dataclass
-class SearchResult:
+@dataclass(eq=False, repr=False)
+class SearchResult(Record):
     hits: list[Hit]
     total: int
     terms: QueryTerms
 
 
-@dataclass
-class Explanation:
+@dataclass(eq=False, repr=False)
+class Explanation(Record):
     """How a query was understood: for ``search --explain``."""
 
     query: str
@@ -229,8 +273,8 @@ class Explanation:
     suggestion: str | None
 
 
-@dataclass
-class SourceSummary:
+@dataclass(eq=False, repr=False)
+class SourceSummary(Record):
     source: str
     count: int
     first_date: str | None
@@ -243,8 +287,8 @@ class SourceSummary:
         return self.count / self.total if self.total else None
 
 
-@dataclass
-class IndexStats:
+@dataclass(eq=False, repr=False)
+class IndexStats(Record):
     articles: int
     undated: int
     dated_by_metadata: int
@@ -252,126 +296,3 @@ class IndexStats:
     first_date: str | None
     last_date: str | None
     sources: dict[str, int]
-
-
-# -- ingest ------------------------------------------------------------------------
-
-
-@dataclass
-class Duplicate:
-    path: str
-    duplicate_of: str
-
-
-@dataclass
-class Skipped:
-    path: str
-    reason: str
-
-
-@dataclass
-class IngestReport:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    duplicates: list[Duplicate] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    #: Inputs tried: files found, plus paths and folders that could not be walked.
-    files: int = 0
-    #: Inputs of which nothing at all could be read.
-    failed: int = 0
-
-    @property
-    def nothing_done(self) -> bool:
-        """True when not a single input could be read (the run as a whole failed)."""
-        return self.files > 0 and self.failed == self.files
-
-
-# -- analysis ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PeriodCount:
-    """Matching articles in one period, against all articles of that period."""
-
-    period: str
-    count: int
-    total: int
-    #: Articles dated only to a coarser period than the one asked for (a month's
-    #: articles under --by day): counted apart, never spread over fake days.
-    coarser: bool = False
-
-    @property
-    def share(self) -> float | None:
-        return self.count / self.total if self.total else None
-
-
-@dataclass(frozen=True)
-class TermScore:
-    term: str
-    stem: str
-    score: float
-    count: int
-
-
-@dataclass(frozen=True)
-class KwicLine:
-    id: str
-    date: str | None
-    date_inferred: bool
-    source: str | None
-    left: str
-    match: str
-    right: str
-
-
-@dataclass
-class Citation:
-    """An agency or outlet and the number of articles that name it."""
-
-    cited: str
-    count: int
-
-
-# -- relations ---------------------------------------------------------------------
-
-
-@dataclass
-class Cluster:
-    """Articles that are near-copies of one another."""
-
-    #: Earliest first: by the start of the date period, undated last, then by id.
-    ids: list[str]
-    #: The lowest estimated Jaccard similarity (of word 5-gram shingles) between any
-    #: two members. Clusters grow by chains of similar pairs, so this can be below the
-    #: threshold when A is like B and B like C but A less like C.
-    similarity: float
-    #: The members themselves, in the order of ``ids``.
-    articles: list[StoredArticle] = field(default_factory=list)
-
-
-@dataclass
-class Watch:
-    name: str
-    #: The query as the parser cleaned it.
-    query: str
-    filters: Filters = field(default_factory=Filters)
-    #: ISO 8601 local time with its UTC offset, to the second.
-    created: str = ""
-    last_run: str | None = None
-    #: Ids of the articles already shown, in the order they were first shown.
-    seen: list[str] = field(default_factory=list)
-
-
-@dataclass
-class WatchResult:
-    watch: Watch
-    #: Hits not shown by an earlier run: oldest first (undated last, then by id), each
-    #: with its relevance score for the query.
-    new: list[Hit]
-    #: All the articles the query matches now, new or not.
-    total: int
-    #: What the query matched, for highlighting the new hits.
-    terms: QueryTerms = field(default_factory=QueryTerms)

@@ -8,8 +8,9 @@ import pytest
 from conftest import article, build
 
 from corpus_cli.errors import UsageError
-from corpus_cli.model import Citation, Filters
+from corpus_cli.model import Filters
 from corpus_cli.query import parse
+from corpus_cli.results import Citation
 from corpus_cli.services.analytics import cites
 from corpus_cli.storage.base import Store
 from corpus_cli.text.citations import (

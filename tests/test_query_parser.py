@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from test_robustness import MALFORMED_QUERIES
 
 from corpus_cli.errors import QuerySyntaxError
 from corpus_cli.query.parser import parse
@@ -608,27 +609,7 @@ def test_deep_nesting_is_read() -> None:
 # -- (c) malformed queries -------------------------------------------------------------
 
 MALFORMED = [
-    # tests/test_robustness.py's
-    '"esercitazioni',
-    "(navi OR gas",
-    "AND",
-    "NOT",
-    "OR",
-    "NOT gas",
-    "foo:bar",
-    "x" * 5000,
-    "gas " * 1250,
-    "[a TO",
-    "date:[2020 TO",
-    "*",
-    "~",
-    '""',
-    "gas~99",
-    "title:",
-    ")",
-    "\x1b]0;x\x07",
-    "gas\x00navi",
-    # and more
+    *MALFORMED_QUERIES,
     "a OR",
     "(",
     '"',

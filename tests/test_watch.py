@@ -17,7 +17,8 @@ from corpus_cli.errors import (
     WatchesUnreadable,
     WatchNotFound,
 )
-from corpus_cli.model import Filters, Watch
+from corpus_cli.model import Filters
+from corpus_cli.results import Watch
 from corpus_cli.services.ingest import ingest
 from corpus_cli.services.watch import add_watch, list_watches, remove_watch, run_watch
 from corpus_cli.storage import open_store

@@ -3,10 +3,9 @@
 ``app.py`` holds the group, the global options and the one place errors become
 messages and exit codes; ``options.py`` the options several commands share; each
 other module one family of commands. A new command goes in the module of its
-family (or a new one, imported below).
+family (or a new one), and its name in ``app.COMMANDS``.
 """
 
-from corpus_cli.cli import analysis, articles, relations  # noqa: F401  (they register)
 from corpus_cli.cli.app import cli
 
 __all__ = ["cli"]

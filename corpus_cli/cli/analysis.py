@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from corpus_cli.cli.app import Settings, cli, pass_settings
+from corpus_cli.cli.app import Settings, pass_settings
 from corpus_cli.cli.options import (
     filter_options,
     json_option,
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from corpus_cli.query import Query
 
 
-@cli.command()
+@click.command()
 @query_argument(required=False)
 @filter_options
 @json_option
@@ -40,7 +40,7 @@ def sources(
     settings.output(output_format("table", json_lines)).sources(found)
 
 
-@cli.command()
+@click.command()
 @query_argument()
 @filter_options
 @click.option(
@@ -72,7 +72,7 @@ def timeline(
     settings.output(output_format("table", json_lines)).timeline(rows, query.text, by, normalize)
 
 
-@cli.command()
+@click.command()
 @query_argument()
 @filter_options
 @limit_option(20, "Words to show.")
@@ -95,7 +95,7 @@ def terms(
     settings.output(output_format("table", json_lines)).terms(found)
 
 
-@cli.command()
+@click.command()
 @query_argument(required=False)
 @filter_options
 @json_option

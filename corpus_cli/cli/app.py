@@ -56,10 +56,43 @@ class Settings:
         return open_store(self.index, create=True)
 
 
+#: Each command and the module that defines it, imported only when it is run or
+#: listed: a search does not pay for the modules of the other commands.
+COMMANDS = {
+    "ingest": "articles",
+    "search": "articles",
+    "list": "articles",
+    "show": "articles",
+    "stats": "articles",
+    "optimize": "articles",
+    "sources": "analysis",
+    "timeline": "analysis",
+    "terms": "analysis",
+    "cites": "analysis",
+    "similar": "relations",
+    "dups": "relations",
+    "watch": "relations",
+}
+
+
 class CorpusGroup(click.Group):
     """A group that turns every error into one plain line and an exit code."""
 
     _context: click.Context | None = None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        import importlib
+
+        found = vars(importlib.import_module(f"corpus_cli.cli.{module}"))
+        command = found.get(cmd_name) or found[f"{cmd_name}_"]  # list_: not the builtin
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         # Kept so that an error prints as the global options (--no-color) asked.

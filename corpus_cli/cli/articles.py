@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from corpus_cli.cli.app import Settings, cli, pass_settings
+from corpus_cli.cli.app import Settings, pass_settings
 from corpus_cli.cli.options import (
     filter_options,
     format_option,
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from corpus_cli.query import Query
 
 
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", help="Source name for articles whose metadata and URL name none.")
 @click.option("--prune", is_flag=True, help="Remove articles whose files are gone from PATHS.")
@@ -59,7 +59,7 @@ def ingest(
     return ExitStatus.OK
 
 
-@cli.command()
+@click.command()
 @query_argument()
 @filter_options
 @sort_option(["relevance", "date", "-date"], "relevance", "Order of hits; -date is newest first.")
@@ -125,7 +125,7 @@ def search(
             out.suggest(suggestion)
 
 
-@cli.command(name="list")
+@click.command(name="list")
 @filter_options
 @sort_option(
     ["date", "-date"],
@@ -151,7 +151,7 @@ def list_(
         out.listing(articles)
 
 
-@cli.command()
+@click.command()
 @click.argument("article_id", metavar="ID")
 @click.option("--query", "-q", metavar="Q", help="Highlight the matches of this query.")
 @json_option
@@ -169,7 +169,7 @@ def show(settings: Settings, article_id: str, query: str | None, json_lines: boo
     settings.output(output_format("table", json_lines)).show(article, terms)
 
 
-@cli.command()
+@click.command()
 @json_option
 @pass_settings
 def stats(settings: Settings, json_lines: bool) -> None:
@@ -177,7 +177,7 @@ def stats(settings: Settings, json_lines: bool) -> None:
     settings.output(output_format("table", json_lines)).stats(settings.open_store().stats())
 
 
-@cli.command()
+@click.command()
 @pass_settings
 def optimize(settings: Settings) -> None:
     """Merge the index's segments into one, for the fastest searches.

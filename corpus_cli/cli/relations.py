@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from corpus_cli.cli.app import Settings, cli, pass_settings
+from corpus_cli.cli.app import Settings, pass_settings
 from corpus_cli.cli.options import filter_options, json_option, limit_option, output_format
 
 if TYPE_CHECKING:
     from corpus_cli.model import Filters
 
 
-@cli.command()
+@click.command()
 @click.argument("article_id", metavar="ID")
 @limit_option(10, "Articles to show.")
 @filter_options
@@ -35,7 +35,7 @@ def similar(
     settings.output(output_format("table", json_lines)).similar(article, hits)
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--threshold",
     type=click.FloatRange(0.0, 1.0, min_open=True),
@@ -57,7 +57,7 @@ def dups(settings: Settings, threshold: float, json_lines: bool) -> None:
     settings.output(output_format("table", json_lines)).clusters(clusters)
 
 
-@cli.group()
+@click.group()
 def watch() -> None:
     """Saved queries that show what is new since their last run."""
 

@@ -9,7 +9,6 @@ from corpus_cli.query.tree import (
     Node,
     Not,
     Nothing,
-    Or,
     Phrase,
     Prefix,
     Source,
@@ -17,6 +16,7 @@ from corpus_cli.query.tree import (
     Term,
     TextField,
     Wildcard,
+    leaves,
 )
 
 
@@ -56,48 +56,20 @@ def _scoped(field: TextField | None, inner: str, boost: float) -> str:
 
 def fields_of(node: Node) -> list[str]:
     """The fields a query searches: title and text always, source when it names one."""
-    found = {"title", "text"}
-
-    def walk(n: Node) -> None:
-        if isinstance(n, Source):
-            found.add("source")
-        elif isinstance(n, And | Or):
-            for child in n.children:
-                walk(child)
-        elif isinstance(n, Not):
-            walk(n.child)
-        elif isinstance(n, AndMaybe):
-            walk(n.required)
-            walk(n.optional)
-
-    walk(node)
-    return sorted(found)
+    named = any(isinstance(leaf, Source) for leaf in leaves(node))
+    return ["source", "text", "title"] if named else ["text", "title"]
 
 
 def plain_words(node: Node) -> list[str]:
     """The ordinary words of a query as typed: no operators, sources, wildcards or fuzzy terms.
 
-    Words scoped to a field are left out; words of phrases are kept.
+    Words scoped to a field are left out; words of phrases are kept; each word once
+    (a list of words also ranks the phrase of the same words higher).
     """
     found: list[str] = []
-
-    def walk(n: Node) -> None:
-        if isinstance(n, Term) and n.field is None:
-            found.append(n.word)
-        elif isinstance(n, Phrase):
-            found.extend(n.words)
-        elif isinstance(n, And | Or):
-            for child in n.children:
-                walk(child)
-        elif isinstance(n, Not):
-            walk(n.child)
-        elif isinstance(n, AndMaybe):
-            walk(n.required)
-            required = set(found)
-            start = len(found)
-            walk(n.optional)
-            # "a b" ranks a phrase of its own words higher: those are not new words.
-            found[start:] = [word for word in found[start:] if word not in required]
-
-    walk(node)
-    return [word for word in found if word[:1].isalpha()]
+    for leaf in leaves(node):
+        if isinstance(leaf, Term) and leaf.field is None:
+            found.append(leaf.word)
+        elif isinstance(leaf, Phrase):
+            found.extend(leaf.words)
+    return [word for word in dict.fromkeys(found) if word[:1].isalpha()]

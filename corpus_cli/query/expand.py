@@ -22,11 +22,11 @@ from corpus_cli.query.tree import (
     Or,
     Phrase,
     Prefix,
-    Source,
     Surface,
     Term,
     TextField,
     Wildcard,
+    leaves,
 )
 
 #: The fields a query without a field scope searches, in the order backends list them.
@@ -136,35 +136,22 @@ def match_terms(node: Node, vocabulary: Vocabulary) -> QueryTerms:
     stems: set[str] = set()
     folded: set[str] = set()
     phrases: list[tuple[str, ...]] = []
-
-    def walk(n: Node) -> None:
-        if isinstance(n, Not | Source | Nothing):
-            return
-        if isinstance(n, AndMaybe):
-            walk(n.required)
-            walk(n.optional)
-        elif isinstance(n, And | Or):
-            for child in n.children:
-                walk(child)
-        elif isinstance(n, Term):
-            if len(n.stems) == 1:
-                stems.add(n.stems[0])
-            else:
-                # Several stems of one typed word (Cina-Russia) are each a term.
-                stems.update(n.stems)
-        elif isinstance(n, Phrase):
-            if len(n.stems) == 1:
-                stems.add(n.stems[0])
-            elif n.stems:
-                phrases.append(n.stems)
-        elif isinstance(n, Surface):
-            folded.update(n.words)
-        elif isinstance(n, Prefix | Wildcard):
-            for field in _fields(n.field):
-                found = vocabulary.words_matching(n, field)[:MAX_HIGHLIGHTED_EXPANSIONS]
+    for leaf in leaves(node, excluded=False):
+        if isinstance(leaf, Fuzzy):
+            leaf_terms = match_terms(expand_fuzzy(leaf, vocabulary), vocabulary)
+            folded.update(leaf_terms.folded)
+        elif isinstance(leaf, Term):
+            # Several stems of one typed word (Cina-Russia) are each a term.
+            stems.update(leaf.stems)
+        elif isinstance(leaf, Phrase):
+            if len(leaf.stems) == 1:
+                stems.add(leaf.stems[0])
+            elif leaf.stems:
+                phrases.append(leaf.stems)
+        elif isinstance(leaf, Surface):
+            folded.update(leaf.words)
+        elif isinstance(leaf, Prefix | Wildcard):
+            for field in _fields(leaf.field):
+                found = vocabulary.words_matching(leaf, field)[:MAX_HIGHLIGHTED_EXPANSIONS]
                 folded.update(found)
-        elif isinstance(n, Fuzzy):
-            walk(expand_fuzzy(n, vocabulary))
-
-    walk(node)
     return QueryTerms(frozenset(stems), frozenset(folded), tuple(dict.fromkeys(phrases)))

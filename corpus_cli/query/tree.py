@@ -12,15 +12,18 @@ searched fields (title and text, the title weighted higher), else ``"title"``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
+
+from corpus_cli.model import FrozenRecord
 
 #: A field a query can be scoped to; None stands for both title and text.
 TextField = Literal["title", "text"]
 
 
-@dataclass(frozen=True)
-class Term:
+@dataclass(eq=False, repr=False)
+class Term(FrozenRecord):
     """One word as typed, matched by its stems (``Cina-Russia`` gives two, both required)."""
 
     word: str
@@ -29,8 +32,8 @@ class Term:
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class Phrase:
+@dataclass(eq=False, repr=False)
+class Phrase(FrozenRecord):
     """Words that must stand side by side, matched by their stems."""
 
     words: tuple[str, ...]
@@ -39,8 +42,8 @@ class Phrase:
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class Prefix:
+@dataclass(eq=False, repr=False)
+class Prefix(FrozenRecord):
     """``esercitaz*``: any word as written (folded, unstemmed) that starts with ``prefix``."""
 
     prefix: str
@@ -48,8 +51,8 @@ class Prefix:
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class Wildcard:
+@dataclass(eq=False, repr=False)
+class Wildcard(FrozenRecord):
     """``ci?ta``, ``*zione``: a folded pattern of ``?`` (one character) and ``*`` (any run)."""
 
     pattern: str
@@ -57,8 +60,8 @@ class Wildcard:
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class Fuzzy:
+@dataclass(eq=False, repr=False)
+class Fuzzy(FrozenRecord):
     """``esercitazone~1``: words as written within ``max_edits`` of ``word`` (folded).
 
     The first ``prefix_length`` characters must match exactly (none by default).
@@ -71,8 +74,8 @@ class Fuzzy:
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class Surface:
+@dataclass(eq=False, repr=False)
+class Surface(FrozenRecord):
     """Exact words as written (folded, unstemmed): what a fuzzy term expands to."""
 
     words: tuple[str, ...]
@@ -80,41 +83,41 @@ class Surface:
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(eq=False, repr=False)
+class Source(FrozenRecord):
     """``source:"Gazzetta di Modena"``: the article's source, folded, exactly."""
 
     name: str
     folded: str
 
 
-@dataclass(frozen=True)
-class And:
+@dataclass(eq=False, repr=False)
+class And(FrozenRecord):
     children: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Or:
+@dataclass(eq=False, repr=False)
+class Or(FrozenRecord):
     children: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Not:
+@dataclass(eq=False, repr=False)
+class Not(FrozenRecord):
     """Excludes what ``child`` matches; only meaningful inside an :class:`And`."""
 
     child: Node
 
 
-@dataclass(frozen=True)
-class AndMaybe:
+@dataclass(eq=False, repr=False)
+class AndMaybe(FrozenRecord):
     """Matches what ``required`` matches; ``optional`` only adds to the score."""
 
     required: Node
     optional: Node
 
 
-@dataclass(frozen=True)
-class Nothing:
+@dataclass(eq=False, repr=False)
+class Nothing(FrozenRecord):
     """Matches no article (a fuzzy term no indexed word is close to)."""
 
 
@@ -122,9 +125,24 @@ Leaf = Term | Phrase | Prefix | Wildcard | Fuzzy | Surface | Source | Nothing
 Node = Leaf | And | Or | Not | AndMaybe
 
 
-@dataclass(frozen=True)
-class Query:
+@dataclass(eq=False, repr=False)
+class Query(FrozenRecord):
     """A parsed query: the text as the user typed it (cleaned) and its tree."""
 
     text: str
     root: Node
+
+
+def leaves(node: Node, *, excluded: bool = True) -> Iterator[Leaf]:
+    """Every leaf under ``node``, left to right; with ``excluded=False``, none under a Not."""
+    if isinstance(node, And | Or):
+        for child in node.children:
+            yield from leaves(child, excluded=excluded)
+    elif isinstance(node, AndMaybe):
+        yield from leaves(node.required, excluded=excluded)
+        yield from leaves(node.optional, excluded=excluded)
+    elif isinstance(node, Not):
+        if excluded:
+            yield from leaves(node.child, excluded=excluded)
+    else:
+        yield node

@@ -9,7 +9,8 @@ from corpus_cli.model import Article, DateInfo
 from corpus_cli.readers.record import RawRecord
 from corpus_cli.text.analysis import source_key
 from corpus_cli.text.citations import outlets_named
-from corpus_cli.text.dates import infer_date, parse_metadata_date, periods_touched
+from corpus_cli.text.dates import infer_date, parse_metadata_date
+from corpus_cli.text.periods import periods_touched
 
 
 def resolve(

@@ -15,23 +15,25 @@ from corpus_cli.render import views
 
 if TYPE_CHECKING:
     from corpus_cli.model import (
-        Citation,
-        Cluster,
         Explanation,
         Hit,
         IndexStats,
-        IngestReport,
-        KwicLine,
-        PeriodCount,
         QueryTerms,
         SearchResult,
         SourceSummary,
         StoredArticle,
+    )
+    from corpus_cli.render.terminal import ProgressUpdate, Terminal
+    from corpus_cli.results import (
+        Citation,
+        Cluster,
+        IngestReport,
+        KwicLine,
+        PeriodCount,
         TermScore,
         Watch,
         WatchResult,
     )
-    from corpus_cli.render.terminal import ProgressUpdate, Terminal
 
 #: ``table`` for people; ``jsonl`` and ``csv`` for programs.
 FORMATS = ("table", "jsonl", "csv")

@@ -13,17 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from corpus_cli.model import (
-        Citation,
-        Cluster,
         Explanation,
         Hit,
         IndexStats,
-        IngestReport,
-        KwicLine,
-        PeriodCount,
         QueryTerms,
         SourceSummary,
         StoredArticle,
+    )
+    from corpus_cli.results import (
+        Citation,
+        Cluster,
+        IngestReport,
+        KwicLine,
+        PeriodCount,
         TermScore,
         Watch,
     )

@@ -8,8 +8,6 @@ used, so an error line costs only the stderr one.
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -68,11 +66,15 @@ class Terminal:
 
     def emit_json(self, rows: Iterable[dict[str, Any]]) -> None:
         """JSON Lines on stdout, one object a line, non-ASCII as is."""
+        import json  # here, not at the top: table output never needs it
+
         for row in rows:
             self._stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     def emit_csv(self, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
         """CSV on stdout: a header of ``columns``, then one line per row."""
+        import csv
+
         writer = csv.DictWriter(self._stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:

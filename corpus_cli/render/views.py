@@ -26,23 +26,25 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from corpus_cli.model import (
-        Citation,
-        Cluster,
         Explanation,
         Hit,
         IndexStats,
-        IngestReport,
-        KwicLine,
-        PeriodCount,
         QueryTerms,
         SearchResult,
         SourceSummary,
         StoredArticle,
+    )
+    from corpus_cli.render.terminal import Terminal
+    from corpus_cli.results import (
+        Citation,
+        Cluster,
+        IngestReport,
+        KwicLine,
+        PeriodCount,
         TermScore,
         Watch,
         WatchResult,
     )
-    from corpus_cli.render.terminal import Terminal
 
 _SPARKS = "▁▂▃▄▅▆▇█"
 

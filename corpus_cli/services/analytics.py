@@ -10,20 +10,13 @@ import math
 import re
 from collections import Counter
 
-from corpus_cli.model import (
-    Citation,
-    Filters,
-    Granularity,
-    KwicLine,
-    PeriodCount,
-    SortOrder,
-    TermScore,
-)
+from corpus_cli.model import Filters, Granularity, SortOrder
 from corpus_cli.query.tree import Query
+from corpus_cli.results import Citation, KwicLine, PeriodCount, TermScore
 from corpus_cli.storage.base import Store
 from corpus_cli.text.analysis import words
 from corpus_cli.text.citations import outlet_names
-from corpus_cli.text.dates import months
+from corpus_cli.text.periods import months
 from corpus_cli.text.snippets import collapse_spaces, find_matches
 from corpus_cli.text.stopwords import ITALIAN
 

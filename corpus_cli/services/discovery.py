@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus_cli.model import IngestReport, Skipped
 from corpus_cli.readers import is_supported, os_reason
+from corpus_cli.results import IngestReport, Skipped
 
 
 @dataclass

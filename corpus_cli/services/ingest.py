@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus_cli.model import Article, Duplicate, FileState, IngestReport, Skipped
+from corpus_cli.model import Article, FileState
 from corpus_cli.readers import (
     RecordError,
     UnreadableFile,
@@ -31,6 +31,7 @@ from corpus_cli.readers import (
     size_limit,
     too_large,
 )
+from corpus_cli.results import Duplicate, IngestReport, Skipped
 from corpus_cli.services.discovery import Source, discover
 from corpus_cli.storage.base import Batch, Ledger, Store
 

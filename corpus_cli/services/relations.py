@@ -18,7 +18,8 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from corpus_cli.errors import UsageError
-from corpus_cli.model import Cluster, Filters, Hit
+from corpus_cli.model import Filters, Hit
+from corpus_cli.results import Cluster
 from corpus_cli.storage.base import Store
 from corpus_cli.text.analysis import fold, surface_words
 

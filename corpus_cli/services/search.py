@@ -36,7 +36,7 @@ def _suggest(query: Query, vocabulary: Vocabulary) -> str | None:
             continue
         best = vocabulary.nearest(folded, SUGGEST_EDITS)
         if best:
-            out = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, out, count=1)
+            out = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, out)
             changed = True
     return out if changed else None
 

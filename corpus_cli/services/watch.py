@@ -18,8 +18,9 @@ import re
 from typing import Any
 
 from corpus_cli.errors import UsageError, WatchesUnreadable, WatchNotFound
-from corpus_cli.model import Filters, Watch, WatchResult
+from corpus_cli.model import Filters
 from corpus_cli.query.parser import parse
+from corpus_cli.results import Watch, WatchResult
 from corpus_cli.storage.base import Store
 
 #: The store's name for the document that holds the watches.

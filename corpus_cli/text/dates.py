@@ -12,19 +12,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corpus_cli.errors import BadDate
 from corpus_cli.model import DateInfo, Precision, period_bounds
 
-__all__ = [
-    "infer_date",
-    "months",
-    "parse_cli_date",
-    "parse_metadata_date",
-    "periods_touched",
-]
+__all__ = ["infer_date", "parse_cli_date", "parse_metadata_date"]
 
 # Older years in metadata are placeholders ("0001-01-01"), not news.
 _METADATA_MIN_YEAR = 1800
@@ -530,29 +523,3 @@ def _from_years(text: str, today: datetime.date) -> DateInfo | None:
         return None
     latest = max(years)
     return _info(latest, None, None, True, str(latest))
-
-
-# ---------------------------------------------------------------------------------------------
-# Periods
-# ---------------------------------------------------------------------------------------------
-
-
-def months(first: datetime.date, last: datetime.date) -> Iterator[tuple[int, int]]:
-    """Every (year, month) from ``first``'s month to ``last``'s, both included."""
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        yield year, month
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def periods_touched(date: DateInfo | None) -> tuple[str, ...]:
-    """Every year (``2023``) and month (``2023-04``) the date's period touches.
-
-    Stores index these so that a bounded range filters on a few whole periods
-    instead of comparing every article's days.
-    """
-    if date is None:
-        return ()
-    start, end = date.start, date.end
-    years = [f"{y:04d}" for y in range(start.year, end.year + 1)]
-    return (*years, *(f"{y:04d}-{m:02d}" for y, m in months(start, end)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus_cli.model import QueryTerms
+from corpus_cli.model import FrozenRecord, QueryTerms
 from corpus_cli.text.analysis import Word, words
 
 _SPACE = re.compile(r"\s+")
@@ -24,8 +24,8 @@ def collapse_spaces(text: str) -> str:
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Snippet:
+@dataclass(eq=False, repr=False)
+class Snippet(FrozenRecord):
     """Plain text plus the character spans to highlight in it."""
 
     text: str

@@ -9,7 +9,7 @@ from typing import Any
 from corpus_cli.model import Filters, SortOrder
 from corpus_cli.storage.whoosh.schema import day_number, period_term
 from corpus_cli.text.analysis import source_key
-from corpus_cli.text.dates import months
+from corpus_cli.text.periods import months
 
 _FIRST_DAY = datetime.date(1, 1, 1)
 _LAST_DAY = datetime.date(9999, 12, 31)

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus_cli.errors import (
     ArticleNotFound,
@@ -44,7 +44,10 @@ from corpus_cli.storage.whoosh.schema import (
     schema_version,
 )
 from corpus_cli.storage.whoosh.vocabulary import WhooshVocabulary
-from corpus_cli.storage.whoosh.writer import WhooshBatch, WhooshLedger
+
+if TYPE_CHECKING:
+    # Imported when ingest asks for them: a search never writes.
+    from corpus_cli.storage.whoosh.writer import WhooshBatch, WhooshLedger
 
 
 class WhooshStore:
@@ -140,9 +143,13 @@ class WhooshStore:
         return writer
 
     def ledger(self) -> WhooshLedger:
+        from corpus_cli.storage.whoosh.writer import WhooshLedger
+
         return WhooshLedger(self._ix.searcher())
 
     def begin(self) -> WhooshBatch:
+        from corpus_cli.storage.whoosh.writer import WhooshBatch
+
         writer = self._whoosh_writer()
         # The batch's own lookups see the index as of taking the lock: another
         # ingest may have committed since any earlier snapshot.
