@@ -104,6 +104,7 @@ class CorpusGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        self._context = None  # the group object outlives a run (tests invoke it again)
         argv = args[0] if args else kwargs.get("args")
         debug = "--debug" in (argv if argv is not None else sys.argv[1:])
         try:
