@@ -918,7 +918,13 @@ def test_importing_render_loads_no_table_no_snippets_no_other_layer() -> None:
 
 
 def test_render_imports_only_the_model_text_and_rich() -> None:
-    allowed = ("corpus_cli.model", "corpus_cli.results", "corpus_cli.text", "corpus_cli.render", "rich")
+    allowed = (
+        "corpus_cli.model",
+        "corpus_cli.results",
+        "corpus_cli.text",
+        "corpus_cli.render",
+        "rich",
+    )
     for path in sorted(RENDER.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
