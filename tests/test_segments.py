@@ -112,10 +112,10 @@ def test_bulk_writer_writes_the_same_segments_as_whoosh(
         assert (report.updated, report.removed) == (1, 1)
 
     # Merging reads the written segments back a block at a time.
-    assert bulk.optimize() == (5, 1)
+    assert bulk.optimize() == "5 segments merged into 1."
     with monkeypatch.context() as patched:
         patched.setattr(corpus_cli.storage.whoosh.segments, "BulkSegmentWriter", SegmentWriter)
-        assert stock.optimize() == (5, 1)
+        assert stock.optimize() == "5 segments merged into 1."
     [ours], [theirs] = _segment_files(bulk), _segment_files(stock)
     assert ours == theirs
     assert [h.article.id for h in bulk.search(parse("zanzibarite"), limit=None).hits] == ["g10"]

@@ -52,7 +52,8 @@ def ingest(
     store = settings.create_store()
     with out.progress() as progress:
         report = run_ingest(store, paths, source=source, prune=prune, progress=progress)
-    out.ingest(report, settings.index, verbose=verbose)
+    # The store's location, not the option: a URI's password is left out of it.
+    out.ingest(report, store.location, verbose=verbose)
     if report.nothing_done:
         out.error("no file could be read.")
         return ExitStatus.ERROR
@@ -180,10 +181,10 @@ def stats(settings: Settings, json_lines: bool) -> None:
 @click.command()
 @pass_settings
 def optimize(settings: Settings) -> None:
-    """Merge the index's segments into one, for the fastest searches.
+    """Compact the index for the fastest searches.
 
-    Each ingest adds a segment (Whoosh merges small ones as it goes); after many
+    Whoosh: each ingest adds a segment (small ones are merged as it goes); after many
     small ingests, one optimize makes every later search read one segment.
+    PostgreSQL: VACUUM ANALYZE of the corpus tables.
     """
-    before, after = settings.open_store().optimize()
-    settings.output().message(f"{before} segments merged into {after}.")
+    settings.output().message(settings.open_store().optimize())

@@ -1,7 +1,8 @@
 """Storage: the interface (``base.py``) and one subpackage per backend.
 
 :func:`open_store` picks the backend from what ``--index`` names: a folder is a
-Whoosh index (``whoosh/``). A new backend adds its subpackage and one branch here;
+Whoosh index (``whoosh/``), a ``postgresql://`` or ``postgres://`` URI a database
+(``postgresql/``). A new backend adds its subpackage and one branch here;
 nothing above this package changes.
 """
 
@@ -22,6 +23,11 @@ def open_store(location: str | Path, *, create: bool = False) -> Store:
     """
     # Backends are imported here, not at the top: each pulls in its engine, and a
     # command pays only for the one it uses.
+    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+        from corpus_cli.storage.postgresql.store import PostgresStore
+
+        return PostgresStore.open_or_create(location) if create else PostgresStore.open(location)
+
     from corpus_cli.storage.whoosh.store import WhooshStore
 
     path = Path(location)

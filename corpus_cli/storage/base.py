@@ -104,8 +104,8 @@ class Store(Protocol):
         """Start a batch of changes; raises IndexLocked when another writer holds it."""
         ...
 
-    def optimize(self) -> tuple[int, int]:
-        """Compact the store; returns its parts (segments, say) before and after."""
+    def optimize(self) -> str:
+        """Compact the store for the fastest searches; returns one sentence saying what it did."""
         ...
 
     # -- reading -------------------------------------------------------------------

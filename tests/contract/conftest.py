@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pg_server
 import pytest
 from click.testing import CliRunner, Result
+from pg_server import PostgresServer
 
 from corpus_cli.cli import cli
 
@@ -38,10 +41,14 @@ CALLER_ENVIRONMENT = [
     "TTY_INTERACTIVE",
 ]
 
-#: The storage backends the suite runs on. To add PostgreSQL: append "postgresql" here
-#: and give it a branch in ``backend`` below whose ``fresh`` creates an empty database
-#: and returns its URI (``postgresql:///...``), dropping the databases after the yield.
-BACKENDS = ["whoosh"]
+#: The storage backends the suite runs on. PostgreSQL's tests run against a throwaway
+#: server the session starts (tests/pg_server.py), and skip where none is installed.
+BACKENDS = ["whoosh", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest) -> PostgresServer:
+    return pg_server.shared(request)
 
 
 class Backend:
@@ -97,6 +104,23 @@ def backend(
     if request.param == "whoosh":
         numbers = itertools.count(1)
         yield Backend("whoosh", lambda: str(tmp_path / f"index-{next(numbers)}"))
+    elif request.param == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        # libpq's variables name the server, so that a location is as short as a
+        # user would type it: postgresql:///corpus_... (and the caller's are dropped).
+        for name in [n for n in os.environ if n.startswith("PG")]:
+            monkeypatch.delenv(name)
+        for name, value in server.env.items():
+            monkeypatch.setenv(name, value)
+        created: list[str] = []
+
+        def fresh() -> str:
+            created.append(server.create_database())
+            return f"postgresql:///{created[-1]}"
+
+        yield Backend("postgresql", fresh)
+        for name in created:
+            server.drop_database(name)
     else:
         raise NotImplementedError(f"no fixture branch for backend {request.param!r}")
 

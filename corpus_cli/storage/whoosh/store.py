@@ -155,12 +155,12 @@ class WhooshStore:
         # ingest may have committed since any earlier snapshot.
         return WhooshBatch(self._ix.searcher(), writer)
 
-    def optimize(self) -> tuple[int, int]:
-        """Merge all segments into one; returns the segment counts before and after."""
+    def optimize(self) -> str:
+        """Merge all segments into one."""
         before = len(self._ix._segments())
         self._whoosh_writer().commit(optimize=True)
         self._ix = self._ix.refresh()
-        return before, len(self._ix._segments())
+        return f"{before} segments merged into {len(self._ix._segments())}."
 
     # -- reading -------------------------------------------------------------------
 

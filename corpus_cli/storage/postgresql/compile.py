@@ -1,0 +1,253 @@
+"""The query tree (:mod:`corpus_cli.query.tree`) as SQL over ``corpus_articles``.
+
+Text leaves become ``tsquery`` literals over the article's ``terms`` vector
+(:mod:`.vectors`): a word its stems (``'stem'``, several stems ANDed within one
+field), a phrase its stems side by side (``<->``), a prefix the surface words that
+start with it (``'.pre':*``), a fuzzy term's or a wildcard's expansion the OR of
+surface words. A field scope is a weight: ``:A`` the title, ``:D`` the text.
+Sources (``source_key = ...``) and a lone ``*`` are SQL; every subtree that is
+text alone stays one tsquery, so one GIN index scan answers it.
+
+Clauses that match nothing are dropped as Whoosh's normalising drops them (from
+an AND or an OR; an AND left with exclusions only matches nothing), so the two
+backends answer alike. Ranking is ``ts_rank`` over the OR of the positive leaves
+(an AND-MAYBE's optional part included), title weighted twice the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from corpus_cli.query.expand import Vocabulary, expand_fuzzy
+from corpus_cli.query.tree import (
+    And,
+    AndMaybe,
+    Fuzzy,
+    Node,
+    Not,
+    Nothing,
+    Or,
+    Phrase,
+    Prefix,
+    Source,
+    Surface,
+    Term,
+    TextField,
+    Wildcard,
+)
+from corpus_cli.storage.postgresql.vectors import SURFACE, quote
+
+#: ts_rank's weights, in its order {D, C, B, A}: a title match (A) counts twice a text
+#: match (D), as the Whoosh schema's field_boost of 2 on the title makes it.
+RANK_WEIGHTS = "{0.5, 0, 0, 1.0}"
+#: ts_rank normalisation 1: divided by 1 + the log of the article's length.
+RANK_NORMALISATION = 1
+#: ts_rank of a 600-word article is of the order of 0.01-0.1; scaled so that no
+#: match rounds to a score of 0 in the four decimals the rows show.
+RANK_SCALE = 10.0
+#: What a matching Source clause adds to the score (it has no terms to rank).
+SOURCE_SCORE = 0.1
+
+_WEIGHT = {None: "", "title": "A", "text": "D"}
+_FIELD_SQL = {
+    None: "(a.title_length > 0 OR a.text_length > 0)",
+    "title": "a.title_length > 0",
+    "text": "a.text_length > 0",
+}
+
+
+class WordSource(Vocabulary, Protocol):
+    """The store's vocabulary, which also expands a wildcard over several fields at once."""
+
+    def matching(self, node: Prefix | Wildcard, fields: tuple[TextField, ...]) -> list[str]: ...
+
+
+@dataclass
+class Compiled:
+    """A query as a WHERE condition and a score expression, each with its parameters."""
+
+    where: str
+    params: list[Any] = field(default_factory=list)
+    score: str = "1.0"
+    score_params: list[Any] = field(default_factory=list)
+
+
+#: A compiled part: a tsquery literal, or SQL with parameters.
+@dataclass(frozen=True)
+class _Ts:
+    query: str
+
+
+@dataclass(frozen=True)
+class _Sql:
+    sql: str
+    params: tuple[Any, ...] = ()
+
+
+_Part = _Ts | _Sql
+
+
+def compile_query(node: Node, words: WordSource) -> Compiled | None:
+    """The SQL for ``node`` (fuzzy terms expanded already); None when nothing can match."""
+    resolved = resolve(node, words)
+    if resolved is None:
+        return None
+    where = _sql(_compile(resolved))
+    compiled = Compiled(where.sql, list(where.params))
+    leaves: list[str] = []
+    sources: list[str] = []
+    _positive(resolved, leaves, sources)
+    scores: list[str] = []
+    if leaves:
+        scores.append(f"{RANK_SCALE} * ts_rank(%s, a.terms, %s::tsquery, {RANK_NORMALISATION})")
+        compiled.score_params += [RANK_WEIGHTS, " | ".join(dict.fromkeys(leaves))]
+    for folded in dict.fromkeys(sources):
+        scores.append(f"CASE WHEN a.source_key = %s THEN {SOURCE_SCORE} ELSE 0 END")
+        compiled.score_params.append(folded)
+    if scores:
+        # Never 0 for a match (an exclusion-only branch, say): scores stay positive.
+        compiled.score = f"(1e-6 + {' + '.join(scores)})"
+    return compiled
+
+
+# -- resolving: wildcards to words, clauses that match nothing dropped --------------
+
+
+def resolve(node: Node, words: WordSource) -> Node | None:
+    """``node`` with wildcards expanded and empty clauses dropped, Whoosh's way (None: nothing)."""
+    if isinstance(node, Nothing):
+        return None
+    if isinstance(node, Term | Phrase):
+        return node if node.stems else None
+    if isinstance(node, Prefix):
+        if not node.prefix:
+            return Wildcard("*", node.field, node.boost)
+        return node
+    if isinstance(node, Wildcard):
+        return _wildcard(node, words)
+    if isinstance(node, Fuzzy):  # the store expands them first; this is for other callers
+        return resolve(expand_fuzzy(node, words), words)
+    if isinstance(node, Surface):
+        return node if node.words else None
+    if isinstance(node, Source):
+        return node
+    if isinstance(node, Not):
+        child = resolve(node.child, words)
+        return None if child is None else Not(child)
+    if isinstance(node, AndMaybe):
+        required = resolve(node.required, words)
+        if required is None:
+            return None
+        optional = resolve(node.optional, words)
+        return required if optional is None else AndMaybe(required, optional)
+    if isinstance(node, And | Or):
+        children = []
+        for child in node.children:  # a loop, not a comprehension: one frame per level
+            kept = resolve(child, words)
+            if kept is not None:
+                children.append(kept)
+        if not children:
+            return None
+        dropped = len(children) < len(node.children)
+        if isinstance(node, And) and dropped and all(isinstance(c, Not) for c in children):
+            # Whoosh: an AND whose every positive clause matched nothing.
+            return None
+        if len(children) == 1:
+            return children[0]
+        return type(node)(tuple(children))
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def _wildcard(node: Wildcard, words: WordSource) -> Node | None:
+    pattern = node.pattern
+    if pattern == "*":
+        return node  # any word of the field: SQL on the field's length
+    if not any(char in pattern for char in "*?["):
+        # Whoosh turns a wildcard without wildcards into the word itself.
+        return Surface((pattern,), node.field, node.boost)
+    if pattern.endswith("*") and not any(char in pattern[:-1] for char in "*?["):
+        return Prefix(pattern[:-1], node.field, node.boost)
+    fields: tuple[TextField, ...] = ("title", "text") if node.field is None else (node.field,)
+    found = words.matching(node, fields)
+    return Surface(tuple(found), node.field, node.boost) if found else None
+
+
+# -- compiling ----------------------------------------------------------------------
+
+
+def _leaf(node: Term | Phrase | Prefix | Surface) -> str:
+    weight = _WEIGHT[node.field]
+    mark = f":{weight}" if weight else ""
+    if isinstance(node, Term):
+        if len(node.stems) == 1:
+            return quote(node.stems[0]) + mark
+        # A word the analyser splits (Cina-Russia) needs all its stems in one field.
+        fields = [":A", ":D"] if not weight else [mark]
+        groups = ["(" + " & ".join(quote(s) + m for s in node.stems) + ")" for m in fields]
+        return "(" + " | ".join(groups) + ")"
+    if isinstance(node, Phrase):
+        if len(node.stems) == 1:
+            return quote(node.stems[0]) + mark
+        # Title and text positions never touch, so an unscoped phrase needs no weight.
+        return "(" + " <-> ".join(quote(s) + mark for s in node.stems) + ")"
+    if isinstance(node, Prefix):
+        return f"{quote(SURFACE + node.prefix)}:*{weight}"
+    return "(" + " | ".join(quote(SURFACE + w) + mark for w in sorted(node.words)) + ")"
+
+
+def _compile(node: Node) -> _Part:
+    if isinstance(node, Term | Phrase | Prefix | Surface):
+        return _Ts(_leaf(node))
+    if isinstance(node, Wildcard):  # the lone *
+        return _Sql(_FIELD_SQL[node.field])
+    if isinstance(node, Source):
+        return _Sql("a.source_key = %s", (node.folded,))
+    if isinstance(node, Not):
+        inner = _compile(node.child)
+        if isinstance(inner, _Ts):
+            return _Ts(f"!{inner.query}" if inner.query.startswith("(") else f"!({inner.query})")
+        return _Sql(f"NOT ({inner.sql})", inner.params)
+    if isinstance(node, AndMaybe):
+        return _compile(node.required)
+    if isinstance(node, And | Or):
+        parts = []
+        for child in node.children:
+            parts.append(_compile(child))
+        return _combine(parts, "&" if isinstance(node, And) else "|")
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def _combine(parts: list[_Part], operator: str) -> _Part:
+    texts = [part.query for part in parts if isinstance(part, _Ts)]
+    others = [part for part in parts if isinstance(part, _Sql)]
+    merged = _Ts("(" + f" {operator} ".join(texts) + ")") if texts else None
+    if not others:
+        assert merged is not None
+        return merged
+    pieces = ([_sql(merged)] if merged else []) + others
+    joiner = " AND " if operator == "&" else " OR "
+    params: tuple[Any, ...] = ()
+    for piece in pieces:
+        params += piece.params
+    return _Sql("(" + joiner.join(f"({piece.sql})" for piece in pieces) + ")", params)
+
+
+def _sql(part: _Part) -> _Sql:
+    if isinstance(part, _Sql):
+        return part
+    return _Sql("a.terms @@ %s::tsquery", (part.query,))
+
+
+def _positive(node: Node, leaves: list[str], sources: list[str]) -> None:
+    """The text leaves and sources that count towards the score (exclusions do not)."""
+    if isinstance(node, Term | Phrase | Prefix | Surface):
+        leaves.append(_leaf(node))
+    elif isinstance(node, Source):
+        sources.append(node.folded)
+    elif isinstance(node, AndMaybe):
+        _positive(node.required, leaves, sources)
+        _positive(node.optional, leaves, sources)
+    elif isinstance(node, And | Or):
+        for child in node.children:
+            _positive(child, leaves, sources)

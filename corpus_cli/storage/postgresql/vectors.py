@@ -1,0 +1,142 @@
+"""An article as its row: the ``tsvector`` literal of its terms and its word counts.
+
+The analysis is :func:`corpus_cli.text.analysis.analyse`, once per title and text:
+the same stems (``terms(text)``) and folded surface words
+(``terms(text, stemmed=False)``) the Whoosh backend indexes. One vector holds both:
+
+- each stem at its positions, weighted A in the title and D in the text (D is the
+  default weight, written as nothing: the literal stays short), the text's positions
+  starting two after the title's last, so that ``<->`` never joins the last word of
+  a title to the first of its text;
+- each surface word, marked by a leading ``.`` (no analysed word has one), at its
+  first position in the title (A) and in the text: prefixes, wildcards and fuzzy
+  terms match these, and a field scope needs one position to carry its weight.
+
+PostgreSQL's limits, and what is done at them: a position above 16,383 is stored as
+16,383 (a phrase past that word of a very long article is not found); a lexeme
+keeps its first 256 positions (only the rank sees the rest missing); a lexeme of
+more than 2,047 bytes cannot be stored and is left out; a vector is at most 1 MB,
+so the words of an enormous text beyond what fits are left out of its vector.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from corpus_cli.text.analysis import analyse
+
+SURFACE = "."
+#: PostgreSQL's limit on the lexemes of one vector, in bytes (positions are apart).
+MAX_LEXEME_TOTAL = 1_048_575
+MAX_LEXEME_BYTES = 2047
+#: Position strings, computed once: most of a vector's literal is positions.
+_POSITIONS = [str(n) for n in range(16384)]
+_LAST = _POSITIONS[-1]
+
+
+@dataclass
+class Terms:
+    """What one article adds to the index besides its stored fields."""
+
+    vector: str
+    title_length: int
+    text_length: int
+    #: The folded words of the title; the folded words and the stems of the text.
+    title_words: list[str] = field(default_factory=list)
+    text_words: list[str] = field(default_factory=list)
+    text_stems: list[str] = field(default_factory=list)
+
+
+def quote(lexeme: str) -> str:
+    """A lexeme as a quoted ``tsvector``/``tsquery`` literal: any text at all is safe."""
+    if "'" in lexeme or "\\" in lexeme:
+        lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
+    return f"'{lexeme}'"
+
+
+def article_terms(title: str | None, text: str, with_vector: bool = True) -> Terms:
+    """The words of an article and, ``with_vector``, its vector's literal."""
+    analysed = analyse(title) if title else []
+    title_stems = [w[3] for w in analysed]
+    title_words = [w[2] for w in analysed]
+    analysed = analyse(text)
+    terms = Terms(
+        "",
+        len(title_words),
+        len(analysed),
+        title_words,
+        [w[2] for w in analysed],
+        [w[3] for w in analysed],
+    )
+    if not with_vector:
+        return terms
+    text_stems, text_words = terms.text_stems, terms.text_words
+    kept = len(text_stems)
+    while True:
+        vector, size = _literal(title_stems, title_words, text_stems[:kept], text_words[:kept])
+        if size <= MAX_LEXEME_TOTAL or kept == 0:
+            break
+        kept //= 2  # an enormous text: what fits of it
+    terms.vector = vector
+    return terms
+
+
+def _positions(lexemes: list[str], first: int) -> defaultdict[str, list[str]]:
+    """Lexeme -> its positions from ``first``, as strings (PostgreSQL clamps those past
+    16,383 and keeps the first 256 of a lexeme)."""
+    end = first + len(lexemes)
+    places = _POSITIONS[first:end]
+    if end > len(_POSITIONS):
+        places += [_LAST] * (end - max(first, len(_POSITIONS)))
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for lexeme, place in zip(lexemes, places, strict=True):
+        found[lexeme].append(place)
+    return found
+
+
+def _first(lexemes: list[str], first: int) -> dict[str, str]:
+    """Lexeme -> its first position from ``first``, as a string."""
+    end = first + len(lexemes)
+    places = _POSITIONS[first:end] + [_LAST] * max(0, end - max(first, len(_POSITIONS)))
+    # Built from the end, so that the first position of a lexeme is the one kept.
+    return dict(zip(reversed(lexemes), reversed(places), strict=True))
+
+
+def _literal(
+    title_stems: list[str], title_words: list[str], text_stems: list[str], text_words: list[str]
+) -> tuple[str, int]:
+    """The vector's literal, and the characters of its lexemes (about their bytes)."""
+    start = len(title_stems) + 2
+    stems = _positions(text_stems, start)
+    words = _first(text_words, start)
+    # Title positions, weighted A (PostgreSQL sorts a lexeme's positions itself).
+    for place, stem in enumerate(title_stems, 1):
+        stems[stem].append(f"{place}A")
+    surface = {SURFACE + word: place for word, place in words.items()}
+    for place, word in reversed(list(enumerate(title_words, 1))):
+        key = SURFACE + word
+        surface[key] = f"{place}A" + ("," + words[word] if word in words else "")
+    lexemes = "".join(stems) + "".join(surface)
+    size = len(lexemes)
+    if "'" in lexemes or "\\" in lexemes or size > MAX_LEXEME_TOTAL // 4:
+        return _careful(stems, surface)
+    parts = [" ".join(map(_ENTRY.format, stems, map(",".join, stems.values())))]
+    parts.append(" ".join(map(_ENTRY.format, surface, surface.values())))
+    return " ".join(parts), size
+
+
+_ENTRY = "'{}':{}"
+
+
+def _careful(stems: dict[str, list[str]], surface: dict[str, str]) -> tuple[str, int]:
+    """The literal of a vector with lexemes to escape, or too long to keep whole."""
+    parts: list[str] = []
+    size = 0
+    for lexeme, places in [*((s, ",".join(p)) for s, p in stems.items()), *surface.items()]:
+        length = len(lexeme.encode("utf-8"))
+        if length > MAX_LEXEME_BYTES:
+            continue  # PostgreSQL cannot store it
+        size += length
+        parts.append(f"{quote(lexeme)}:{places}")
+    return " ".join(parts), size

@@ -1,0 +1,385 @@
+"""Ingest's side of a PostgreSQL corpus: the read-only ledger and batches of changes.
+
+A batch is one transaction on the store's writing connection. ``begin()`` takes a
+transaction-level advisory lock (:data:`~.schema.WRITER_LOCK`): a second ingest
+waits for the first one's batch to commit instead of failing, then sees what it
+committed (READ COMMITTED: every statement reads the latest commit), so two
+ingests into one database both complete, with exact totals and no duplicates.
+Readers take no lock and are never blocked. The lock and every uncommitted row go
+with the transaction when its client dies (``kill -9``) or the server goes away.
+
+Articles are analysed once, in :meth:`PostgresBatch.add`, and sent with COPY every
+:data:`FLUSH_ROWS` articles; the word and stem counts of the batch are summed here
+and written at :meth:`PostgresBatch.commit`, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from corpus_cli.errors import IndexUnreadable
+from corpus_cli.model import Article, FileState
+from corpus_cli.storage.postgresql.connection import Server
+from corpus_cli.storage.postgresql.schema import WRITER_LOCK
+from corpus_cli.storage.postgresql.vectors import Terms, article_terms
+
+#: Articles analysed before they are sent to the server in one COPY.
+FLUSH_ROWS = 250
+COLUMNS = (
+    "id, file_key, file_size, file_mtime_ns, file_digest, content_hash, path, title, body, "
+    "source_name, source_key, url, extra, date_value, date_precision, date_inferred, "
+    "date_evidence, date_start, date_end, cites, title_length, text_length, terms"
+)
+
+
+def copy_value(value: str | None) -> str:
+    """A value in COPY's text format (NUL, which PostgreSQL text cannot hold, as U+FFFD)."""
+    if value is None:
+        return "\\N"
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if "\t" in value:
+        value = value.replace("\t", "\\t")
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if "\r" in value:
+        value = value.replace("\r", "\\r")
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    return value
+
+
+def text_array(values: tuple[str, ...] | list[str]) -> str:
+    """A ``text[]`` literal."""
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
+
+
+def _numbers(values: Iterable[int]) -> str:
+    """An integer array literal: one parameter, not one per element, for the server to parse."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def cites_of(article: Article) -> list[str]:
+    """The outlets an article names, as Whoosh's lower-cased KEYWORD field keeps them."""
+    return sorted({c.strip().lower() for c in article.cites if c.strip()})
+
+
+class Statements:
+    """The ledger's questions, prepared once per connection: ingest asks several for
+    every file, and planning them again each time cost more than answering them."""
+
+    QUESTIONS: ClassVar[dict[str, str]] = {
+        "corpus_has_stat": (
+            "SELECT 1 FROM corpus_articles "
+            "WHERE file_key = $1 AND file_size = $2 AND file_mtime_ns = $3 LIMIT 1"
+        ),
+        "corpus_has_digest": (
+            "SELECT 1 FROM corpus_articles WHERE file_key = $1 AND file_digest = $2 LIMIT 1"
+        ),
+        "corpus_of_file": "SELECT count(*) FROM corpus_articles WHERE file_key = $1",
+        "corpus_content_owner": (
+            "SELECT path, file_key FROM corpus_articles WHERE content_hash = $1 "
+            "ORDER BY seq LIMIT 1"
+        ),
+        "corpus_id_owner": "SELECT file_key FROM corpus_articles WHERE id = $1",
+    }
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+        self._prepared: set[str] = set()
+
+    def one(self, name: str, params: tuple[Any, ...]) -> Any:
+        cursor = self.cursor
+        if name not in self._prepared:
+            cursor.execute(f"PREPARE {name} AS {self.QUESTIONS[name]}")
+            self._prepared.add(name)
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+        return cursor.fetchone()
+
+
+class PostgresLedger:
+    """What is stored, as of each question (a :class:`~corpus_cli.storage.base.Ledger`).
+
+    The questions go to the store's reading connection (autocommit, READ COMMITTED):
+    each sees the last commit. A batch asks them there too, holding the writer's
+    lock, so they answer for the store as of the batch's start.
+    """
+
+    def __init__(self, statements: Statements, server: Server, writing: bool = False) -> None:
+        self._statements = statements
+        self._server = server
+        self._writing = writing
+
+    def _one(self, name: str, params: tuple[Any, ...]) -> Any:
+        with self._server.errors(self._writing):
+            return self._statements.one(name, params)
+
+    def has_file_stat(self, key: str, size: int, mtime_ns: int) -> bool:
+        return self._one("corpus_has_stat", (key, size, mtime_ns)) is not None
+
+    def has_file_digest(self, key: str, digest: str) -> bool:
+        return self._one("corpus_has_digest", (key, digest)) is not None
+
+    def articles_of_file(self, key: str) -> int:
+        return int(self._one("corpus_of_file", (key,))[0])
+
+    def content_owner(self, content_hash: str) -> tuple[str, str] | None:
+        row = self._one("corpus_content_owner", (content_hash,))
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def id_owner(self, article_id: str) -> str | None:
+        row = self._one("corpus_id_owner", (article_id,))
+        return None if row is None else str(row[0])
+
+    def files(self) -> set[str]:
+        with self._server.errors(self._writing):
+            cursor = self._statements.cursor
+            cursor.execute("SELECT DISTINCT file_key FROM corpus_articles")
+            return {str(row[0]) for row in cursor.fetchall()}
+
+    def close(self) -> None:
+        """Nothing to release: a ledger asks its questions on the store's connection."""
+
+
+class PostgresBatch(PostgresLedger):
+    """One transaction holding the writer's lock; committed whole or rolled back.
+
+    Its changes go to the store's writing connection; its ledger questions to the
+    reading one, which sees the last commit before the lock and none of this batch's
+    own rows or deletions (ingest keeps track of those itself).
+    """
+
+    def __init__(self, connection: Any, statements: Statements, server: Server) -> None:
+        super().__init__(statements, server, writing=True)
+        self._connection = connection
+        self._cursor = connection.cursor()
+        self._rows: list[str] = []
+        # This batch's change to corpus_words (articles whose title and whose text have
+        # each word, its occurrences in texts) and to corpus_stems.
+        self._title_docs: Counter[str] = Counter()
+        self._text_docs: Counter[str] = Counter()
+        self._text_count: Counter[str] = Counter()
+        self._stem_docs: Counter[str] = Counter()
+        self._stem_count: Counter[str] = Counter()
+        self._articles = 0
+        self._text_words = 0
+        self._sending: _Copy | None = None
+        self._done = False
+
+    @classmethod
+    def begin(cls, connection: Any, statements: Statements, server: Server) -> PostgresBatch:
+        batch = cls(connection, statements, server)
+        with server.errors(writing=True):
+            cursor = batch._cursor
+            cursor.execute(
+                "SELECT current_setting('transaction_read_only') = 'on', "
+                "has_table_privilege('corpus_articles', 'INSERT, DELETE') "
+                "AND has_table_privilege('corpus_words', 'INSERT, UPDATE, DELETE') "
+                "AND has_table_privilege('corpus_stems', 'INSERT, UPDATE, DELETE') "
+                "AND has_table_privilege('corpus_totals', 'UPDATE')"
+            )
+            read_only, allowed = cursor.fetchone()
+            if read_only or not allowed:
+                connection.rollback()
+                if read_only:
+                    raise IndexUnreadable(
+                        f"The {server.where} is read-only here (a standby, or a read-only "
+                        "session); ingest into the primary."
+                    )
+                raise IndexUnreadable(
+                    f"Role '{server.user}' may search the corpus in {server.where} but not "
+                    "change it; ingest as its owner, or a role granted INSERT, UPDATE and "
+                    "DELETE on its tables."
+                )
+            # Queue behind another ingest's batch rather than fail: it is released
+            # when that transaction ends, however it ends.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+        return batch
+
+    # -- changes -------------------------------------------------------------------
+
+    def add(self, article: Article, *, file: FileState, content_hash: str) -> None:
+        terms = article_terms(article.title, article.text)
+        date = article.date
+        fields = [
+            article.id,
+            file.key,
+            str(file.size),
+            str(file.mtime_ns),
+            file.digest,
+            content_hash,
+            article.path,
+            article.title,
+            article.text,
+            article.source or None,
+            article.source_key,
+            article.url,
+            json.dumps(article.extra, ensure_ascii=False, default=str),
+            date.value if date else None,
+            date.precision if date else None,
+            "t" if date and date.inferred else "f",
+            date.evidence if date else None,
+            date.start.isoformat() if date else None,
+            date.end.isoformat() if date else None,
+            text_array(cites_of(article)),
+            str(terms.title_length),
+            str(terms.text_length),
+            terms.vector,
+        ]
+        self._rows.append("\t".join(map(copy_value, fields)))
+        self._count(terms, 1)
+        if len(self._rows) >= FLUSH_ROWS:
+            self._flush()
+
+    def delete_file(self, key: str) -> None:
+        self._flush(wait=True)
+        with self._server.errors(writing=True):
+            self._cursor.execute(
+                "DELETE FROM corpus_articles WHERE file_key = %s RETURNING title, body", (key,)
+            )
+            removed = self._cursor.fetchall()
+        for title, body in removed:
+            self._count(article_terms(title, body, with_vector=False), -1)
+
+    def _count(self, terms: Terms, sign: int) -> None:
+        self._articles += sign
+        self._text_words += sign * terms.text_length
+        # Counter.update counts in C; removals are rare enough for subtract().
+        change = Counter.update if sign > 0 else Counter.subtract
+        change(self._title_docs, set(terms.title_words))
+        change(self._text_docs, set(terms.text_words))
+        change(self._text_count, terms.text_words)
+        change(self._stem_docs, set(terms.text_stems))
+        change(self._stem_count, terms.text_stems)
+
+    def _flush(self, wait: bool = False) -> None:
+        """Send the analysed rows; the server stores them while the next are analysed."""
+        self._wait()
+        if self._rows:
+            data = ("\n".join(self._rows) + "\n").encode("utf-8", "replace")
+            self._rows = []
+            self._sending = _Copy(self._cursor, data)
+            self._sending.start()
+        if wait:
+            self._wait()
+
+    def _wait(self) -> None:
+        """Wait for the COPY in flight, if any; its error is raised here."""
+        sending, self._sending = self._sending, None
+        if sending is not None:
+            sending.join()
+            if sending.error is not None:
+                with self._server.errors(writing=True):
+                    raise sending.error
+
+    def _write_counts(self) -> None:
+        cursor = self._cursor
+        title, text, count = self._title_docs, self._text_docs, self._text_count
+        words = sorted(w for w in title.keys() | text.keys() if title[w] or text[w] or count[w])
+        if words:
+            cursor.execute(
+                "INSERT INTO corpus_words AS w (word, title_docs, text_docs, text_count) "
+                "SELECT * FROM unnest(%s::text[], %s::integer[], %s::integer[], %s::bigint[]) "
+                "ON CONFLICT (word) DO UPDATE SET title_docs = w.title_docs + EXCLUDED.title_docs, "
+                "text_docs = w.text_docs + EXCLUDED.text_docs, "
+                "text_count = w.text_count + EXCLUDED.text_count",
+                (
+                    text_array(words),
+                    _numbers(title[w] for w in words),
+                    _numbers(text[w] for w in words),
+                    _numbers(count[w] for w in words),
+                ),
+            )
+            fewer = [w for w in words if title[w] < 0 or text[w] < 0]
+            if fewer:
+                cursor.execute(
+                    "DELETE FROM corpus_words "
+                    "WHERE word = ANY(%s::text[]) AND title_docs <= 0 AND text_docs <= 0",
+                    (text_array(fewer),),
+                )
+        docs, count = self._stem_docs, self._stem_count
+        stems = sorted(s for s in docs if docs[s] or count[s])
+        if stems:
+            cursor.execute(
+                "INSERT INTO corpus_stems AS s (stem, text_docs, text_count) "
+                "SELECT * FROM unnest(%s::text[], %s::integer[], %s::bigint[]) "
+                "ON CONFLICT (stem) DO UPDATE SET text_docs = s.text_docs + EXCLUDED.text_docs, "
+                "text_count = s.text_count + EXCLUDED.text_count",
+                (
+                    text_array(stems),
+                    _numbers(docs[s] for s in stems),
+                    _numbers(count[s] for s in stems),
+                ),
+            )
+            fewer = [s for s in stems if docs[s] < 0]
+            if fewer:
+                cursor.execute(
+                    "DELETE FROM corpus_stems WHERE stem = ANY(%s::text[]) AND text_docs <= 0",
+                    (text_array(fewer),),
+                )
+        if self._articles or self._text_words:
+            cursor.execute(
+                "UPDATE corpus_totals SET articles = articles + %s, text_words = text_words + %s",
+                (self._articles, self._text_words),
+            )
+
+    # -- the end -------------------------------------------------------------------
+
+    def commit(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        try:
+            self._flush(wait=True)
+            with self._server.errors(writing=True):
+                self._write_counts()
+                self._connection.commit()
+        except BaseException:
+            self._rollback()
+            raise
+
+    def abort(self) -> None:
+        if not self._done:
+            self._done = True
+            self._rollback()
+
+    def _rollback(self) -> None:
+        self._rows = []
+        with contextlib.suppress(Exception):
+            self._wait()
+        # When the connection is gone, the server has rolled the transaction back.
+        with contextlib.suppress(Exception):
+            self._connection.rollback()
+
+
+class _Copy(threading.Thread):
+    """One COPY of analysed rows, on the batch's connection, beside the analysis.
+
+    psycopg2 lets go of the GIL while it waits for the server, so the ingest goes on
+    reading and analysing the next articles meanwhile (the server has a core of its
+    own). One COPY is in flight at a time, and the connection is used by nothing else
+    until it is done.
+    """
+
+    def __init__(self, cursor: Any, data: bytes) -> None:
+        super().__init__(name="corpus-copy", daemon=True)
+        self._cursor = cursor
+        self._data = data
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._cursor.copy_expert(
+                f"COPY corpus_articles ({COLUMNS}) FROM STDIN", io.BytesIO(self._data), size=1 << 20
+            )
+        except BaseException as error:
+            self.error = error
+        finally:
+            self._data = b""
