@@ -163,10 +163,11 @@ def _report(error: BaseException) -> tuple[str, int]:
     "--index",
     "index",
     type=click.Path(file_okay=False),
+    metavar="FOLDER|URI",
     envvar="CORPUS_INDEX",
     default="index",
     show_default=True,
-    help="Index folder (or set CORPUS_INDEX).",
+    help="Index folder, or a postgresql:// URI for a shared corpus (or set CORPUS_INDEX).",
 )
 @click.option("--no-color", is_flag=True, help="No colour (NO_COLOR is respected too).")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
