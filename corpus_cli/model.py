@@ -210,17 +210,6 @@ class Filters(FrozenRecord):
             "cites": self.cites,
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, str | None]) -> Filters:
-        """The inverse of :meth:`to_dict`; ValueError for a date that is not YYYY-MM-DD."""
-        date_from, date_to = data.get("from"), data.get("to")
-        return cls(
-            date_from=datetime.date.fromisoformat(date_from) if date_from else None,
-            date_to=datetime.date.fromisoformat(date_to) if date_to else None,
-            source=data.get("source"),
-            cites=data.get("cites"),
-        )
-
     def describe(self) -> str:
         """The filters as the options that set them (``--from 2023-01-01 --source X``)."""
         return " ".join(f"--{name} {value}" for name, value in self.to_dict().items() if value)
