@@ -111,7 +111,7 @@ class Server:
         if code == READ_ONLY_TRANSACTION:
             return (
                 f"The {self.where} is read-only here (a standby, or a read-only session); "
-                "ingest into the primary."
+                "run the commands that write against the primary."
             )
         if code == UNDEFINED_TABLE:
             return f"The corpus tables in {self.where} are gone or incomplete ({reason})."
