@@ -1,6 +1,10 @@
 """Benchmark ``corpus`` against SQLite FTS5 and ripgrep on a generated Italian news corpus.
 
     python bench/bench.py [--articles N] [--runs R] [--ingest-runs R] [--json] [--keep DIR]
+                          [--backends whoosh,postgresql]
+
+``--backends`` picks the corpus backends measured (Whoosh alone by default); PostgreSQL
+runs on a throwaway server this script starts (postgres_server.py) and removes at the end.
 
 Every measurement is a whole process (interpreter start-up included), timed from here
 with time.perf_counter. Peak RSS comes from GNU time's %M when /usr/bin/time exists; see
@@ -18,6 +22,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -25,13 +30,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-# bench/ is sys.path[0] when this file is run as a script, so its sibling imports.
+# bench/ is sys.path[0] when this file is run as a script, so its siblings import.
 import fts5_search
+import postgres_server
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -63,6 +69,11 @@ QUERIES: list[tuple[str, str, list[str]]] = [
 ]
 #: What ``rg -l`` looks for: fixed strings, any case, as both indexes fold case.
 RG_PATTERNS = {"term": "carabinieri", "phrase": "centro commerciale"}
+
+#: The backends ``--backends`` may name, in the order rows show them.
+BACKENDS = ("whoosh", "postgresql")
+#: Whoosh alone by default: PostgreSQL adds its own ingests (minutes at 10,000 articles).
+DEFAULT_BACKENDS = ("whoosh",)
 
 DEFAULT_INGEST_RUNS = 3
 DEFAULT_SEARCH_RUNS = 7
@@ -253,11 +264,27 @@ def run_process(
     with tempfile.NamedTemporaryFile("w+") as rss_file, tempfile.TemporaryFile() as errors:
         full = [str(GNU_TIME), "-f", "%M", "-o", rss_file.name, *cmd] if use_time else list(cmd)
         start = time.perf_counter()
-        proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=errors, env=CHILD_ENV)
+        # A process group of its own, so that on Ctrl-C or SIGTERM the child (and the
+        # command under GNU time) can be killed whole; nothing measured reads stdin.
+        proc = subprocess.Popen(
+            full,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=CHILD_ENV,
+            process_group=0,
+        )
         assert proc.stdout is not None
-        out = proc.stdout.read()
-        proc.stdout.close()
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        try:
+            out = proc.stdout.read()
+            proc.stdout.close()
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            # Leave nothing behind writing into what is about to be deleted.
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
         seconds = time.perf_counter() - start
         # Tell Popen the child is reaped, so that it does not wait for it again.
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -329,6 +356,121 @@ def tool_version(cmd: Sequence[str]) -> str | None:
     return out.splitlines()[0].strip() if out else None
 
 
+# -- the backends ------------------------------------------------------------------------
+
+
+class Backend:
+    """What ``corpus --index`` names for one backend, made afresh before each ingest."""
+
+    #: As ``--backends`` and the table's backend column spell it.
+    name = ""
+    #: The prefix of this backend's keys in the samples.
+    key = ""
+
+    def location(self) -> str:
+        raise NotImplementedError
+
+    def fresh(self) -> None:
+        """Remove what the last ingest made: each ingest starts from nothing."""
+        raise NotImplementedError
+
+    def settle(self) -> None:
+        """After the last ingest, before the searches (untimed)."""
+
+    def size_bytes(self) -> int:
+        raise NotImplementedError
+
+
+class WhooshBackend(Backend):
+    name = "whoosh"
+    key = "corpus"  # the samples' keys from before there was a choice of backend
+
+    def __init__(self, index: Path) -> None:
+        self.index = index
+
+    def location(self) -> str:
+        return str(self.index)
+
+    def fresh(self) -> None:
+        shutil.rmtree(self.index, ignore_errors=True)
+
+    def size_bytes(self) -> int:
+        return disk_usage(self.index)
+
+
+class PostgresBackend(Backend):
+    """A database of the benchmark's own server, dropped and created again per ingest."""
+
+    name = "postgresql"
+    key = "postgresql"
+    DATABASE = "corpus_bench"
+    #: The corpus tables (and their indexes and TOAST) in the URI's schema.
+    _TABLES = (
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'corpus\\_%'"
+    )
+
+    def __init__(self, server: postgres_server.Server) -> None:
+        self.server = server
+
+    def location(self) -> str:
+        return self.server.uri(self.DATABASE)
+
+    def fresh(self) -> None:
+        self.server.drop_database(self.DATABASE)
+        self.server.create_database(self.DATABASE)
+        # Writes out what the last run left dirty, so that this run's checkpoints are
+        # its own: each run starts from the same state of the server.
+        self.server.sql("CHECKPOINT")
+
+    def settle(self) -> None:
+        # What autovacuum does by itself within a minute or two of an ingest (and
+        # `corpus optimize` at once): planner statistics, the GIN index's pending list
+        # merged, the visibility map set. Done here, so that it does not happen in the
+        # middle of the timed searches and change their plans halfway.
+        log("VACUUM (ANALYZE) of the PostgreSQL database (untimed)")
+        self.server.execute(self.DATABASE, "VACUUM (ANALYZE)")
+
+    def size_bytes(self) -> int:
+        rows = self.server.execute(
+            self.DATABASE, f"SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) {self._TABLES}"
+        )
+        return int(rows[0][0])
+
+    def database_bytes(self) -> int:
+        rows = self.server.execute(self.DATABASE, "SELECT pg_database_size(current_database())")
+        return int(rows[0][0])
+
+
+def start_postgres(stack: ExitStack) -> tuple[postgres_server.Server | None, dict[str, object]]:
+    """The benchmark's own server, stopped when ``stack`` closes; or None and why not."""
+    bindir = postgres_server.find_bindir()
+    if bindir is None:
+        reason = (
+            "no PostgreSQL server binaries (initdb, pg_ctl) found: install Debian's "
+            "'postgresql' package, or set PG_BINDIR"
+        )
+    else:
+        try:
+            log(f"starting a throwaway PostgreSQL server ({bindir})")
+            server = stack.enter_context(postgres_server.running(bindir))
+        except postgres_server.Unavailable as error:
+            reason = str(error)
+        else:
+            log(f"  data and socket in {server.root}")
+            settings = server.settings()
+            return server, {
+                "postgresql": {
+                    "bindir": str(bindir),
+                    "data_dir": str(server.data),
+                    "settings": settings,
+                    "psycopg2": metadata.version("psycopg2-binary"),
+                }
+            }
+    log(f"postgresql skipped: {reason}")
+    return None, {"postgresql_skipped": reason}
+
+
 # -- the measurements --------------------------------------------------------------------
 
 
@@ -338,11 +480,14 @@ class Row:
 
     name: str
     unit: str
+    #: The value for ``corpus`` on ``backend``.
     corpus: float | None
     fts5: float | None = None
     rg: float | None = None
     target: str = ""
     passed: bool | None = None
+    #: "whoosh" or "postgresql"; None for a row that is no backend's (python -c pass).
+    backend: str | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -372,6 +517,8 @@ class Setup:
     corpus: Path
     files: list[Path]
     work: Path
+    #: The backends measured, in BACKENDS order.
+    backends: list[Backend] = field(default_factory=list)
 
     @property
     def index(self) -> Path:
@@ -387,6 +534,8 @@ def measure_ingest(setup: Setup, results: Results, runs: int, stop_early: bool) 
 
     The FTS5 build reads and parses the files too, as ingest does, and inserts everything
     in one transaction: the fastest plain use of SQLite, the bar to compare against.
+    With several backends the runs go in rounds (each backend once per round), as the
+    searches do.
     """
     articles = len(setup.files)
     log("building the FTS5 database")
@@ -394,54 +543,87 @@ def measure_ingest(setup: Setup, results: Results, runs: int, stop_early: bool) 
     fts5_search.build(setup.db, setup.files)
     fts5_seconds = time.perf_counter() - start
 
-    done: list[Run] = []
+    done: dict[str, list[Run]] = {backend.name: [] for backend in setup.backends}
+    stopped: set[str] = set()
     for n in range(runs):
-        shutil.rmtree(setup.index, ignore_errors=True)
-        log(f"corpus ingest, run {n + 1}/{runs}")
-        cmd = [str(setup.corpus_cmd), "--index", str(setup.index), "ingest", str(setup.corpus)]
-        run = run_process([*cmd, "--json"], measure_rss=True)
-        report = json.loads(run.stdout)
-        if report["added"] != articles:
-            raise ChildFailed(f"corpus ingest added {report['added']} of {articles}: {report}")
-        done.append(run)
-        log(f"  {run.seconds:.1f} s, {articles / run.seconds:,.0f} articles/s")
-        if stop_early and run.seconds > SLOW_INGEST_SECONDS:
-            log(f"  slower than {SLOW_INGEST_SECONDS:.0f} s with N >= {LARGE_CORPUS:,}: one run")
-            break
+        for backend in setup.backends:
+            if backend.name in stopped:
+                continue
+            backend.fresh()
+            log(f"corpus ingest ({backend.name}), run {n + 1}/{runs}")
+            cmd = [str(setup.corpus_cmd), "--index", backend.location(), "ingest"]
+            run = run_process([*cmd, str(setup.corpus), "--json"], measure_rss=True)
+            report = json.loads(run.stdout)
+            if report["added"] != articles:
+                raise ChildFailed(
+                    f"corpus ingest ({backend.name}) added {report['added']} of {articles}: "
+                    f"{report}"
+                )
+            done[backend.name].append(run)
+            log(f"  {run.seconds:.1f} s, {articles / run.seconds:,.0f} articles/s")
+            if stop_early and run.seconds > SLOW_INGEST_SECONDS:
+                log(f"  over {SLOW_INGEST_SECONDS:.0f} s with N >= {LARGE_CORPUS:,}: one run")
+                stopped.add(backend.name)
+    for backend in setup.backends:
+        backend.settle()
 
-    results.meta["ingest_runs"] = len(done)
-    results.samples["corpus:ingest"] = [r.seconds for r in done]
+    counts = {name: len(runs) for name, runs in done.items()}
+    results.meta["ingest_runs"] = max(counts.values())
+    results.meta["ingest_runs_by_backend"] = counts
     results.samples["fts5:build"] = [fts5_seconds]
-    seconds = statistics.median(r.seconds for r in done)
-    rss_mb = statistics.median(r.maxrss_kb or 0 for r in done) / 1024
-    rate = articles / seconds
-    results.rows += [
-        Row(
-            "ingest rate",
-            "articles/s",
-            rate,
-            articles / fts5_seconds,
-            target=f">= {TARGET_INGEST_RATE:,.0f}/s",
-            passed=rate >= TARGET_INGEST_RATE,
-        ),
-        Row("ingest wall time", "s", seconds, fts5_seconds),
-        Row(
-            "ingest peak RSS",
-            "MB",
-            rss_mb,
-            target=f"<= {TARGET_INGEST_RSS_MB:.0f} MB",
-            passed=rss_mb <= TARGET_INGEST_RSS_MB,
-        ),
-    ]
+    seconds: dict[str, float] = {}
+    rss_mb: dict[str, float] = {}
+    for backend in setup.backends:
+        finished = done[backend.name]
+        results.samples[f"{backend.key}:ingest"] = [r.seconds for r in finished]
+        seconds[backend.name] = statistics.median(r.seconds for r in finished)
+        rss_mb[backend.name] = statistics.median(r.maxrss_kb or 0 for r in finished) / 1024
+    for backend in setup.backends:
+        rate = articles / seconds[backend.name]
+        results.rows.append(
+            Row(
+                "ingest rate",
+                "articles/s",
+                rate,
+                articles / fts5_seconds,
+                target=f">= {TARGET_INGEST_RATE:,.0f}/s",
+                passed=rate >= TARGET_INGEST_RATE,
+                backend=backend.name,
+            )
+        )
+    for backend in setup.backends:
+        results.rows.append(
+            Row("ingest wall time", "s", seconds[backend.name], fts5_seconds, backend=backend.name)
+        )
+    for backend in setup.backends:
+        results.rows.append(
+            Row(
+                "ingest peak RSS",
+                "MB",
+                rss_mb[backend.name],
+                target=f"<= {TARGET_INGEST_RSS_MB:.0f} MB",
+                passed=rss_mb[backend.name] <= TARGET_INGEST_RSS_MB,
+                backend=backend.name,
+            )
+        )
+
+
+_LISTED_ARTICLE = re.compile(r"^ {4,}\S+ · .+ · (\S+)$", re.M)
+
+
+def listed_articles(output: str) -> list[str]:
+    """The article names on the meta lines of ``corpus search`` (date · source · name)."""
+    return _LISTED_ARTICLE.findall(output)
 
 
 def measure_searches(setup: Setup, results: Results, runs: int) -> None:
-    """Each query as a whole process through both engines, and rg for the two it can do."""
+    """Each query as a whole process through every engine, and rg for the two it can do."""
     commands: dict[str, list[str]] = {}
     ok_codes: dict[str, Sequence[int]] = {}
     for key, _label, query in QUERIES:
-        corpus = [str(setup.corpus_cmd), "--index", str(setup.index), "search", *query]
-        commands[f"corpus:{key}"] = corpus
+        for backend in setup.backends:
+            corpus = [str(setup.corpus_cmd), "--index", backend.location(), "search", *query]
+            commands[f"{backend.key}:{key}"] = corpus
         fts5 = [sys.executable, str(BENCH / "fts5_search.py"), str(setup.db), *query]
         commands[f"fts5:{key}"] = fts5
     if setup.rg:
@@ -469,40 +651,104 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
 
     targets = {"term": TARGET_TERM_RATIO, "phrase": TARGET_PHRASE_RATIO}
     for key, label, _query in QUERIES:
-        row = Row(label, "ms", ms("corpus", key), ms("fts5", key), ms("rg", key))
-        if key in targets and row.ratio is not None:
-            row.target = f"<= {targets[key]:g}x FTS5"
-            row.passed = row.ratio <= targets[key]
-        results.rows.append(row)
-    for key, label, _query in QUERIES[:3]:  # --sort -date finds what the term finds
-        counts = [hits(engine, key) for engine in ("corpus", "fts5", "rg")]
-        results.rows.append(Row(label.replace("search:", "hits:"), "articles", *counts))
-        if not counts[0] or not counts[1]:
-            log(f"WARNING: '{key}' has no hits in corpus or FTS5 ({counts[:2]}): a hollow time")
-    results.rows.append(
-        Row(
-            "search peak RSS (term)",
-            "MB",
-            rss_mb("corpus", "term"),
-            rss_mb("fts5", "term"),
-            rss_mb("rg", "term"),
+        for backend in setup.backends:
+            row = Row(
+                label,
+                "ms",
+                ms(backend.key, key),
+                ms("fts5", key),
+                ms("rg", key),
+                backend=backend.name,
+            )
+            if key in targets and row.ratio is not None:
+                row.target = f"<= {targets[key]:g}x FTS5"
+                row.passed = row.ratio <= targets[key]
+            results.rows.append(row)
+
+    # Every backend must find the same articles: the counts are compared for every
+    # query (the first backend is the reference), the dated listing article by article.
+    reference = setup.backends[0]
+    disagreements: list[str] = []
+    for key, label, _query in QUERIES:
+        counts = {backend.name: hits(backend.key, key) for backend in setup.backends}
+        if len(set(counts.values())) > 1:
+            disagreements.append(f"{key}: {counts}")
+        if key == "sort":  # --sort -date finds what the term finds: checked, not shown
+            continue
+        for backend in setup.backends:
+            row = Row(
+                label.replace("search:", "hits:"),
+                "articles",
+                counts[backend.name],
+                hits("fts5", key),
+                hits("rg", key),
+                backend=backend.name,
+            )
+            if backend is not reference:
+                row.target = f"= {reference.name}"
+                row.passed = counts[backend.name] == counts[reference.name]
+            results.rows.append(row)
+            if not row.corpus or not row.fts5:
+                log(f"WARNING: '{key}' has no hits in corpus ({backend.name}) or FTS5: hollow")
+    if len(setup.backends) > 1:
+        # Newest first with ties in insertion order: the same ten articles on both.
+        listings = {
+            backend.name: listed_articles(warmup[f"{backend.key}:sort"].stdout)
+            for backend in setup.backends
+        }
+        if any(names != listings[reference.name] for names in listings.values()):
+            disagreements.append(f"sort: the listed articles differ: {listings}")
+        results.meta["backends_agree"] = not disagreements
+        results.meta["backend_disagreements"] = disagreements
+        for disagreement in disagreements:
+            log(f"WARNING: the backends disagree on {disagreement}")
+    for backend in setup.backends:
+        results.rows.append(
+            Row(
+                "search peak RSS (term)",
+                "MB",
+                rss_mb(backend.key, "term"),
+                rss_mb("fts5", "term"),
+                rss_mb("rg", "term"),
+                backend=backend.name,
+            )
         )
-    )
 
 
 def measure_startup(setup: Setup, results: Results) -> None:
-    """What ``corpus --help`` costs above a bare start of the same interpreter."""
+    """What ``corpus --help`` costs above a bare start of the same interpreter.
+
+    With PostgreSQL, ``corpus --index postgresql://… --help`` too: naming a database
+    must not cost an import of the driver before anything is asked of it.
+    """
     log(f"start-up: {STARTUP_RUNS} runs each (+1 warm-up)")
     commands = {
         "help": [str(setup.corpus_cmd), "--help"],
         "pass": [sys.executable, "-c", "pass"],
     }
+    located = [backend for backend in setup.backends if backend.name != "whoosh"]
+    for backend in located:
+        commands[f"help-{backend.key}"] = [
+            str(setup.corpus_cmd),
+            "--index",
+            backend.location(),
+            "--help",
+        ]
     timed, _warmup = time_round_robin(commands, STARTUP_RUNS)
     results.samples.update({f"startup:{k}": [r.seconds for r in v] for k, v in timed.items()})
     help_ms, pass_ms = median_ms(timed["help"]), median_ms(timed["pass"])
     overhead = help_ms - pass_ms
+    results.rows.append(Row("corpus --help", "ms", help_ms))
+    for backend in located:
+        results.rows.append(
+            Row(
+                "corpus --index URI --help",
+                "ms",
+                median_ms(timed[f"help-{backend.key}"]),
+                backend=backend.name,
+            )
+        )
     results.rows += [
-        Row("corpus --help", "ms", help_ms),
         Row("python -c pass", "ms", pass_ms),
         Row(
             "--help minus python -c pass",
@@ -531,6 +777,7 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> Results:
             "corpus_dir": str(corpus),
             "corpus_cached": cached,
             "sentences_from": str(origin),
+            "backends": list(args.backends),
             "search_runs": search_runs,
             "startup_runs": STARTUP_RUNS,
             "rss_method": rss_method(),
@@ -545,25 +792,47 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> Results:
             "load_average_start": round(os.getloadavg()[0], 2),
         }
     )
-    warm_page_cache(files)
+    with ExitStack() as stack:
+        for name in args.backends:
+            if name == "whoosh":
+                setup.backends.append(WhooshBackend(setup.index))
+            elif name == "postgresql":
+                server, meta = start_postgres(stack)
+                results.meta.update(meta)
+                if server is not None:
+                    setup.backends.append(PostgresBackend(server))
+        if not setup.backends:
+            raise SystemExit(f"bench: postgresql skipped ({results.meta['postgresql_skipped']})")
+        measure_all(args, setup, results)
+    return results
 
+
+def measure_all(args: argparse.Namespace, setup: Setup, results: Results) -> None:
+    warm_page_cache(setup.files)
     ingest_runs = args.ingest_runs or args.runs or DEFAULT_INGEST_RUNS
     # Only the default count may be cut short; a count given on the command line is run.
     stop_early = args.ingest_runs is None and args.runs is None and args.articles >= LARGE_CORPUS
     measure_ingest(setup, results, ingest_runs, stop_early)
-    measure_searches(setup, results, search_runs)
+    measure_searches(setup, results, args.runs or DEFAULT_SEARCH_RUNS)
     measure_startup(setup, results)
     results.meta["load_average_end"] = round(os.getloadavg()[0], 2)
-    results.rows.append(
-        Row(
-            "size on disk (index/db/text)",
-            "MB",
-            disk_usage(setup.index) / MB,
-            disk_usage(setup.db) / MB,
-            disk_usage(corpus) / MB,
+    for backend in setup.backends:
+        results.rows.append(
+            Row(
+                "size on disk (index/db/text)",
+                "MB",
+                backend.size_bytes() / MB,
+                disk_usage(setup.db) / MB,
+                disk_usage(setup.corpus) / MB,
+                backend=backend.name,
+            )
         )
-    )
-    return results
+        if isinstance(backend, PostgresBackend):
+            pg = results.meta["postgresql"]
+            assert isinstance(pg, dict)
+            pg["database_size_mb"] = round(backend.database_bytes() / MB, 1)
+            # The whole cluster: the other databases, and the WAL that the ingests wrote.
+            pg["data_dir_mb"] = round(disk_usage(backend.server.data) / MB, 1)
 
 
 # -- output ------------------------------------------------------------------------------
@@ -579,11 +848,47 @@ def fmt(value: float | None, unit: str) -> str:
     return f"{value:,.1f}"
 
 
+def postgres_line(meta: dict[str, object]) -> str | None:
+    """The server the PostgreSQL rows come from, or why there are none."""
+    if "postgresql_skipped" in meta:
+        return f"postgresql: SKIPPED, {meta['postgresql_skipped']}"
+    pg = meta.get("postgresql")
+    if not isinstance(pg, dict):
+        return None
+    settings = pg["settings"]
+    shown = ", ".join(
+        f"{name} {settings[name]}"
+        for name in (
+            "fsync",
+            "synchronous_commit",
+            "full_page_writes",
+            "shared_buffers",
+            "max_wal_size",
+            "jit",
+        )
+        if name in settings
+    )
+    return (
+        f"postgresql {settings.get('server_version', '?')} (psycopg2 {pg['psycopg2']}): a "
+        f"throwaway server, Unix socket only, in {pg['data_dir']} (removed); {shown}; "
+        f"VACUUM (ANALYZE) after the last ingest; size = corpus tables; "
+        f"whole database {pg.get('database_size_mb', '?')} MB, data folder (WAL included) "
+        f"{pg.get('data_dir_mb', '?')} MB"
+    )
+
+
 def render_table(results: Results) -> str:
     meta = results.meta
+    runs = meta["ingest_runs_by_backend"]
+    assert isinstance(runs, dict)
+    ingest = (
+        str(meta["ingest_runs"])
+        if len(set(runs.values())) == 1
+        else ", ".join(f"{name} {count}" for name, count in runs.items())
+    )
     lines = [
         f"N={meta['articles']:,} articles (~{meta['mean_words_per_article']} words each); "
-        f"medians of runs: ingest {meta['ingest_runs']}, search {meta['search_runs']}, "
+        f"medians of runs: ingest {ingest}, search {meta['search_runs']}, "
         f"start-up {meta['startup_runs']} (each after 1 warm-up)",
         f"python {meta['python']} | corpus-cli {meta['corpus_cli']} | "
         f"whoosh-reloaded {meta['whoosh']} | sqlite {meta['sqlite']} | "
@@ -592,12 +897,26 @@ def render_table(results: Results) -> str:
         f"{meta['load_average_start']} at start, {meta['load_average_end']} at end",
         f"peak RSS: {meta['rss_method']}; .pyc cache: {meta['bytecode_cache']}",
         f"corpus: {meta['corpus_dir']} (sentences from {meta['sentences_from']})",
-        "",
     ]
-    header = ["measurement", "unit", "corpus", "FTS5", "rg", "corpus/FTS5", "target", "result"]
+    server = postgres_line(meta)
+    if server:
+        lines.append(server)
+    lines.append("")
+    header = [
+        "measurement",
+        "backend",
+        "unit",
+        "corpus",
+        "FTS5",
+        "rg",
+        "corpus/FTS5",
+        "target",
+        "result",
+    ]
     body = [
         [
             row.name,
+            row.backend or "",
             row.unit,
             fmt(row.corpus, row.unit),
             fmt(row.fts5, row.unit),
@@ -609,7 +928,7 @@ def render_table(results: Results) -> str:
         for row in results.rows
     ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    left = {0, 1, 6, 7}  # text columns; numbers read best right-aligned
+    left = {0, 1, 2, 7, 8}  # text columns; numbers read best right-aligned
 
     def line(cells: list[str]) -> str:
         padded = [
@@ -641,6 +960,23 @@ def positive_int(text: str) -> int:
     return value
 
 
+_BACKEND_NAMES = {"whoosh": "whoosh", "postgresql": "postgresql", "postgres": "postgresql"}
+
+
+def backend_list(text: str) -> tuple[str, ...]:
+    """``whoosh,postgresql`` (any order, or ``both``) as names in BACKENDS order."""
+    names = {part.strip().lower() for part in text.split(",") if part.strip()}
+    if names in ({"both"}, {"all"}):
+        return BACKENDS
+    unknown = sorted(names - set(_BACKEND_NAMES))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(unknown) or 'nothing'}: name whoosh, postgresql, or both"
+        )
+    chosen = {_BACKEND_NAMES[name] for name in names}
+    return tuple(name for name in BACKENDS if name in chosen)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark corpus against SQLite FTS5 and rg.")
     parser.add_argument(
@@ -654,6 +990,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--ingest-runs", type=positive_int, help="timed ingest runs, overriding --runs"
+    )
+    parser.add_argument(
+        "--backends",
+        type=backend_list,
+        default=DEFAULT_BACKENDS,
+        metavar="LIST",
+        help="corpus backends to measure, comma-separated: whoosh, postgresql (or both); "
+        "default whoosh. PostgreSQL runs on a throwaway server started from the installed "
+        "binaries ($PG_BINDIR, /usr/lib/postgresql/*/bin or the PATH)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     parser.add_argument(
@@ -676,16 +1021,27 @@ def work_dir(keep: Path | None) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # As Ctrl-C does: the finally blocks stop the server and remove the work folder.
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with work_dir(args.keep) as work:
-        try:
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        with work_dir(args.keep) as work:
             results = run_benchmark(args, work)
-        except ChildFailed as error:
-            print(f"bench: {error}", file=sys.stderr)
-            return 1
+    except (ChildFailed, postgres_server.StartFailed) as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted; its PostgreSQL server (if any) was removed", file=sys.stderr)
+        return 130
     if args.keep is not None:
         log(f"kept the index and the FTS5 database in {args.keep}")
+        if "postgresql" in results.meta:
+            log("the PostgreSQL database is not kept: its server was removed with it")
     print(to_json(results) if args.json else render_table(results))
     return 0
 

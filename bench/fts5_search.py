@@ -23,6 +23,10 @@ import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 #: Same folding as a search engine for Italian needs: case and accents ignored.
 TOKENIZE = "unicode61 remove_diacritics 2"
@@ -187,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _highlighted(snippet: str) -> object:
+def _highlighted(snippet: str) -> Text:
     from rich.text import Text
 
     text = Text()
