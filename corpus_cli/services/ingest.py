@@ -15,24 +15,22 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus_cli.model import Article, FileState
-from corpus_cli.readers import (
-    RecordError,
-    UnreadableFile,
-    is_supported,
-    os_reason,
-    read_records,
-    resolve,
-    size_limit,
-    too_large,
-)
+from corpus_cli.readers import is_supported, os_reason, size_limit, too_large
 from corpus_cli.results import Duplicate, IngestReport, Skipped
 from corpus_cli.services.discovery import Source, discover
+from corpus_cli.services.reading import (
+    CHUNK_FILES,
+    PARALLEL_FILES,
+    FileRead,
+    Reader,
+    ReadTask,
+    default_workers,
+)
 from corpus_cli.storage.base import Batch, Ledger, Store
 
 #: Articles in a run's first commit: an interrupted ingest keeps every finished
@@ -50,15 +48,6 @@ BATCH_CHARS = 12 * 1024 * 1024
 ProgressCallback = Callable[[int, int, str], None]
 
 
-_NORMALISE = re.compile(r"\W+")
-
-
-def content_hash(text: str) -> str:
-    """Hash of the text with case, punctuation and spacing ignored: exact copies collide."""
-    normal = _NORMALISE.sub(" ", text.lower()).strip()
-    return hashlib.blake2b(normal.encode("utf-8"), digest_size=16).hexdigest()
-
-
 def ingest(
     store: Store,
     paths: Iterable[Path],
@@ -67,12 +56,19 @@ def ingest(
     prune: bool = False,
     today: datetime.date | None = None,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Bring the store in line with the files under ``paths``."""
+    """Bring the store in line with the files under ``paths``.
+
+    ``workers`` processes read the files (None: one a core when there are many
+    files, else none); the result is the same with any number.
+    """
     report = IngestReport()
     roots = list(paths)
     found = discover(roots, report)
     report.files = len(found.sources) + report.failed
+    if workers is None:
+        workers = default_workers() if len(found.sources) >= PARALLEL_FILES else 0
     run = _Run(store, report, source, today)
     try:
         if prune:
@@ -81,10 +77,14 @@ def ingest(
             # an article that is about to go.
             present = {str(item.path.resolve()) for item in found.sources}
             run.prune(roots, present, found.unlisted)
-        for n, item in enumerate(found.sources, 1):
-            run.file(item)
-            if progress is not None:
-                progress(n, len(found.sources), item.display)
+        with Reader(workers) as reader:
+            done = 0
+            chunks = run.examine(found.sources)
+            for chunk, reads in reader.map(chunks, _tasks):
+                for item in run.settle(chunk, reads):
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(found.sources), item.display)
         run.flush()
     except BaseException:
         run.abort()
@@ -100,7 +100,7 @@ class _Plan:
     #: Nothing of the file could be read: its indexed articles (if any) are kept.
     failed: bool = False
     unchanged: int | None = None
-    articles: list[tuple[Article, str]] = field(default_factory=list)
+    articles: list[tuple[Article, str, object]] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     previous: int = 0
     file: FileState | None = None
@@ -108,6 +108,21 @@ class _Plan:
     @property
     def writes(self) -> bool:
         return not self.failed and self.unchanged is None and bool(self.articles or self.previous)
+
+
+@dataclass
+class _File:
+    """One file of a chunk: decided already (``plan``), or to be read (``task``)."""
+
+    item: Source
+    key: str
+    plan: _Plan | None = None
+    state: FileState | None = None
+    task: ReadTask | None = None
+
+
+def _tasks(chunk: list[_File]) -> list[ReadTask]:
+    return [f.task for f in chunk if f.task is not None]
 
 
 class _Run:
@@ -124,6 +139,7 @@ class _Run:
         self.report = report
         self.source = source
         self.today = today
+        self._prepare = store.preparer()
         self._view: Ledger | None = None
         self._writer: Batch | None = None
         self._pending = 0
@@ -175,94 +191,132 @@ class _Run:
             writer.abort()
         self._close_view()
 
-    # -- one file ------------------------------------------------------------------
+    # -- before reading: what can be decided from the stat and the bytes ------------
 
-    def file(self, item: Source) -> None:
+    def examine(self, sources: list[Source]) -> Iterator[list[_File]]:
+        """The files in chunks, each decided as far as it can be without reading it.
+
+        Files whose size and mtime (or, those moved, whose bytes) match what is
+        stored are unchanged and never read; the rest become read tasks.
+        """
+        for first in range(0, len(sources), CHUNK_FILES):
+            chunk = [self._first_look(item) for item in sources[first : first + CHUNK_FILES]]
+            looked = [f for f in chunk if f.plan is None]
+            state = self.state
+            state.prefetch(files=[f.key for f in looked])
+            for f in looked:
+                self._against_store(f, state)
+            yield chunk
+
+    def _first_look(self, item: Source) -> _File:
         key = str(item.path.resolve())
+        f = _File(item, key)
         first = self._seen.setdefault(key, item.display)
         if first != item.display:
-            # The same file again under another name (a symbolic link).
-            self.report.duplicates.append(Duplicate(item.display, first))
-            return
-        plan = self._plan(item, key)
-        if plan.writes and self._writer is None:
-            # Decide again against what the writer sees: another ingest may have
-            # committed between the view's snapshot and taking the lock.
-            self._open_writer()
-            plan = self._plan(item, key)
-        self._apply(plan, key)
-
-    def _plan(self, item: Source, key: str) -> _Plan:
-        plan = _Plan()
+            # The same file again under another name (a symbolic link): nothing to do.
+            f.plan = _Plan(duplicates=[Duplicate(item.display, first)], unchanged=0)
+            return f
         if not is_supported(item.path):
             kind = item.path.suffix or item.path.name
-            return self._failed(plan, item, f"unsupported file type '{kind}'")
+            f.plan = _failed(f"unsupported file type '{kind}'", item)
+            return f
         try:
             info = item.path.stat()
         except OSError as error:
-            return self._failed(plan, item, os_reason(error))
+            f.plan = _failed(os_reason(error), item)
+            return f
         limit = size_limit(item.path)
         if info.st_size > limit:
             # Skipped unread: not even hashed.
-            return self._failed(plan, item, too_large(info.st_size, limit))
-        state = self.state
-        if state.has_file_stat(key, info.st_size, info.st_mtime_ns):
-            plan.unchanged = state.articles_of_file(key)
-            return plan
+            f.plan = _failed(too_large(info.st_size, limit), item)
+            return f
+        f.state = FileState(key, info.st_size, info.st_mtime_ns, "")
+        return f
+
+    def _against_store(self, f: _File, state: Ledger) -> None:
+        assert f.state is not None
+        if state.has_file_stat(f.key, f.state.size, f.state.mtime_ns):
+            f.plan = _Plan(unchanged=state.articles_of_file(f.key))
+            return
         try:
-            data_hash = _file_hash(item.path)
+            digest = _file_hash(f.item.path)
         except OSError as error:
-            return self._failed(plan, item, os_reason(error))
-        if state.has_file_digest(key, data_hash):
+            f.plan = _failed(os_reason(error), f.item)
+            return
+        if state.has_file_digest(f.key, digest):
             # Touched, not changed.
-            plan.unchanged = state.articles_of_file(key)
-            return plan
-        plan.file = FileState(key, info.st_size, info.st_mtime_ns, data_hash)
-        try:
-            records = list(read_records(item.path))
-        except UnreadableFile as error:
-            return self._failed(plan, item, str(error))
-        except Exception as error:
-            # A reader or a library choking on a hostile file must cost that file,
-            # never the run.
-            return self._failed(plan, item, _unexpected(error))
-        good = [r for r in records if not isinstance(r, RecordError)]
-        for record in records:
-            if isinstance(record, RecordError):
-                plan.skipped.append(Skipped(item.display, record.reason))
-        if not good and plan.skipped:
+            f.plan = _Plan(unchanged=state.articles_of_file(f.key))
+            return
+        f.state = FileState(f.key, f.state.size, f.state.mtime_ns, digest)
+        f.task = ReadTask(
+            f.item.path,
+            f.item.display,
+            self.source or f.item.fallback_source,
+            self.today,
+            self._prepare,
+        )
+
+    # -- after reading: duplicates, ids, and the writes --------------------------------
+
+    def settle(self, chunk: list[_File], reads: list[FileRead]) -> Iterator[Source]:
+        """Decide and apply each file of a chunk in order; yields each when done."""
+        got = iter(reads)
+        files = [(f, next(got) if f.task is not None else None) for f in chunk]
+        self._prefetch(files)
+        for n, (f, read) in enumerate(files):
+            if read is None:
+                assert f.plan is not None
+                self._apply(f.plan, f.key)
+                yield f.item
+                continue
+            plan = self._plan(f, read)
+            if plan.writes and self._writer is None:
+                # Decide again against what the writer sees: another ingest may
+                # have committed between the view's answers and taking the lock.
+                self._open_writer()
+                self._prefetch(files[n:])
+                plan = self._plan(f, read)
+            self._apply(plan, f.key)
+            yield f.item
+
+    def _prefetch(self, files: list[tuple[_File, FileRead | None]]) -> None:
+        read = [(f, r) for f, r in files if r is not None]
+        entries = [e for _, r in read for e in r.entries]
+        self.state.prefetch(
+            files=[f.key for f, _ in read],
+            contents=[e.digest for e in entries],
+            ids=[e.article.id for e in entries if e.article is not None],
+        )
+
+    def _plan(self, f: _File, read: FileRead) -> _Plan:
+        assert f.state is not None
+        item, key, state = f.item, f.key, self.state
+        if state.has_file_stat(key, f.state.size, f.state.mtime_ns) or state.has_file_digest(
+            key, f.state.digest
+        ):
+            return _Plan(unchanged=state.articles_of_file(key))
+        plan = _Plan(file=f.state)
+        plan.skipped = [Skipped(item.display, reason) for reason in read.skipped]
+        if read.failed:
             plan.failed = True
             return plan
         plan.previous = state.articles_of_file(key)
-        fallback = self.source or item.fallback_source
         ids_here: set[str] = set()
         hashes_here: dict[str, str] = {}
-        for n, record in enumerate(good, 1):
-            digest = content_hash(record.text)
-            original = hashes_here.get(digest) or self._duplicate_of(digest, key)
+        for entry in read.entries:
+            original = hashes_here.get(entry.digest) or self._duplicate_of(entry.digest, key)
             if original is not None:
                 plan.duplicates.append(Duplicate(item.display, original))
                 continue
-            hashes_here[digest] = item.display
-            wanted = record.id or (item.path.stem if len(good) == 1 else f"{item.path.stem}-{n}")
-            try:
-                article = resolve(
-                    record,
-                    id=self._unique_id(wanted, key, ids_here),
-                    path=item.display,
-                    fallback_source=fallback,
-                    today=self.today,
-                )
-            except Exception as error:
-                plan.skipped.append(Skipped(item.display, f"record {n}: {_unexpected(error)}"))
+            hashes_here[entry.digest] = item.display
+            article = entry.article
+            if article is None:
+                plan.skipped.append(Skipped(item.display, entry.error or "could not be read"))
                 continue
-            plan.articles.append((article, digest))
-        return plan
-
-    @staticmethod
-    def _failed(plan: _Plan, item: Source, reason: str) -> _Plan:
-        plan.skipped.append(Skipped(item.display, reason))
-        plan.failed = True
+            unique = self._unique_id(article.id, key, ids_here)
+            if unique != article.id:
+                article = replace(article, id=unique)
+            plan.articles.append((article, entry.digest, entry.prepared))
         return plan
 
     def _apply(self, plan: _Plan, key: str) -> None:
@@ -271,19 +325,19 @@ class _Run:
         if plan.failed:
             report.failed += 1
             return
+        report.duplicates.extend(plan.duplicates)
         if plan.unchanged is not None:
             report.unchanged += plan.unchanged
             return
-        report.duplicates.extend(plan.duplicates)
         if not plan.writes:
             return
         writer = self._open_writer()
         if plan.previous:
             writer.delete_file(key)
             self._replaced.add(key)
-        for article, digest in plan.articles:
-            assert plan.file is not None  # set for every file whose records were read
-            writer.add(article, file=plan.file, content_hash=digest)
+        assert plan.file is not None  # set for every file whose records were read
+        for article, digest, prepared in plan.articles:
+            writer.add(article, file=plan.file, content_hash=digest, prepared=prepared)
             self._ids[article.id] = key
             self._hashes[digest] = article.path
             self._pending += 1
@@ -350,8 +404,8 @@ class _Run:
             self._replaced.add(key)
 
 
-def _unexpected(error: Exception) -> str:
-    return f"could not be read ({type(error).__name__}: {error})"
+def _failed(reason: str, item: Source) -> _Plan:
+    return _Plan(skipped=[Skipped(item.display, reason)], failed=True)
 
 
 def _file_hash(path: Path) -> str:

@@ -13,7 +13,7 @@ functions of :mod:`corpus_cli.query.expand` and compiles the tree for its engine
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -65,6 +65,17 @@ class Ledger(Protocol):
         """Keys of the files that have stored articles."""
         ...
 
+    def prefetch(
+        self, files: Iterable[str] = (), contents: Iterable[str] = (), ids: Iterable[str] = ()
+    ) -> None:
+        """A hint: the questions about these file keys, content hashes and ids come next.
+
+        A store whose every question is a round trip to a server answers them all
+        in one read now; the answers hold until the next call. An embedded store
+        may do nothing.
+        """
+        ...
+
     def close(self) -> None: ...
 
 
@@ -75,7 +86,12 @@ class Batch(Ledger, Protocol):
     (taking the writer's lock), not for what the batch itself has added.
     """
 
-    def add(self, article: Article, *, file: FileState, content_hash: str) -> None: ...
+    def add(
+        self, article: Article, *, file: FileState, content_hash: str, prepared: object = None
+    ) -> None:
+        """Add one article; ``prepared`` is what :meth:`Store.preparer`'s function made
+        of it (in another process, perhaps), or None to do that work here."""
+        ...
 
     def delete_file(self, key: str) -> None:
         """Remove every article that came from the file ``key``."""
@@ -102,6 +118,12 @@ class Store(Protocol):
 
     def begin(self) -> Batch:
         """Start a batch of changes; raises IndexLocked when another writer holds it."""
+        ...
+
+    def preparer(self) -> Callable[[Article], object] | None:
+        """A module-level function doing this store's work on one article that needs
+        no connection (analysis, say), for ingest to run in worker processes; None
+        when the store has no such work. Its result goes to :meth:`Batch.add`."""
         ...
 
     def optimize(self) -> str:

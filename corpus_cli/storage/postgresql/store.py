@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ import psycopg2
 
 from corpus_cli.errors import ArticleNotFound, IndexNotFound, IndexUnreadable
 from corpus_cli.model import (
+    Article,
     Filters,
     Hit,
     IndexStats,
@@ -119,6 +120,13 @@ class PostgresStore:
         if self._statements is None:
             self._statements = Statements(self._cursor)
         return self._statements
+
+    def preparer(self) -> Callable[[Article], object]:
+        """The analysis of an article into its vector and word counts: the bulk of an
+        ingest's work, which needs no connection and so can run in worker processes."""
+        from corpus_cli.storage.postgresql.vectors import prepare
+
+        return prepare
 
     def ledger(self) -> PostgresLedger:
         from corpus_cli.storage.postgresql.writer import PostgresLedger

@@ -1,6 +1,6 @@
 """An article as its row: the ``tsvector`` literal of its terms and its word counts.
 
-The analysis is :func:`corpus_cli.text.analysis.analyse`, once per title and text:
+The analysis is :func:`corpus_cli.text.analysis.index_terms`, once per title and text:
 the same stems (``terms(text)``) and folded surface words
 (``terms(text, stemmed=False)``) the Whoosh backend indexes. One vector holds both:
 
@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from corpus_cli.text.analysis import analyse
+from corpus_cli.model import Article
+from corpus_cli.text.analysis import index_terms
 
 SURFACE = "."
 #: PostgreSQL's limit on the lexemes of one vector, in bytes (positions are apart).
@@ -57,18 +58,9 @@ def quote(lexeme: str) -> str:
 
 def article_terms(title: str | None, text: str, with_vector: bool = True) -> Terms:
     """The words of an article and, ``with_vector``, its vector's literal."""
-    analysed = analyse(title) if title else []
-    title_stems = [w[3] for w in analysed]
-    title_words = [w[2] for w in analysed]
-    analysed = analyse(text)
-    terms = Terms(
-        "",
-        len(title_words),
-        len(analysed),
-        title_words,
-        [w[2] for w in analysed],
-        [w[3] for w in analysed],
-    )
+    title_words, title_stems = index_terms(title) if title else ([], [])
+    text_words, text_stems = index_terms(text)
+    terms = Terms("", len(title_words), len(text_words), title_words, text_words, text_stems)
     if not with_vector:
         return terms
     text_stems, text_words = terms.text_stems, terms.text_words
@@ -80,6 +72,11 @@ def article_terms(title: str | None, text: str, with_vector: bool = True) -> Ter
         kept //= 2  # an enormous text: what fits of it
     terms.vector = vector
     return terms
+
+
+def prepare(article: Article) -> Terms:
+    """An article's :class:`Terms`: :meth:`PostgresStore.preparer`'s function."""
+    return article_terms(article.title, article.text)
 
 
 def _positions(lexemes: list[str], first: int) -> defaultdict[str, list[str]]:

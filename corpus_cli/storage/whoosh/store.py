@@ -142,6 +142,10 @@ class WhooshStore:
             ) from None
         return writer
 
+    def preparer(self) -> None:
+        """None: Whoosh's writer analyses each article itself, in this process."""
+        return None
+
     def ledger(self) -> WhooshLedger:
         from corpus_cli.storage.whoosh.writer import WhooshLedger
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from corpus_cli.model import Article, FileState
@@ -52,6 +53,11 @@ class WhooshLedger:
 
         return sum(1 for _ in self._searcher.docs_for_query(query.Term("file", key)))
 
+    def prefetch(
+        self, files: Iterable[str] = (), contents: Iterable[str] = (), ids: Iterable[str] = ()
+    ) -> None:
+        """Nothing to do: every question is a lookup in this process's open searcher."""
+
     def close(self) -> None:
         self._searcher.close()
 
@@ -64,7 +70,10 @@ class WhooshBatch(WhooshLedger):
         self._writer = writer
         self._done = False
 
-    def add(self, article: Article, *, file: FileState, content_hash: str) -> None:
+    def add(
+        self, article: Article, *, file: FileState, content_hash: str, prepared: object = None
+    ) -> None:
+        # Whoosh analyses inside its writer: there is nothing prepared to take.
         self._writer.add_document(**document(article, file, content_hash))
 
     def delete_file(self, key: str) -> None:

@@ -1,0 +1,195 @@
+"""Reading files into articles, in this process or in worker processes beside it.
+
+Reading is most of an ingest's work (decoding, parsing, dating, finding cited
+outlets, and for a server backend the analysis) and needs nothing of the index,
+so a large ingest hands files to a pool of processes while the main one asks the
+index its questions and writes. What comes back is in file order, whatever the
+workers' order, so a parallel run adds, numbers and reports exactly what a serial
+one does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from corpus_cli.model import Article, Record
+from corpus_cli.readers import RecordError, UnreadableFile, read_records, resolve
+
+#: Files handed to a worker at once: large enough that the round trip is small
+#: beside the work, small enough that the first results come back soon.
+CHUNK_FILES = 32
+#: Fewer files than this to read are read here: a pool costs ~0.3 s to start.
+PARALLEL_FILES = 256
+
+T = TypeVar("T")
+
+_NORMALISE = re.compile(r"\W+")
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with case, punctuation and spacing ignored: exact copies collide."""
+    normal = _NORMALISE.sub(" ", text.lower()).strip()
+    return hashlib.blake2b(normal.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(eq=False, repr=False)
+class ReadTask(Record):
+    """One file to read, with what its articles need besides the file."""
+
+    path: Path
+    display: str
+    fallback_source: str
+    today: datetime.date | None
+    #: The store's preparer (:meth:`~corpus_cli.storage.base.Store.preparer`).
+    prepare: Callable[[Article], object] | None = None
+
+
+@dataclass(eq=False, repr=False)
+class Entry(Record):
+    """One good record of a file: its article (or why it could not be built)."""
+
+    number: int
+    digest: str
+    article: Article | None
+    error: str | None = None
+    prepared: object = None
+
+
+@dataclass(eq=False, repr=False)
+class FileRead(Record):
+    """What one file holds: its entries, and the records that could not be read."""
+
+    entries: list[Entry] = field(default_factory=list)
+    #: Reasons, for the records (or the whole file) that could not be read.
+    skipped: list[str] = field(default_factory=list)
+    #: Nothing of the file could be read.
+    failed: bool = False
+
+
+def read_file(task: ReadTask) -> FileRead:
+    """Read, date and (with ``task.prepare``) prepare every record of one file.
+
+    Never raises for the file's sake: a reader or a library choking on a hostile
+    file costs that file (``failed``, with the reason), never the run.
+    """
+    read = FileRead()
+    try:
+        records = list(read_records(task.path))
+    except UnreadableFile as error:
+        read.skipped.append(str(error))
+        read.failed = True
+        return read
+    except Exception as error:
+        read.skipped.append(unexpected(error))
+        read.failed = True
+        return read
+    good = [r for r in records if not isinstance(r, RecordError)]
+    read.skipped.extend(r.reason for r in records if isinstance(r, RecordError))
+    if not good and read.skipped:
+        read.failed = True
+        return read
+    stem = task.path.stem
+    for n, record in enumerate(good, 1):
+        digest = content_hash(record.text)
+        wanted = record.id or (stem if len(good) == 1 else f"{stem}-{n}")
+        try:
+            article = resolve(
+                record,
+                id=wanted,
+                path=task.display,
+                fallback_source=task.fallback_source,
+                today=task.today,
+            )
+        except Exception as error:
+            read.entries.append(Entry(n, digest, None, f"record {n}: {unexpected(error)}"))
+            continue
+        prepared = task.prepare(article) if task.prepare is not None else None
+        read.entries.append(Entry(n, digest, article, None, prepared))
+    return read
+
+
+def read_files(tasks: list[ReadTask]) -> list[FileRead]:
+    """A chunk of files, read in order (what one worker is handed)."""
+    return [read_file(task) for task in tasks]
+
+
+def unexpected(error: Exception) -> str:
+    return f"could not be read ({type(error).__name__}: {error})"
+
+
+def default_workers() -> int:
+    """One reading process per core the process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Reader:
+    """Reads chunks of tasks, here or in a pool, and gives results back in order.
+
+    With a pool, up to two chunks a worker are in flight while the caller works
+    on the results of earlier ones; the pool's processes come from a fork server,
+    so they inherit neither the caller's threads nor its open connections.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool: Any = None
+        self._flight: deque[Any] = deque()
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _executor(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+        return self._pool
+
+    def map(
+        self, chunks: Iterable[T], tasks_of: Callable[[T], list[ReadTask]]
+    ) -> Iterator[tuple[T, list[FileRead]]]:
+        """Each chunk with the reads of its tasks, in the chunks' order.
+
+        ``chunks`` is drawn from only as the window has room, so what makes a chunk
+        (the caller's questions to the index) runs a few chunks ahead of the reads
+        it gets back, never the whole run ahead.
+        """
+        if self._workers <= 1:
+            for chunk in chunks:
+                yield chunk, read_files(tasks_of(chunk))
+            return
+        pool = self._executor()
+        window = 2 * self._workers
+        for chunk in chunks:
+            self._flight.append((chunk, pool.submit(read_files, tasks_of(chunk))))
+            if len(self._flight) >= window:
+                done, future = self._flight.popleft()
+                yield done, future.result()
+        while self._flight:
+            done, future = self._flight.popleft()
+            yield done, future.result()
+
+    def close(self) -> None:
+        for _, future in self._flight:
+            future.cancel()
+        self._flight.clear()
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
