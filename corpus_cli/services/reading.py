@@ -125,6 +125,39 @@ def unexpected(error: Exception) -> str:
     return f"could not be read ({type(error).__name__}: {error})"
 
 
+def _end_with(parent: int) -> None:
+    """In a worker: exit when the ingest that started it is gone.
+
+    A killed ingest (``kill -9``) cannot shut its pool down, and its workers would
+    wait on their task queue for ever (they hold its writing end themselves), and
+    with them the fork server, holding the terminal or pipe the ingest wrote to.
+    """
+    import threading
+    import time
+
+    def alive() -> bool:
+        try:
+            # A killed ingest stays a zombie until its own parent reaps it, and a
+            # zombie still answers kill(pid, 0): read its state where Linux shows it.
+            with open(f"/proc/{parent}/stat", "rb") as stat:
+                return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+        except FileNotFoundError:
+            return False
+        except OSError:  # no /proc here
+            try:
+                os.kill(parent, 0)
+            except (ProcessLookupError, PermissionError):
+                return False
+            return True
+
+    def watch() -> None:
+        while alive():
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="corpus-parent-watch", daemon=True).start()
+
+
 def default_workers() -> int:
     """One reading process per core the process may use."""
     try:
@@ -159,7 +192,12 @@ class Reader:
 
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self._workers,
+                mp_context=context,
+                initializer=_end_with,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     def map(
