@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, NamedTuple
+
+from corpus_cli.text.stemmers import Memo
 
 #: A run of word characters, as the re module sees them.
 WORD_RUN = re.compile(r"\w+")
@@ -216,25 +218,10 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
     return folded, list(map(_stemmed.__getitem__, folded))
 
 
-class _Memo(dict[str, str]):
-    """A cache that computes what it lacks, so that ``map(memo.__getitem__, words)``
-    stays in C for every word seen before."""
-
-    __slots__ = ("_compute",)
-
-    def __init__(self, compute: Callable[[str], str]) -> None:
-        super().__init__()
-        self._compute = compute
-
-    def __missing__(self, key: str) -> str:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        value = self[key] = self._compute(key)
-        return value
-
-
-_folded = _Memo(fold)
-_stemmed = _Memo(stem)
+#: Caches whose ``__getitem__`` computes what they lack, so that
+#: ``map(memo.__getitem__, words)`` stays in C for every word seen before.
+_folded = Memo(fold)
+_stemmed = Memo(stem)
 
 
 def source_key(name: str | None) -> str:
