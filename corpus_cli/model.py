@@ -216,6 +216,26 @@ class Filters(FrozenRecord):
 
 
 @dataclass(eq=False, repr=False)
+class Window(FrozenRecord):
+    """Which of a command's matches it shows: ``limit`` of them (None: all) from ``offset``.
+
+    ``default_limit`` is true when the limit is the screen's default rather than the
+    user's (the view then says how to see every match); ``page`` is the page number
+    when ``--page`` chose the window, so that the view names the next page the same way.
+    """
+
+    offset: int = 0
+    limit: int | None = None
+    default_limit: bool = False
+    page: int | None = None
+
+    @property
+    def paged(self) -> bool:
+        """True when the window starts past the first match, or was asked as a page."""
+        return self.offset > 0 or self.page is not None
+
+
+@dataclass(eq=False, repr=False)
 class QueryTerms(FrozenRecord):
     """What a query matched, in the analyser's terms, for highlighting.
 
@@ -260,6 +280,10 @@ class Explanation(Record):
     phrases: list[list[str]]
     total: int
     suggestion: str | None
+    #: What the query excludes (``-auto``, ``NOT auto``), each part as the tree reads it.
+    excluded: list[str] = field(default_factory=list)
+    #: The filters the matches were counted under: the options and the query's date:.
+    filters: Filters = field(default_factory=Filters)
 
 
 @dataclass(eq=False, repr=False)

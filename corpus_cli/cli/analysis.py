@@ -8,6 +8,7 @@ import click
 
 from corpus_cli.cli.app import Settings, pass_settings
 from corpus_cli.cli.options import (
+    QueryCommand,
     filter_options,
     json_option,
     limit_option,
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from corpus_cli.query import Query
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @query_argument(required=False)
 @filter_options
 @json_option
@@ -40,7 +41,7 @@ def sources(
     settings.output(output_format("table", json_lines)).sources(found)
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @query_argument()
 @filter_options
 @click.option(
@@ -72,7 +73,7 @@ def timeline(
     settings.output(output_format("table", json_lines)).timeline(rows, query.text, by, normalize)
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @query_argument()
 @filter_options
 @limit_option(20, "Words to show.")
@@ -95,7 +96,7 @@ def terms(
     settings.output(output_format("table", json_lines)).terms(found)
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @query_argument(required=False)
 @filter_options
 @json_option

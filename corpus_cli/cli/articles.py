@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,20 +11,26 @@ import click
 
 from corpus_cli.cli.app import Settings, pass_settings
 from corpus_cli.cli.options import (
+    QueryCommand,
+    count_option,
     filter_options,
     format_option,
     json_option,
-    limit_option,
     output_format,
     pager_option,
     query_argument,
     sort_option,
+    window_options,
 )
 from corpus_cli.errors import ExitStatus
 
 if TYPE_CHECKING:
-    from corpus_cli.model import Filters
+    from collections.abc import Callable
+
+    from corpus_cli.model import Filters, Window
     from corpus_cli.query import Query
+    from corpus_cli.render import Output
+    from corpus_cli.storage.base import Store
 
 
 @click.command()
@@ -60,11 +67,15 @@ def ingest(
     return ExitStatus.OK
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @query_argument()
 @filter_options
 @sort_option(["relevance", "date", "-date"], "relevance", "Order of hits; -date is newest first.")
-@limit_option(10, "Hits to show.")
+@window_options(
+    10,
+    "Hits to show, or all [default: 10 on the screen; every match with --json or --format].",
+)
+@count_option
 @click.option(
     "--cites", metavar="OUTLET", help="Only articles that name this agency or outlet (Tass...)."
 )
@@ -79,7 +90,8 @@ def search(
     query: Query,
     filters: Filters,
     sort: Any,
-    limit: int,
+    window: Callable[[bool], Window],
+    count: bool,
     cites: str | None,
     kwic: bool,
     explain: bool,
@@ -90,15 +102,27 @@ def search(
     """Full-text search with highlighted snippets.
 
     \b
-    QUERY uses AND by default; also OR, NOT, "a phrase", wildcards (esercitaz*),
-    fuzzy terms (esercitazone~1) and fields (title:, text:, source:).
-    Words match their Italian variants: esercitazione finds esercitazioni.
+    QUERY: words are ANDed (+word too); -word, -"a phrase" or NOT word leave
+    out; a OR b, a | b for either; "a phrase"; wildcards (esercitaz*); fuzzy
+    terms (esercitazone~1); fields (title:, text:, source:"Gazzetta di Modena");
+    dates (date:2020, date:2020-03..2020-05, an AND with --from/--to).
+    Lower-case or/and/not are words. Words match their Italian variants:
+    esercitazione finds esercitazioni.
+
+    \b
+    The screen shows 10 hits (--limit N or all, --page N, --offset N);
+    --json and --format csv give every match unless --limit is given.
     """
     if cites is not None:
         from corpus_cli.text.citations import find_outlet
 
         filters = dataclasses.replace(filters, cites=find_outlet(cites).name)
     fmt = output_format(fmt, json_lines)
+    shown = window(fmt == "table")  # the usage errors of the options come first
+    if count and (kwic or explain):
+        raise click.UsageError("--count prints only a number; leave out --kwic and --explain.")
+    if kwic and shown.paged:
+        raise click.UsageError("--offset and --page do not apply to --kwic; use --limit.")
     out = settings.output(fmt)
     store = settings.open_store()
     if explain:
@@ -106,24 +130,57 @@ def search(
 
         if fmt == "csv":
             raise click.UsageError("--explain has no CSV form; use --json.")
-        out.explain(explain_query(store, query, filters))
+        explanation = explain_query(store, query, filters)
+        out.explain(explanation)
+        _note_operator_words(out, store, query, filters, explanation.total)
         return
     if kwic:
         from corpus_cli.services.analytics import concordance
 
+        limit = shown.limit
+        if limit is None:
+            # Every matching article: as many as there are (concordance takes a number).
+            limit = max(1, store.count(query, filters))
         lines = concordance(store, query, filters, sort=sort, limit=limit)
         with out.paged(not no_pager):
             out.kwic(lines)
         return
-    result = store.search(query, filters, sort=sort, limit=limit)
-    with out.paged(not no_pager and result.total > 3):
-        out.search(result, query.text)
-    if result.total == 0:
+    if count:
+        total = store.count(query, filters)
+        out.count(total)
+        _note_operator_words(out, store, query, filters, total)
+        return
+    if fmt != "table":
+        from corpus_cli.services.search import search_pages
+
+        pages = search_pages(store, query, filters, sort, shown.limit, shown.offset)
+        first = next(pages)  # every page has the total; the first always comes
+        out.search_rows(itertools.chain([first], pages))
+        total = first.total
+    else:
+        result = store.search(query, filters, sort=sort, limit=shown.limit, offset=shown.offset)
+        with out.paged(not no_pager and result.total > 3):
+            out.search(result, query.text, shown)
+        total = result.total
+    noted = _note_operator_words(out, store, query, filters, total)
+    if total == 0 and not noted:
         from corpus_cli.services.search import suggest
 
         suggestion = suggest(store, query)
         if suggestion:
             out.suggest(suggestion)
+
+
+def _note_operator_words(
+    out: Output, store: Store, query: Query, filters: Filters, total: int
+) -> bool:
+    """The note on lower-case or/and/not (on stderr), when it applies; True if printed."""
+    from corpus_cli.services.search import operator_hint
+
+    note = operator_hint(store, query, filters, total)
+    if note:
+        out.note(note)
+    return note is not None
 
 
 @click.command(name="list")
@@ -133,6 +190,8 @@ def search(
     "date",
     "Oldest first, or newest first; undated articles come last either way.",
 )
+@window_options(None, "Articles to show, or all [default: all].", "articles")
+@count_option
 @format_option
 @json_option
 @pager_option
@@ -141,15 +200,30 @@ def list_(
     settings: Settings,
     filters: Filters,
     sort: Any,
+    window: Callable[[bool], Window],
+    count: bool,
     fmt: str,
     json_lines: bool,
     no_pager: bool,
 ) -> None:
-    """List articles by date (undated last; left out when a range is given)."""
-    out = settings.output(output_format(fmt, json_lines))
-    articles = settings.open_store().list_articles(filters, sort=sort)
+    """List articles by date (undated last; left out when a range is given).
+
+    --limit N, --page N and --offset N show a part; --count only the number.
+    """
+    fmt = output_format(fmt, json_lines)
+    shown = window(fmt == "table")
+    out = settings.output(fmt)
+    store = settings.open_store()
+    if count:
+        out.count(store.count(None, filters))
+        return
+    articles = store.list_articles(filters, sort=sort)
+    total = len(articles)
+    end = None if shown.limit is None else shown.offset + shown.limit
+    if shown.offset or end is not None:
+        articles = articles[shown.offset : end]
     with out.paged(not no_pager and out.page_needed(len(articles))):
-        out.listing(articles)
+        out.listing(articles, shown, total)
 
 
 @click.command()

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 import click
 
 from corpus_cli.cli.app import Settings, pass_settings
-from corpus_cli.cli.options import filter_options, json_option, limit_option, output_format
+from corpus_cli.cli.options import (
+    QueryCommand,
+    filter_options,
+    json_option,
+    limit_option,
+    output_format,
+)
 
 if TYPE_CHECKING:
     from corpus_cli.model import Filters
@@ -62,15 +68,20 @@ def watch() -> None:
     """Saved queries that show what is new since their last run."""
 
 
-@watch.command(name="add")
+@watch.command(name="add", cls=QueryCommand)
 @click.argument("name")
 @click.argument("query")
 @filter_options
 @pass_settings
 def watch_add(settings: Settings, name: str, query: str, filters: Filters) -> None:
     """Save QUERY (with its filters) as the watch NAME."""
+    from corpus_cli.query import parse
+    from corpus_cli.query.dates import narrowed
     from corpus_cli.services.watch import add_watch
 
+    # A date: in the query is kept in the watch's filters, which every run applies
+    # (a run re-reads the query, whose dates no store reads).
+    filters = narrowed(filters, parse(query))
     saved = add_watch(settings.open_store(), name, query, filters)
     settings.output().message(f"Saved watch '{saved.name}'; 'corpus watch run' shows its hits.")
 

@@ -9,6 +9,9 @@ from corpus_cli.text.analysis import is_word_char
 
 #: Fields a user may name in a query.
 QUERY_FIELDS: Final = ("title", "text", "source")
+#: Names that are no field of the tree but a filter lifted out of it (query/dates.py).
+FILTER_FIELDS: Final = ("date",)
+KNOWN_FIELDS: Final = QUERY_FIELDS + FILTER_FIELDS
 #: Very long queries are almost always pasted text; refuse them rather than read
 #: thousands of terms.
 MAX_QUERY_CHARS: Final = 1000
@@ -35,7 +38,7 @@ def check_query_text(text: str) -> str:
         )
     # A colon inside a phrase is just text, not a field.
     for _start, _end, name in _field_prefixes(_without_phrases(cleaned)):
-        if name.lower() not in QUERY_FIELDS:
+        if name.lower() not in KNOWN_FIELDS:
             known = ", ".join(f"{f}:" for f in QUERY_FIELDS)
             raise QuerySyntaxError(f"Unknown field '{name}:' in the query; use one of {known}.")
     return cleaned
@@ -60,7 +63,8 @@ def _without_phrases(text: str) -> str:
 def _field_prefixes(text: str) -> list[tuple[int, int, str]]:
     """(start, end of the name, name) of each ``name:`` that scopes what follows it.
 
-    A name starts the text or follows a space or ``(``, and the colon is followed by
+    A name starts the text or follows a space or ``(``, perhaps after a ``-`` or ``+``
+    (``-title:x`` excludes, ``+source:x`` requires), and the colon is followed by
     something other than a space or a slash (``title: x`` and ``http://`` are text).
     """
     found: list[tuple[int, int, str]] = []
@@ -71,10 +75,15 @@ def _field_prefixes(text: str) -> list[tuple[int, int, str]]:
             start = colon
             while start > 0 and (is_word_char(text[start - 1]) or text[start - 1] == "-"):
                 start -= 1
+            edge = start
+            if start + 1 < colon and text[start] == "-":
+                start += 1  # -title:x: the hyphen is the sign, not part of the name
+            elif start > 0 and text[start - 1] == "+":
+                edge = start - 1
             if (
                 start < colon
                 and text[start] in FIELD_START
-                and (start == 0 or text[start - 1] in " (")
+                and (edge == 0 or text[edge - 1] in " (")
             ):
                 found.append((start, colon, text[start:colon]))
         colon = text.find(":", colon + 1)

@@ -9,6 +9,7 @@ from corpus_cli.query.tree import (
     Node,
     Not,
     Nothing,
+    Or,
     Phrase,
     Prefix,
     Source,
@@ -54,20 +55,32 @@ def _scoped(field: TextField | None, inner: str, boost: float) -> str:
     return text if boost == 1.0 else f"{text}^{boost:g}"
 
 
+def excluded_parts(node: Node) -> list[str]:
+    """What each NOT (or ``-``) under ``node`` leaves out, described, left to right."""
+    if isinstance(node, Not):
+        return [describe(node.child)]
+    if isinstance(node, And | Or):
+        return [part for child in node.children for part in excluded_parts(child)]
+    if isinstance(node, AndMaybe):
+        return excluded_parts(node.required) + excluded_parts(node.optional)
+    return []
+
+
 def fields_of(node: Node) -> list[str]:
     """The fields a query searches: title and text always, source when it names one."""
     named = any(isinstance(leaf, Source) for leaf in leaves(node))
     return ["source", "text", "title"] if named else ["text", "title"]
 
 
-def plain_words(node: Node) -> list[str]:
+def plain_words(node: Node, *, excluded: bool = True) -> list[str]:
     """The ordinary words of a query as typed: no operators, sources, wildcards or fuzzy terms.
 
     Words scoped to a field are left out; words of phrases are kept; each word once
-    (a list of words also ranks the phrase of the same words higher).
+    (a list of words also ranks the phrase of the same words higher). With
+    ``excluded=False``, none of the words a NOT or ``-`` leaves out.
     """
     found: list[str] = []
-    for leaf in leaves(node):
+    for leaf in leaves(node, excluded=excluded):
         if isinstance(leaf, Term) and leaf.field is None:
             found.append(leaf.word)
         elif isinstance(leaf, Phrase):

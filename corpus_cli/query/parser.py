@@ -36,12 +36,13 @@ from typing import TypeGuard
 
 from corpus_cli.errors import QuerySyntaxError
 from corpus_cli.query.checks import (
+    KNOWN_FIELDS,
     NO_WORDS,
     OPERATOR_WORDS,
-    QUERY_FIELDS,
     check_query_text,
     lower_field_names,
 )
+from corpus_cli.query.dates import NOT_A_DATE, NOT_HERE, ONLY_DATES, Span, intersection, read_span
 from corpus_cli.query.tokens import (
     BoostToken,
     CloseToken,
@@ -167,7 +168,7 @@ def _fields(group: Group) -> None:
     tokens: list[Token] = []
     held: FieldToken | None = None
     for token in group.tokens:
-        if isinstance(token, FieldToken) and token.name not in QUERY_FIELDS:
+        if isinstance(token, FieldToken) and token.name not in KNOWN_FIELDS:
             held = token  # a name before another unknown one is lost, as in Whoosh
             continue
         if held is not None:
@@ -231,9 +232,33 @@ def _boosts(group: Group) -> None:
     group.tokens = out
 
 
+def _signs(tokens: list[Token]) -> None:
+    """``-x`` excludes x, as ``NOT x`` does; ``+x`` is x (every word is required already).
+
+    Signs bind tightest, to the token they touch, so ``NOT -x`` is read as the
+    ``NOT x`` it always was (the sign is dropped), not as a double negation.
+    """
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if isinstance(token, OperatorToken) and token.name in ("MINUS", "PLUS"):
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            before = tokens[i - 1] if i > 0 else None
+            redundant = isinstance(before, OperatorToken) and before.name == "NOT"
+            if token.name == "PLUS" or after is None or redundant:
+                del tokens[i]
+                continue
+            if isinstance(after, OperatorToken):
+                del tokens[i]  # nothing a sign can apply to (the tokens rule it out)
+                continue
+            tokens[i : i + 2] = [Group("not", [after])]
+        i += 1
+
+
 def _operators(group: Group) -> None:
     """Apply the operators of ``group``, tightest first, each left to right."""
     tokens = group.tokens
+    _signs(tokens)
     present = {token.name for token in tokens if isinstance(token, OperatorToken)}
     for name in ("NOT", "AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE"):
         if name not in present:
@@ -298,9 +323,17 @@ _NULL = _Void(falsy=False)
 _Clause = Node | _Void | None
 
 
-def _clause(token: Token) -> _Clause:
-    """What ``token`` searches for; one call per level of nesting (deep queries fit)."""
+def _clause(token: Token, dates: list[Span] | None) -> _Clause:
+    """What ``token`` searches for; one call per level of nesting (deep queries fit).
+
+    ``dates`` collects the ``date:`` clauses ANDed with the whole query, which are
+    lifted out of the tree; it is None below an OR, a NOT or the like, where a date
+    cannot be lifted.
+    """
     if isinstance(token, TextToken):
+        if token.field == "date":
+            _lift_date(token, dates)
+            return None  # no clause: the date narrows the filters instead
         return _text_clause(token)
     if not isinstance(token, Group):
         return None  # nothing else is left once the passes are done
@@ -311,7 +344,7 @@ def _clause(token: Token) -> _Clause:
                 "The query could not be understood (NOT must be followed by a word, "
                 "a phrase or a group)."
             )
-        child = _clause(token.tokens[0])
+        child = _clause(token.tokens[0], None)
         if isinstance(child, _Void):
             return None if child.falsy else _NULL
         return None if child is None else Not(child)
@@ -322,8 +355,8 @@ def _clause(token: Token) -> _Clause:
                 f"The query could not be understood ({kind.upper()} needs a word, "
                 "a phrase or a group on each side)."
             )
-        left = _clause(token.tokens[0])
-        right = _clause(token.tokens[1])
+        left = _clause(token.tokens[0], None)
+        right = _clause(token.tokens[1], None)
         if left is None and right is None:
             return _NULL
         if left is None:
@@ -346,8 +379,9 @@ def _clause(token: Token) -> _Clause:
         return AndMaybe(left, right)
     present = from_owner = False
     nodes: list[Node] = []
+    inner_dates = dates if group_kind == "and" else None
     for inner in token.tokens:
-        clause = _clause(inner)
+        clause = _clause(inner, inner_dates)
         if clause is not None:
             present = True
             if not isinstance(clause, _Void):
@@ -395,6 +429,25 @@ def _boosted(node: Node, factor: float) -> Node:
     if isinstance(node, AndMaybe):
         return AndMaybe(_boosted(node.required, factor), _boosted(node.optional, factor))
     return node  # an exclusion scores nothing; a source has no boost
+
+
+def _lift_date(token: TextToken, dates: list[Span] | None) -> None:
+    """Lift ``date:2020`` (or a range) into ``dates``; it adds no clause to the tree."""
+    value = token.text
+    if isinstance(token, PrefixToken | WildToken | FuzzyToken):
+        raise QuerySyntaxError(NOT_A_DATE.format(value=_typed(token)))
+    if dates is None:
+        raise QuerySyntaxError(NOT_HERE.format(value=value))
+    dates.append(read_span(value.strip()))
+
+
+def _typed(token: TextToken) -> str:
+    """A wildcard, prefix or fuzzy token's text roughly as typed, for messages."""
+    if isinstance(token, PrefixToken):
+        return token.text + "*"
+    if isinstance(token, FuzzyToken):
+        return token.text + "~"
+    return token.text
 
 
 def _text_clause(token: TextToken) -> _Clause:
@@ -511,25 +564,69 @@ def _with_phrase_bonus(cleaned: str, root: Node) -> Node:
     return AndMaybe(root, Phrase(surface, stems, None, 2.0))
 
 
+# -- lower-case operator words -------------------------------------------------------
+
+_OPERATOR_WORDS = {"or": "OR", "and": "AND", "not": "NOT"}
+
+
+def as_operators(cleaned: str) -> tuple[str, list[str]] | None:
+    """``cleaned`` with its lower-case ``or``, ``and``, ``not`` as OR, AND, NOT.
+
+    Only words standing alone between spaces, outside phrases, are operators (as the
+    capitals are); also the words changed, lower-cased, each once. None when there
+    is no such word.
+    """
+    words = cleaned.split(" ")
+    changed: list[str] = []
+    in_phrase = False
+    for n, word in enumerate(words):
+        operator = _OPERATOR_WORDS.get(word.lower())
+        if not in_phrase and operator is not None and word != operator:
+            words[n] = operator
+            changed.append(word.lower())
+        in_phrase ^= word.count('"') % 2 == 1
+    if not changed:
+        return None
+    return " ".join(words), list(dict.fromkeys(changed))
+
+
 # -- the entry point -----------------------------------------------------------------
 
 
 def parse(text: str) -> Query:
     """Read a query string into its tree; raise QuerySyntaxError with one sentence."""
     cleaned = check_query_text(text)
+    dates: list[Span] = []
     try:
-        root = _read(cleaned)
+        root = _read(cleaned, dates)
     except RecursionError:
         # A thousand characters nest at most 500 deep, which fits; this is a guard.
         raise QuerySyntaxError(
             "The query could not be understood (too many nested parentheses)."
         ) from None
-    if root is None or isinstance(root, _Void) or not _has_positive_terms(root):
-        raise QuerySyntaxError(NO_WORDS)
-    return Query(cleaned, _with_phrase_bonus(cleaned, root))
+    date_from, date_to = intersection(dates)
+    typed = tuple(clause for clause, _first, _last in dates)
+    if root is None or isinstance(root, _Void):
+        raise QuerySyntaxError(ONLY_DATES.format(clauses=" ".join(typed)) if dates else NO_WORDS)
+    if not _has_positive_terms(root):
+        # Only exclusions (-auto, NOT derby): a web engine returns nothing for them,
+        # and everything-but would be most of the corpus; say what is missing.
+        raise QuerySyntaxError(ONLY_EXCLUSIONS if _signed(cleaned) else NO_WORDS)
+    # +word is the word: a list of them ranks its phrase first as well.
+    plain = " ".join(w[1:] if w[:1] == "+" and len(w) > 1 else w for w in cleaned.split(" "))
+    return Query(cleaned, _with_phrase_bonus(plain, root), date_from, date_to, typed)
 
 
-def _read(cleaned: str) -> _Clause:
+#: For a query of only ``-word`` exclusions.
+ONLY_EXCLUSIONS = "The query only excludes words; add a word to search for, as in 'furto -auto'."
+
+
+def _signed(cleaned: str) -> bool:
+    """Whether the query starts a word with ``-`` (the web-search exclusion)."""
+    return cleaned.startswith("-") or " -" in cleaned or "(-" in cleaned
+
+
+def _read(cleaned: str, dates: list[Span]) -> _Clause:
     top = _nest(tokens(lower_field_names(cleaned), with_require=not _is_plain(cleaned)))
     _words_for_loose_boosts(top)
     _fuzzy_terms(top)
@@ -538,4 +635,4 @@ def _read(cleaned: str) -> _Clause:
     _without_spaces(top)
     _boosts(top)
     _operators(top)
-    return _clause(top)
+    return _clause(top, dates)

@@ -3,6 +3,11 @@
 At each position the first matching token kind wins; characters no kind matches
 are runs of plain text, i.e. words. :mod:`corpus_cli.query.parser` then makes its
 passes over this list.
+
+Beside Whoosh's kinds there are the web-search ones: ``-`` and ``+`` at the start
+of a word, phrase or group (``-auto``, ``-"mar cinese"``, ``+furto``) and ``|``
+(an OR, spaced or not). Whoosh read those characters as part of the word, where
+analysis dropped them (``furto -auto`` searched for both words).
 """
 
 from __future__ import annotations
@@ -105,6 +110,8 @@ class CloseToken(Token):
 
 
 class OperatorToken(Token):
+    """NOT, AND, OR, ANDNOT, ANDMAYBE, REQUIRE; MINUS and PLUS for ``-`` and ``+``."""
+
     __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
@@ -197,6 +204,14 @@ def _other_token(text: str, pos: int, with_require: bool) -> tuple[Token | None,
     """The token at ``pos`` from wildcards on, in Whoosh's order; None if none."""
     char = text[pos]
     before = text[pos - 1] if pos else " "
+    if char in "-+" and before in " (" and _starts_clause(text, pos + 1):
+        return OperatorToken("MINUS" if char == "-" else "PLUS"), pos + 1
+    if char == "|":
+        # ``a | b``, ``a|b`` and ``a || b`` are one OR each, as web search engines read them.
+        end = pos + 1
+        while end < len(text) and text[end] == "|":
+            end += 1
+        return OperatorToken("OR"), end
     if char in "*?":
         return WildToken(char), pos + 1
     if char == '"':
@@ -223,6 +238,16 @@ def _other_token(text: str, pos: int, with_require: bool) -> tuple[Token | None,
     elif char == " ":
         return SpaceToken(), pos + 1
     return None, pos
+
+
+def _starts_clause(text: str, pos: int) -> bool:
+    """Whether a ``-`` or ``+`` just before ``pos`` prefixes something it can apply to.
+
+    Only at the start of a word: inside one (``Emilia-Romagna``, ``anti-mafia``) the
+    hyphen stays part of the word, and a hyphen between spaces (``Roma - Milano``) or
+    doubled (``--x``) stays text, which analysis drops, as it always did.
+    """
+    return pos < len(text) and text[pos] not in " -+)|"
 
 
 def _closing_quote(text: str, start: int) -> int:

@@ -12,6 +12,7 @@ searched fields (title and text, the title weighted higher), else ``"title"``,
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -127,10 +128,21 @@ Node = Leaf | And | Or | Not | AndMaybe
 
 @dataclass(eq=False, repr=False)
 class Query(FrozenRecord):
-    """A parsed query: the text as the user typed it (cleaned) and its tree."""
+    """A parsed query: the text as the user typed it (cleaned) and its tree.
+
+    ``date:`` clauses are not in the tree (no backend compiles dates): the parser
+    lifts them into the range they allow, ``date_from`` to ``date_to`` (None: open),
+    which stores never read. Whoever asks a store ANDs them into its Filters first,
+    with :func:`corpus_cli.query.dates.narrowed` (the command line does, for every
+    command that takes a query).
+    """
 
     text: str
     root: Node
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    #: The ``date:`` clauses as typed, for messages.
+    dates: tuple[str, ...] = ()
 
 
 def leaves(node: Node, *, excluded: bool = True) -> Iterator[Leaf]:

@@ -7,6 +7,7 @@ everything else is drawn by the command's view (:mod:`~corpus_cli.render.views`)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
         SearchResult,
         SourceSummary,
         StoredArticle,
+        Window,
     )
     from corpus_cli.render.terminal import ProgressUpdate, Terminal
     from corpus_cli.results import (
@@ -60,7 +62,7 @@ class Output:
     def _is_json(self) -> bool:
         return self.format == "jsonl"
 
-    def _write_rows(self, found: list[dict[str, Any]], columns: list[str]) -> None:
+    def _write_rows(self, found: Iterable[dict[str, Any]], columns: list[str]) -> None:
         """Rows as CSV under ``csv``, else as JSON Lines."""
         if self.format == "csv":
             self.terminal.emit_csv(found, columns)
@@ -96,13 +98,32 @@ class Output:
     def suggest(self, suggestion: str) -> None:
         self.terminal.suggestion(suggestion)
 
+    def note(self, text: str) -> None:
+        """A remark on how the input was read, on stderr (never among the rows)."""
+        self.terminal.note(text)
+
     # -- commands ------------------------------------------------------------------------
 
-    def search(self, result: SearchResult, query: str) -> None:
+    def search(self, result: SearchResult, query: str, window: Window | None = None) -> None:
         if self._is_table:
-            views.search(self.terminal, result, query)
+            views.search(self.terminal, result, query, window)
         else:
             self._hit_rows(result.hits, result.terms)
+
+    def search_rows(self, pages: Iterable[SearchResult]) -> None:
+        """The hits of every page as rows, each written as it is made (JSON Lines, CSV).
+
+        Rows are made lazily, so only the page being written is held in memory.
+        """
+        found = (contract.hit_row(hit, page.terms) for page in pages for hit in page.hits)
+        self._write_rows(found, contract.HIT_COLUMNS)
+
+    def count(self, count: int) -> None:
+        """A number alone: bare on the screen, ``{"count": n}`` as JSON, a column in CSV."""
+        if self._is_table:
+            self.terminal.message(str(count))
+        else:
+            self._write_rows([contract.count_row(count)], ["count"])
 
     def similar(self, article: StoredArticle, hits: list[Hit]) -> None:
         if self._is_table:
@@ -119,11 +140,17 @@ class Output:
             else:
                 self._hit_rows(result.new, result.terms, extra={"watch": result.watch.name})
 
-    def listing(self, articles: list[StoredArticle]) -> None:
+    def listing(
+        self,
+        articles: list[StoredArticle],
+        window: Window | None = None,
+        total: int | None = None,
+    ) -> None:
+        """``articles``, the part ``window`` shows of ``total`` (all of them by default)."""
         if self._is_table:
-            views.listing(self.terminal, articles)
+            views.listing(self.terminal, articles, window, total)
         else:
-            self._write_rows([contract.article_row(a) for a in articles], contract.ARTICLE_COLUMNS)
+            self._write_rows((contract.article_row(a) for a in articles), contract.ARTICLE_COLUMNS)
 
     def show(self, article: StoredArticle, terms: QueryTerms | None) -> None:
         if self._is_json:

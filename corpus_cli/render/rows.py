@@ -156,8 +156,10 @@ def kwic_row(line: KwicLine) -> Row:
 
 
 def explanation_row(explanation: Explanation) -> Row:
+    """``excluded`` and ``filters`` only when the query has exclusions or filters apply:
+    the row of a plain query is the one scripts have always read."""
     e = explanation
-    return {
+    row: Row = {
         "query": e.query,
         "parsed": e.parsed,
         "fields": list(e.fields),
@@ -167,6 +169,16 @@ def explanation_row(explanation: Explanation) -> Row:
         "total": e.total,
         "suggestion": e.suggestion,
     }
+    if e.excluded:
+        row["excluded"] = list(e.excluded)
+    if not e.filters.is_empty:
+        row["filters"] = e.filters.to_dict()
+    return row
+
+
+def count_row(count: int) -> Row:
+    """``search --count --json``: the number of matching articles alone."""
+    return {"count": count}
 
 
 def stats_row(stats: IndexStats) -> Row:

@@ -125,6 +125,10 @@ class Terminal:
         """A plain sentence on stdout."""
         self.out.print(Text(sanitize(message)), soft_wrap=True)
 
+    def note(self, text: str) -> None:
+        """A plain remark on stderr, in yellow: how something typed was read."""
+        self.err.print(Text(sanitize(text), style="yellow"), soft_wrap=True)
+
     def suggestion(self, text: str) -> None:
         """``Did you mean: text?`` on stderr."""
         line = Text("Did you mean: ", style="yellow")

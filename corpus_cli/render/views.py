@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         SearchResult,
         SourceSummary,
         StoredArticle,
+        Window,
     )
     from corpus_cli.render.terminal import Terminal
     from corpus_cli.results import (
@@ -72,12 +73,39 @@ def _indented(terminal: Terminal, text: Text, indent: int, first: Text | None = 
 # -- ranked articles: search, similar, watch run ------------------------------------------
 
 
-def search(terminal: Terminal, result: SearchResult, query: str) -> None:
+def search(
+    terminal: Terminal, result: SearchResult, query: str, window: Window | None = None
+) -> None:
     head = Text(f"{result.total} {plural(result.total, 'article')} match ")
     head.append(sanitize(query), style="bold")
-    if len(result.hits) < result.total:
-        head.append(f" (showing {len(result.hits)}; --limit for more)", style="dim")
-    hits(terminal, result.hits, result.terms, head)
+    part = _part_shown(len(result.hits), result.total, window, "hits")
+    if part:
+        head.append(f" ({part})", style="dim")
+    hits(terminal, result.hits, result.terms, head, start=1 + (window.offset if window else 0))
+
+
+def _part_shown(shown: int, total: int, window: Window | None, noun: str) -> str | None:
+    """Which matches a view shows and how to see the others; None when it shows all.
+
+    ``showing 2; --limit for more`` under the user's --limit, ``showing 10 of 96;
+    --limit all for every one`` under the screen's default, ``hits 11-20 of 685;
+    --page 3 for more`` for a page.
+    """
+    if window is None or not window.paged:
+        if shown >= total:
+            return None
+        if window is not None and window.default_limit:
+            return f"showing {shown} of {total}; --limit all for every one"
+        return f"showing {shown}; --limit for more"
+    first = window.offset + 1
+    if shown == 0:
+        return f"none from {first} on" if total else None
+    last = window.offset + shown
+    part = f"{noun} {first}-{last} of {total}"
+    if last < total:
+        more = f"--page {window.page + 1}" if window.page is not None else f"--offset {last}"
+        part += f"; {more} for more"
+    return part
 
 
 def similar(terminal: Terminal, article: StoredArticle, found: list[Hit]) -> None:
@@ -98,15 +126,17 @@ def watch_result(terminal: Terminal, result: WatchResult) -> None:
     terminal.out.print()
 
 
-def hits(terminal: Terminal, found: list[Hit], terms: QueryTerms, head: Text) -> None:
-    """Ranked articles under ``head``, each with its best fragment."""
+def hits(
+    terminal: Terminal, found: list[Hit], terms: QueryTerms, head: Text, start: int = 1
+) -> None:
+    """Ranked articles under ``head``, each with its best fragment, numbered from ``start``."""
     from corpus_cli.text.snippets import make_snippet
 
     terminal.out.print(head)
     # One print for all hits: each print call costs Rich ~0.15 ms whatever its
     # length, and ten hits are ~80 wrapped lines.
     lines: list[Text] = []
-    for n, hit in enumerate(found, 1):
+    for n, hit in enumerate(found, start):
         snip = make_snippet(hit.article.text, terms)
         lines.append(Text())
         lines.extend(_hit(terminal, n, hit, terms))
@@ -132,7 +162,13 @@ def _hit(terminal: Terminal, n: int, hit: Hit, terms: QueryTerms) -> list[Text]:
 # -- articles -------------------------------------------------------------------------
 
 
-def listing(terminal: Terminal, articles: list[StoredArticle]) -> None:
+def listing(
+    terminal: Terminal,
+    articles: list[StoredArticle],
+    window: Window | None = None,
+    total: int | None = None,
+) -> None:
+    """One line per article, then on stderr how many (and which part, under a window)."""
     # Fixed widths for the short columns so a long title never squeezes them.
     table = _table()
     table.add_column("date", width=11, no_wrap=True)
@@ -158,7 +194,12 @@ def listing(terminal: Terminal, articles: list[StoredArticle]) -> None:
             Text(sanitize(article.id)),
         )
     terminal.out.print(table)
-    terminal.err.print(Text(f"{len(articles)} {plural(len(articles), 'article')}", style="dim"))
+    count = len(articles) if total is None else total
+    footer = f"{count} {plural(count, 'article')}"
+    part = _part_shown(len(articles), count, window, "articles")
+    if part:
+        footer += f" ({part})"
+    terminal.err.print(Text(footer, style="dim"))
 
 
 def show(terminal: Terminal, article: StoredArticle, terms: QueryTerms | None) -> None:
@@ -336,9 +377,15 @@ def explain(terminal: Terminal, e: Explanation) -> None:
     for phrase in e.phrases:
         out.append("\nphrase    ", style="dim")
         out.append(" ".join(phrase) + "  (stems, side by side)")
+    for part in e.excluded:
+        out.append("\nexcludes  ", style="dim")
+        out.append(sanitize(part))
     if e.expansions:
         out.append("\nexpands   ", style="dim")
         out.append(sanitize(", ".join(e.expansions)))
+    if not e.filters.is_empty:
+        out.append("\nfilters   ", style="dim")
+        out.append(sanitize(e.filters.describe()))
     out.append("\nmatches   ", style="dim")
     out.append(str(e.total), style="bold")
     terminal.out.print(out)
