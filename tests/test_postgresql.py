@@ -279,7 +279,8 @@ def test_kill_9_mid_ingest_leaves_a_consistent_corpus_the_next_run_completes(
     server: PostgresServer, database: str, tmp_path: Path
 ) -> None:
     uri = server.uri(database)
-    folder = articles(tmp_path / "many", 1500)
+    total = 4000  # batches of 500, 1,000, 2,000, 500: a kill lands inside one
+    folder = articles(tmp_path / "many", total)
     process = corpus_process(uri, "ingest", "--json", str(folder))
     deadline = time.monotonic() + 120
     committed = 0
@@ -292,16 +293,18 @@ def test_kill_9_mid_ingest_leaves_a_consistent_corpus_the_next_run_completes(
             break
         time.sleep(0.05)
     assert process.poll() is None, "the ingest finished before it could be killed"
-    time.sleep(0.2)  # into the second batch
+    # At once: the second batch is under way (reading in parallel, the whole
+    # run takes a second or two after the first commit).
+    time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.communicate()
     consistent(server, database)
     [(kept,)] = server.execute(database, "SELECT count(*) FROM corpus_articles")
-    assert 0 < kept < 1500
+    assert 0 < kept < total
     summary = ingest_json(uri, folder)
-    assert summary["added"] == 1500 - kept and summary["unchanged"] == kept
+    assert summary["added"] == total - kept and summary["unchanged"] == kept
     consistent(server, database)
-    assert ingest_json(uri, folder)["unchanged"] == 1500
+    assert ingest_json(uri, folder)["unchanged"] == total
 
 
 # -- what the backend computes itself -------------------------------------------------
