@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
 
 #: The role that must give a password (tests/test_postgresql.py's wrong-password test).
 PASSWORD_ROLE = "corpus_pw"
@@ -217,3 +218,12 @@ def shared(request: pytest.FixtureRequest) -> PostgresServer:
     request.addfinalizer(release)
     server: PostgresServer = _shared["server"]
     return server
+
+
+def one_line_error(result: Result) -> str:
+    """The single ``corpus: ...`` line of a command that failed with exit code 1."""
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("corpus: "), line
+    assert "Traceback" not in result.output
+    return line

@@ -26,6 +26,7 @@ from typing import Any
 import pg_server
 import pytest
 from click.testing import CliRunner, Result
+from pg_server import one_line_error
 
 from corpus_cli.cli import cli
 
@@ -324,15 +325,6 @@ def same_answer(replica: Replica, *args: str, database: str = DATABASE) -> Resul
     assert on_standby.stderr == on_primary.stderr
     assert on_primary.stdout.strip()
     return on_standby
-
-
-def one_line_error(result: Result) -> str:
-    """The single ``corpus: ...`` line of a command that failed with exit code 1."""
-    assert result.exit_code == 1, result.output
-    [line] = result.stderr.splitlines()
-    assert line.startswith("corpus: "), line
-    assert "Traceback" not in result.output
-    return line
 
 
 # -- reading on the standby -----------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 import pg_server
 import pytest
 from click.testing import CliRunner, Result
-from pg_server import PASSWORD, PASSWORD_ROLE, PostgresServer
+from pg_server import PASSWORD, PASSWORD_ROLE, PostgresServer, one_line_error
 
 from corpus_cli.cli import cli
 
@@ -49,15 +49,6 @@ def database(server: PostgresServer) -> Iterator[str]:
 
 def run(uri: str, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--index", uri, *args])
-
-
-def one_line_error(result: Result) -> str:
-    """The single ``corpus: ...`` line of a command that failed with exit code 1."""
-    assert result.exit_code == 1, result.output
-    [line] = result.stderr.splitlines()
-    assert line.startswith("corpus: "), line
-    assert "Traceback" not in result.output
-    return line
 
 
 def ingest_json(uri: str, *paths: str | Path) -> dict[str, object]:
