@@ -321,7 +321,7 @@ def time_stemmers(corpus: Corpus, repeats: int = 5) -> dict[str, dict[str, float
     import Stemmer  # PyStemmer, as analysis.stem uses it: its own cache off
 
     snowball = Stemmer.Stemmer("italian", 0)
-    snowball_memo = stemmers._Memo(snowball.stemWord)  # as analysis.py caches it
+    snowball_memo = stemmers.Memo(snowball.stemWord)  # as analysis.py caches it
     uncached: dict[str, Stem] = {
         "none": no_stem,
         "snowball": snowball.stemWord,
