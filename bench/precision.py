@@ -8,6 +8,7 @@
                                                                # the 10 stemmer queries
     python bench/precision.py --kwic 'rapina banca'            # contexts, to judge
     python bench/precision.py --todo                           # what is not judged yet
+    python bench/precision.py --counts                         # the verdicts per stemmer
 
 Each query of the judgements file (``bench/heldout_judgements.json`` by default) is run
 through the real CLI, ``CMD --index DIR search QUERY --json --limit all``, on an index of
@@ -22,7 +23,9 @@ through the real CLI, ``CMD --index DIR search QUERY --json --limit all``, on an
 * **P@10**: the share of relevant articles among the first ten hits (all of them when
   fewer match); the total row is the mean over the queries with hits;
 * **recall**: relevant articles returned among the relevant articles known (those holding
-  every typed form, and those judged ``same``); the total row is micro (summed);
+  every typed form, and those judged ``same``); the total row is micro (summed), and the
+  mean over queries follows it (one query with many relevant articles, carabiniere with
+  the 423 of carabinieri, weighs on the micro figure);
 * **unjudged**: returned articles that hold neither the typed form of some part nor a
   judgement for it (say, matched by a stemmer that was not judged): counted as not
   relevant, and shown so that a change of stemmer is not scored on guesses.
@@ -308,10 +311,12 @@ def percent(value: float | None) -> str:
 def totals(rows: list[Row]) -> dict[str, Any]:
     precisions = [r.precision for r in rows if r.precision is not None]
     relevant = sum(r.relevant for r in rows)
+    recalls = [r.recall for r in rows if r.recall is not None]
     return {
         "queries": len(rows),
         "mean_p_at_10": sum(precisions) / len(precisions) if precisions else None,
         "micro_recall": sum(r.relevant_found for r in rows) / relevant if relevant else None,
+        "mean_recall": sum(recalls) / len(recalls) if recalls else None,
         "hits": sum(r.hits for r in rows),
         "relevant": relevant,
         "relevant_found": sum(r.relevant_found for r in rows),
@@ -347,6 +352,7 @@ def print_table(command: str, rows: list[Row]) -> None:
         str(t["unjudged"]),
     )
     print(f"{'TOTAL (mean P@10, micro)':<{width}}" + "".join(f"{c:>12}" for c in cells))
+    print(f"{'mean recall (macro)':<{width}}" + f"{percent(t['mean_recall']):>48}")
     print()
 
 
@@ -395,6 +401,36 @@ def todo(corpus: Corpus, judgements: Judgements) -> list[dict[str, Any]]:
     return out
 
 
+def verdict_counts(corpus: Corpus, judgements: Judgements) -> dict[str, dict[str, list[int]]]:
+    """query -> stemmer -> [same, family, other, unjudged]: its stem-only (part, article)s."""
+    out: dict[str, dict[str, list[int]]] = {}
+    for query in judgements.queries:
+        counts = {name: [0, 0, 0, 0] for name in JUDGED}
+        for c in candidates(corpus, query):
+            for key in c.forms:
+                verdict = judgements.verdicts.get((key, c.article))
+                slot = VERDICTS.index(verdict) if verdict in VERDICTS else 3
+                for name in c.stemmers:
+                    counts[name][slot] += 1
+        out[query] = counts
+    return out
+
+
+def print_counts(counts: dict[str, dict[str, list[int]]]) -> None:
+    width = max(24, *(len(q) + 2 for q in counts))
+    print("stem-only matches judged (part, article): same/family/other (+unjudged)")
+    print(f"{'query':<{width}}" + "".join(f"{name:>20}" for name in JUDGED))
+    total = {name: [0, 0, 0, 0] for name in JUDGED}
+    for query, row in [*counts.items(), ("TOTAL", total)]:
+        if query != "TOTAL":
+            for name in JUDGED:
+                total[name] = [a + b for a, b in zip(total[name], row[name], strict=True)]
+        cells = [
+            "/".join(map(str, row[n][:3])) + (f" +{row[n][3]}" if row[n][3] else "") for n in JUDGED
+        ]
+        print(f"{query:<{width}}" + "".join(f"{c:>20}" for c in cells))
+
+
 # -- main -----------------------------------------------------------------------------------
 
 
@@ -418,6 +454,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--kwic", metavar="QUERY", help="context of the stem-only matches")
     parser.add_argument("--todo", action="store_true", help="the matches not judged yet (JSON)")
+    parser.add_argument(
+        "--counts", action="store_true", help="the judged stem-only matches, per stemmer"
+    )
     parser.add_argument("--width", type=int, default=70, help="--kwic: characters each side")
     parser.add_argument("--lines", type=int, default=3, help="--kwic: lines per part")
     return parser.parse_args(argv)
@@ -441,6 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     judgements = load_judgements(args.judgements)
     if args.todo:
         print(json.dumps(todo(corpus, judgements), ensure_ascii=False, indent=1))
+        return 0
+    if args.counts:
+        print_counts(verdict_counts(corpus, judgements))
         return 0
     queries = args.query or judgements.queries
     commands = args.corpus_cmd or ["corpus"]
