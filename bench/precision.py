@@ -30,9 +30,10 @@ through the real CLI, ``CMD --index DIR search QUERY --json --limit all``, on an
   judgement for it (say, matched by a stemmer that was not judged): counted as not
   relevant, and shown so that a change of stemmer is not scored on guesses.
 
-Judgements: for each query, every article that Snowball (``analysis.stem``) or light+
-(``stemmers.light_plus_stem``) matches with some part only through the stem (the article
-lacks the typed form of that part), with the verdict and the forms that matched.
+Judgements: for each query, every article that Snowball (PyStemmer's, the index's stemmer
+until schema 7) or light+ (``stemmers.light_plus_stem``) matches with some part only
+through the stem (the article lacks the typed form of that part), with the verdict and
+the forms that matched.
 ``--kwic`` prints those articles in context and ``--todo`` the ones not judged yet.
 The file format of ``bench/stemmer_judgements.json`` is read as well (one word a query).
 """
@@ -64,8 +65,18 @@ TOP = 10
 
 Stem = Callable[[str], str]
 
+
+def _snowball_stem() -> Stem:
+    """PyStemmer's Snowball Italian, the index's stemmer until schema 7."""
+    try:
+        import Stemmer
+    except ImportError:
+        sys.exit("bench/precision.py judges Snowball's matches too: pip install -e '.[bench]'.")
+    return stemmers.Memo(Stemmer.Stemmer("italian", 0).stemWord).__getitem__
+
+
 #: The stemmers whose stem-only matches are judged.
-JUDGED: dict[str, Stem] = {"snowball": analysis.stem, "light+": stemmers.light_plus_stem}
+JUDGED: dict[str, Stem] = {"snowball": _snowball_stem(), "light+": stemmers.light_plus_stem}
 
 # -- queries and the corpus -----------------------------------------------------------------
 
