@@ -140,7 +140,7 @@ def test_kwic_one_row_per_occurrence(months: Run) -> None:
 def test_explain_and_did_you_mean(months: Run) -> None:
     out = months("search", "--explain", '"fiume in piena" alluvioni').stdout
     assert "word      alluvioni  → folded alluvioni, stem alluvion" in out
-    assert "phrase    fium in pien  (stems, side by side)" in out
+    assert "phrase    fiume in piena  (stems, side by side)" in out
     assert "matches   1" in out
     missed = months("search", "alluvoine")
     assert missed.exit_code == 0

@@ -79,10 +79,10 @@ A, B, C = word("a"), word("b"), word("c")
         ("a OR", And((A, word("OR", "or")))),
         ("(a OR) b", And((A, word("OR", "or"), B))),
         # One typed word, several stems; elided articles dropped; punctuation trimmed.
-        ("Cina-Russia", Term("Cina-Russia", ("cin", "russ"))),
-        ("l'esercito", word("l'esercito", "eserc")),
+        ("Cina-Russia", Term("Cina-Russia", ("cina", "russ"))),
+        ("l'esercito", word("l'esercito", "esercit")),
         ("«Putin»,", word("Putin", "putin")),
-        ("gas, navi", And((word("gas"), word("navi", "nav")))),
+        ("gas, navi", And((word("gas"), word("navi", "navi")))),
         ("'single quoted'", Term("single quoted", ("singl", "quoted"))),
         ("esercitaz*", Prefix("esercitaz")),
         ("Città*", Prefix("citta")),
@@ -92,20 +92,23 @@ A, B, C = word("a"), word("b"), word("c")
         ("esercitazone~2", Fuzzy("esercitazone", 2, 0)),
         ("gas~2/3", Fuzzy("gas", 2, 3)),
         ("navi~/3", Fuzzy("navi", 1, 3)),
-        ('"stato di emergenza"', Phrase(("stato", "di", "emergenza"), ("stat", "di", "emergent"))),
-        ('"gatto"', word("gatto", "gatt")),
+        ('"stato di emergenza"', Phrase(("stato", "di", "emergenza"), ("stat", "di", "emergenz"))),
+        # A quoted word is that form only, not its inflections.
+        ('"gatto"', Surface(("gatto",))),
+        ('"Città"', Surface(("citta",))),
+        ('title:"Gatti"^2', Surface(("gatti",), "title", 2.0)),
         (
             'title:"centro commerciale"',
             Phrase(("centro", "commerciale"), ("centr", "commercial"), "title"),
         ),
-        ("Title:Cina", word("Cina", "cin", field="title")),
+        ("Title:Cina", word("Cina", "cina", field="title")),
         ("text:cit*", Prefix("cit", "text")),
         ("title:(a OR b)", Or((word("a", field="title"), word("b", field="title")))),
         ("title:(a text:b)", And((word("a", field="title"), word("b", field="text")))),
         ('source:"Gazzetta di Modena"', Source("Gazzetta di Modena", "gazzetta di modena")),
-        ("source:Ansa navi", And((Source("Ansa", "ansa"), word("navi", "nav")))),
+        ("source:Ansa navi", And((Source("Ansa", "ansa"), word("navi", "navi")))),
         # A field name followed by a space scopes nothing; an unknown one mid-word is text.
-        ("title: a", And((word("title", "titl"), A))),
+        ("title: a", And((word("title", "title"), A))),
         ("x.foo:bar", And((word("x"), Term("foo:bar", ("foo", "bar"))))),
         # Boosts; a group's boost goes to every clause in it.
         ("gatto^2", word("gatto", "gatt", boost=2.0)),
@@ -117,9 +120,9 @@ A, B, C = word("a"), word("b"), word("c")
         # REQUIRE is a word among plain words (as it always was), else an AND.
         ("a REQUIRE b*", And((A, Prefix("b")))),
         # Odd syntax Whoosh read sensibly.
-        ("(navi OR gas", Or((word("navi", "nav"), word("gas")))),
+        ("(navi OR gas", Or((word("navi", "navi"), word("gas")))),
         ("NOT , ANDMAYBE b", B),
-        ("gas\x00navi", Term("gas\x00navi", ("gas", "nav"))),
+        ("gas\x00navi", Term("gas\x00navi", ("gas", "navi"))),
     ],
 )
 def test_tree(text: str, tree: Node) -> None:
@@ -130,13 +133,13 @@ def test_plain_words_also_rank_the_phrase_first() -> None:
     assert parse("  esercitazioni   congiunte ") == Query(
         "esercitazioni congiunte",
         AndMaybe(
-            And((word("esercitazioni", "esercit"), word("congiunte", "congiunt"))),
-            Phrase(("esercitazioni", "congiunte"), ("esercit", "congiunt"), None, 2.0),
+            And((word("esercitazioni", "esercitazion"), word("congiunte", "congiunt"))),
+            Phrase(("esercitazioni", "congiunte"), ("esercitazion", "congiunt"), None, 2.0),
         ),
     )
     bonus = parse("dell’esercito navale").root
     assert isinstance(bonus, AndMaybe)
-    assert bonus.optional == Phrase(("esercito", "navale"), ("eserc", "naval"), None, 2.0)
+    assert bonus.optional == Phrase(("esercito", "navale"), ("esercit", "naval"), None, 2.0)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +151,9 @@ def test_no_phrase_bonus_beyond_plain_words(text: str) -> None:
 
 # -- (b) the same Whoosh queries as before -------------------------------------------
 
-#: Query -> repr(old_parse(query, schema()).normalize()), from the Whoosh-based parser.
+#: Query -> repr(old_parse(query, schema()).normalize()), from the Whoosh-based parser,
+#: with the light stems of schema 7 in place of Snowball's, and a quoted word as its
+#: exact form (the two departures made on purpose since).
 GOLDEN = [
     (
         "carabinieri",
@@ -156,16 +161,16 @@ GOLDEN = [
     ),
     (
         "esercitazioni congiunte",
-        "AndMaybe((And([Or([Term('title', 'esercit'), Term('text', 'esercit')]), "
+        "AndMaybe((And([Or([Term('title', 'esercitazion'), Term('text', 'esercitazion')]), "
         "Or([Term('title', 'congiunt'), Term('text', 'congiunt')])]), Or([Phrase('title', "
-        "['esercit', 'congiunt'], slop=1, boost=2.000000), Phrase('text', ['esercit', "
+        "['esercitazion', 'congiunt'], slop=1, boost=2.000000), Phrase('text', ['esercitazion', "
         "'congiunt'], slop=1, boost=2.000000)])))",
     ),
     (
         "Perché città",
         "AndMaybe((And([Or([Term('title', 'perc'), Term('text', 'perc')]), Or([Term('title', "
-        "'citt'), Term('text', 'citt')])]), Or([Phrase('title', ['perc', 'citt'], slop=1, "
-        "boost=2.000000), Phrase('text', ['perc', 'citt'], slop=1, boost=2.000000)])))",
+        "'citta'), Term('text', 'citta')])]), Or([Phrase('title', ['perc', 'citta'], slop=1, "
+        "boost=2.000000), Phrase('text', ['perc', 'citta'], slop=1, boost=2.000000)])))",
     ),
     (
         "Modena   centro  storico",
@@ -188,9 +193,9 @@ GOLDEN = [
     ),
     (
         "naïve Ærø",
-        "AndMaybe((And([Or([Term('title', 'naiv'), Term('text', 'naiv')]), Or([Term('title', "
-        "'ærø'), Term('text', 'ærø')])]), Or([Phrase('title', ['naiv', 'ærø'], slop=1, "
-        "boost=2.000000), Phrase('text', ['naiv', 'ærø'], slop=1, boost=2.000000)])))",
+        "AndMaybe((And([Or([Term('title', 'naive'), Term('text', 'naive')]), Or([Term('title', "
+        "'ærø'), Term('text', 'ærø')])]), Or([Phrase('title', ['naive', 'ærø'], slop=1, "
+        "boost=2.000000), Phrase('text', ['naive', 'ærø'], slop=1, boost=2.000000)])))",
     ),
     (
         '"centro commerciale"',
@@ -218,17 +223,17 @@ GOLDEN = [
     (
         "stato NOT emergenza",
         "And([Or([Term('title', 'stat'), Term('text', 'stat')]), Not(Or([Term('title', "
-        "'emergent'), Term('text', 'emergent')]))])",
+        "'emergenz'), Term('text', 'emergenz')]))])",
     ),
     (
         "l'esercito",
-        "Or([Term('title', 'eserc'), Term('text', 'eserc')])",
+        "Or([Term('title', 'esercit'), Term('text', 'esercit')])",
     ),
     (
         "dell’esercito navale",
-        "AndMaybe((And([Or([Term('title', 'eserc'), Term('text', 'eserc')]), "
+        "AndMaybe((And([Or([Term('title', 'esercit'), Term('text', 'esercit')]), "
         "Or([Term('title', 'naval'), Term('text', 'naval')])]), Or([Phrase('title', "
-        "['eserc', 'naval'], slop=1, boost=2.000000), Phrase('text', ['eserc', 'naval'], "
+        "['esercit', 'naval'], slop=1, boost=2.000000), Phrase('text', ['esercit', 'naval'], "
         "slop=1, boost=2.000000)])))",
     ),
     (
@@ -241,7 +246,7 @@ GOLDEN = [
     ),
     (
         "città",
-        "Or([Term('title', 'citt'), Term('text', 'citt')])",
+        "Or([Term('title', 'citta'), Term('text', 'citta')])",
     ),
     (
         "esercitazioni~",
@@ -264,7 +269,7 @@ GOLDEN = [
     ),
     (
         "Title:esercitazioni",
-        "Term('title', 'esercit')",
+        "Term('title', 'esercitazion')",
     ),
     (
         "title:cit*",
@@ -346,13 +351,13 @@ GOLDEN = [
     ),
     (
         "Cina-Russia",
-        "Or([And([Term('title', 'cin'), Term('title', 'russ')]), And([Term('text', 'cin'), "
+        "Or([And([Term('title', 'cina'), Term('title', 'russ')]), And([Term('text', 'cina'), "
         "Term('text', 'russ')])])",
     ),
     (
         "Cina-Russia accordo",
-        "And([Or([And([Term('title', 'cin'), Term('title', 'russ')]), And([Term('text', "
-        "'cin'), Term('text', 'russ')])]), Or([Term('title', 'accord'), Term('text', "
+        "And([Or([And([Term('title', 'cina'), Term('title', 'russ')]), And([Term('text', "
+        "'cina'), Term('text', 'russ')])]), Or([Term('title', 'accord'), Term('text', "
         "'accord')])])",
     ),
     (
@@ -362,16 +367,16 @@ GOLDEN = [
     ),
     (
         '"gatto"',
-        "Or([Term('title', 'gatt'), Term('text', 'gatt')])",
+        "Or([Term('title_exact', 'gatto'), Term('exact', 'gatto')])",
     ),
     (
         '"gatto"^2',
-        "Or([Term('title', 'gatt'), Term('text', 'gatt')], boost=2.0)",
+        "Or([Term('title_exact', 'gatto'), Term('exact', 'gatto')], boost=2.0)",
     ),
     (
         '"gatto cane"^2',
-        "Or([Phrase('title', ['gatt', 'can'], slop=1, boost=1.000000), Phrase('text', "
-        "['gatt', 'can'], slop=1, boost=1.000000)], boost=2.0)",
+        "Or([Phrase('title', ['gatt', 'cane'], slop=1, boost=1.000000), Phrase('text', "
+        "['gatt', 'cane'], slop=1, boost=1.000000)], boost=2.0)",
     ),
     (
         "title:gas^2",
@@ -439,12 +444,12 @@ GOLDEN = [
     ),
     (
         "(navi OR gas",
-        "Or([Term('title', 'nav'), Term('text', 'nav'), Term('title', 'gas'), Term('text', "
+        "Or([Term('title', 'navi'), Term('text', 'navi'), Term('title', 'gas'), Term('text', "
         "'gas')])",
     ),
     (
         "title:",
-        "Or([Term('title', 'titl'), Term('text', 'titl')])",
+        "Or([Term('title', 'title'), Term('text', 'title')])",
     ),
     (
         "AND",
@@ -458,16 +463,16 @@ GOLDEN = [
     (
         "it's fine",
         "AndMaybe((And([Or([And([Term('title', 'it'), Term('title', 's')]), "
-        "And([Term('text', 'it'), Term('text', 's')])]), Or([Term('title', 'fin'), "
-        "Term('text', 'fin')])]), Or([Phrase('title', ['it', 's', 'fin'], slop=1, "
-        "boost=2.000000), Phrase('text', ['it', 's', 'fin'], slop=1, boost=2.000000)])))",
+        "And([Term('text', 'it'), Term('text', 's')])]), Or([Term('title', 'fine'), "
+        "Term('text', 'fine')])]), Or([Phrase('title', ['it', 's', 'fine'], slop=1, "
+        "boost=2.000000), Phrase('text', ['it', 's', 'fine'], slop=1, boost=2.000000)])))",
     ),
     (
         "a REQUIRE b",
         "AndMaybe((And([Or([Term('title', 'a'), Term('text', 'a')]), Or([Term('title', "
-        "'requ'), Term('text', 'requ')]), Or([Term('title', 'b'), Term('text', 'b')])]), "
-        "Or([Phrase('title', ['a', 'requ', 'b'], slop=1, boost=2.000000), Phrase('text', "
-        "['a', 'requ', 'b'], slop=1, boost=2.000000)])))",
+        "'requir'), Term('text', 'requir')]), Or([Term('title', 'b'), Term('text', 'b')])]), "
+        "Or([Phrase('title', ['a', 'requir', 'b'], slop=1, boost=2.000000), Phrase('text', "
+        "['a', 'requir', 'b'], slop=1, boost=2.000000)])))",
     ),
     (
         "U.S.A.",
@@ -488,8 +493,8 @@ GOLDEN = [
     ),
     (
         "gas\x00navi",
-        "Or([And([Term('title', 'gas'), Term('title', 'nav')]), And([Term('text', 'gas'), "
-        "Term('text', 'nav')])])",
+        "Or([And([Term('title', 'gas'), Term('title', 'navi')]), And([Term('text', 'gas'), "
+        "Term('text', 'navi')])])",
     ),
 ]
 
@@ -500,13 +505,13 @@ def test_compiles_to_the_whoosh_query_of_before(text: str, whoosh: str) -> None:
 
 
 def test_expanded_fuzzy_terms_compile_to_surface_words() -> None:
-    expanded = And((word("navi", "nav"), Surface(("rapinatore", "rapinatori"), "text", 2.0)))
+    expanded = And((word("navi", "navi"), Surface(("rapinatore", "rapinatori"), "text", 2.0)))
     assert repr(compile_query(expanded).normalize()) == (
-        "And([Or([Term('title', 'nav'), Term('text', 'nav')]), "
+        "And([Or([Term('title', 'navi'), Term('text', 'navi')]), "
         "Or([Term('exact', 'rapinatore', boost=2.0), Term('exact', 'rapinatori', boost=2.0)])])"
     )
-    assert repr(compile_query(And((word("navi", "nav"), Nothing()))).normalize()) == (
-        "Or([Term('title', 'nav'), Term('text', 'nav')])"
+    assert repr(compile_query(And((word("navi", "navi"), Nothing()))).normalize()) == (
+        "Or([Term('title', 'navi'), Term('text', 'navi')])"
     )
 
 
@@ -600,7 +605,7 @@ def test_refusals_are_one_sentence(text: str, message: str) -> None:
 
 def test_brackets_without_a_range_are_punctuation() -> None:
     # Whoosh read [Foto] as a range: every word from "fo" on.
-    assert parse("[Foto] Modena").root == And((word("Foto", "fot"), word("Modena", "moden")))
+    assert parse("[Foto] Modena").root == And((word("Foto", "foto"), word("Modena", "moden")))
 
 
 def test_deep_nesting_is_read() -> None:

@@ -627,3 +627,19 @@ def test_an_index_is_never_made_in_a_folder_of_other_files(run: Run, tmp_path: P
     assert "holds other files" in result.stderr
     assert folder.stat().st_mode == mode
     assert sorted(p.name for p in folder.iterdir()) == ["letter.txt"]
+
+
+def test_an_index_of_the_older_analysis_says_to_ingest_again(
+    run: Run, three: Path, index_dir: Path
+) -> None:
+    # Schema 6 indexed Snowball stems: searching it with light stems would miss words.
+    assert run("ingest", str(three)).exit_code == 0
+    (index_dir / "corpus-schema").write_text("6\n", encoding="ascii")
+    for command in (["search", "modena"], ["ingest", str(three)], ["stats"]):
+        result = run(*command)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"corpus: The index at {index_dir} was built by an older version of corpus, with "
+            "another analysis of the words; delete the folder and run 'corpus ingest' on your "
+            "files again to rebuild it.\n"
+        )

@@ -36,7 +36,10 @@ def describe(node: Node) -> str:
         prefix = f"/{node.prefix_length}" if node.prefix_length else ""
         return _scoped(node.field, f"{node.word}~{node.max_edits}{prefix}", node.boost)
     if isinstance(node, Surface):
-        inner = node.words[0] if len(node.words) == 1 else "(" + " OR ".join(node.words) + ")"
+        # One word as written is how a quoted word reads ("spaccio": that form only).
+        inner = (
+            f'"{node.words[0]}"' if len(node.words) == 1 else "(" + " OR ".join(node.words) + ")"
+        )
         return _scoped(node.field, inner, node.boost)
     if isinstance(node, Source):
         return f'source:"{node.folded}"'

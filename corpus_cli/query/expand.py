@@ -28,6 +28,7 @@ from corpus_cli.query.tree import (
     Wildcard,
     leaves,
 )
+from corpus_cli.text.analysis import terms
 
 #: The fields a query without a field scope searches, in the order backends list them.
 SEARCHED_FIELDS: tuple[TextField, ...] = ("title", "text")
@@ -94,7 +95,14 @@ def expand_fuzzy(node: Node, vocabulary: Vocabulary) -> Node:
                 f"use ~1 or ~{MAX_FUZZY_EDITS}."
             )
         expanded = [_fuzzy_words(node, field, vocabulary) for field in _fields(node.field)]
-        return expanded[0] if len(expanded) == 1 else Or(tuple(expanded))
+        near: Node = expanded[0] if len(expanded) == 1 else Or(tuple(expanded))
+        # Fuzzy widens: the word itself, by its stem as always, and its near spellings
+        # (rapinatori~1 must find all that rapinatori finds, and more).
+        stems = tuple(terms(node.word))
+        if not stems:
+            return near
+        word = Term(node.word, stems, node.field, node.boost)
+        return word if isinstance(near, Nothing) else Or((word, near))
     if isinstance(node, And):
         return And(tuple(expand_fuzzy(child, vocabulary) for child in node.children))
     if isinstance(node, Or):

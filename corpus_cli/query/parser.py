@@ -73,6 +73,7 @@ from corpus_cli.query.tree import (
     Prefix,
     Query,
     Source,
+    Surface,
     Term,
     TextField,
     Wildcard,
@@ -472,8 +473,10 @@ def _text_clause(token: TextToken) -> _Clause:
         if not stems:
             return _NULL
         if len(stems) == 1:
-            # A one-word phrase is the word; scoped, Whoosh lost its boost.
-            return Term(surface[0], stems, scope, boost if scope is None else 1.0)
+            # A quoted word is that very form, not its inflections ("spaccio" is not
+            # spacci): the convention of web engines and of Elasticsearch's
+            # quote_field_suffix, and the way to count one form exactly.
+            return Surface((words[0][2],), scope, boost)
         if token.slop != 1:
             raise QuerySyntaxError(
                 f"Phrases with a distance ('\"{token.text}\"~{token.slop}') cannot be "

@@ -1,8 +1,12 @@
 """Italian text analysis, the same at index, query and highlight time.
 
-Lower-case, fold accents, drop elided articles (``l'``, ``dell’``), then stem with
-Snowball Italian. No stop words are removed: a query of common words (``perché``,
-``stato di``) must still find its documents, and phrases keep their prepositions.
+Lower-case, fold accents, drop elided articles (``l'``, ``dell’``), then stem with a
+light Italian stemmer that removes number and gender endings only
+(:func:`corpus_cli.text.stemmers.light_plus_stem`): ``rapinatore``/``rapinatori`` are
+one term, ``spaccio``/``spaccata`` and ``incidente``/``incidenza`` stay apart, where
+Snowball merged them (``bench/stemmers.py`` has the measurements that chose it). No
+stop words are removed: a query of common words (``perché``, ``stato di``) must still
+find its documents, and phrases keep their prepositions.
 
 Every backend indexes what :func:`analyse` gives, and queries and highlights are
 analysed by the same functions, so a word means the same thing at every step.
@@ -13,9 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from corpus_cli.text.stemmers import Memo
+from corpus_cli.text.stemmers import Memo, light_plus_stem_memo
 
 #: A run of word characters, as the re module sees them.
 WORD_RUN = re.compile(r"\w+")
@@ -75,9 +79,7 @@ class Word(NamedTuple):
 
 
 _fold_cache: dict[str, str] = {}
-_stem_cache: dict[str, str] = {}
 _CACHE_LIMIT = 500_000
-_stemmer: Any = None
 
 
 def fold(word: str) -> str:
@@ -97,22 +99,8 @@ def fold(word: str) -> str:
 
 
 def stem(folded: str) -> str:
-    """Snowball Italian stem of an already folded word (C stemmer, cached)."""
-    stemmed = _stem_cache.get(folded)
-    if stemmed is None:
-        global _stemmer
-        if _stemmer is None:
-            import Stemmer  # PyStemmer: the C Snowball stemmers, ~20x the pure-Python one
-
-            # Its own cache off (0): the cache here comes first, and PyStemmer's
-            # doubled the cost of each word this one had not seen (6.2 -> 3.1 ms
-            # for the 2,410 distinct words of ten articles).
-            _stemmer = Stemmer.Stemmer("italian", 0)
-        stemmed = _stemmer.stemWord(folded)
-        if len(_stem_cache) > _CACHE_LIMIT:
-            _stem_cache.clear()
-        _stem_cache[folded] = stemmed
-    return stemmed
+    """The index term of an already folded word: its light Italian stem (cached)."""
+    return light_plus_stem_memo[folded]
 
 
 #: surface word -> (folded, stem, may elide): one lookup per token on the hot path.
@@ -221,7 +209,7 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
 #: Caches whose ``__getitem__`` computes what they lack, so that
 #: ``map(memo.__getitem__, words)`` stays in C for every word seen before.
 _folded = Memo(fold)
-_stemmed = Memo(stem)
+_stemmed = light_plus_stem_memo
 
 
 def source_key(name: str | None) -> str:

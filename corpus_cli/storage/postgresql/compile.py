@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from corpus_cli.query.exact import EXACT_BOOST, exact_bonus
 from corpus_cli.query.expand import Vocabulary, expand_fuzzy
 from corpus_cli.query.tree import (
     And,
@@ -88,8 +89,12 @@ class _Sql:
 _Part = _Ts | _Sql
 
 
-def compile_query(node: Node, words: WordSource) -> Compiled | None:
-    """The SQL for ``node`` (fuzzy terms expanded already); None when nothing can match."""
+def compile_query(node: Node, words: WordSource, ranked: bool = False) -> Compiled | None:
+    """The SQL for ``node`` (fuzzy terms expanded already); None when nothing can match.
+
+    ``ranked``: the score also counts the exact forms typed
+    (:mod:`corpus_cli.query.exact`), a ``ts_rank`` of its own over their surface words.
+    """
     resolved = resolve(node, words)
     if resolved is None:
         return None
@@ -102,6 +107,14 @@ def compile_query(node: Node, words: WordSource) -> Compiled | None:
     if leaves:
         scores.append(f"{RANK_SCALE} * ts_rank(%s, a.terms, %s::tsquery, {RANK_NORMALISATION})")
         compiled.score_params += [RANK_WEIGHTS, " | ".join(dict.fromkeys(leaves))]
+    bonus = exact_bonus(resolved) if ranked else None
+    if bonus is not None:
+        exact = _compile(bonus)
+        assert isinstance(exact, _Ts)  # surface words only: one tsquery
+        scores.append(
+            f"{RANK_SCALE * EXACT_BOOST} * ts_rank(%s, a.terms, %s::tsquery, {RANK_NORMALISATION})"
+        )
+        compiled.score_params += [RANK_WEIGHTS, exact.query]
     for folded in dict.fromkeys(sources):
         scores.append(f"CASE WHEN a.source_key = %s THEN {SOURCE_SCORE} ELSE 0 END")
         compiled.score_params.append(folded)

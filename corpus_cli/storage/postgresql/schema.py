@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-#: Bumped when the tables change in a way an older corpus cannot serve.
-SCHEMA_VERSION = 1
+#: Bumped when the tables change in a way an older corpus cannot serve, or when the
+#: analysis changes what is indexed (2: light stems instead of Snowball's).
+SCHEMA_VERSION = 2
 #: The key every writer's advisory lock is taken on (``corpus`` in ASCII).
 WRITER_LOCK = 0x636F72707573
 

@@ -86,10 +86,13 @@ class PostgresStore:
                     )
                 version = stored_version(cursor)
                 if version != SCHEMA_VERSION:
+                    # Version 1 indexed Snowball stems: its words would match other words.
+                    older = version is not None and version < SCHEMA_VERSION
+                    why = ", with another analysis of the words," if older else ""
                     raise IndexUnreadable(
-                        f"The corpus in {server.where} has schema version {version} and this "
-                        f"corpus reads version {SCHEMA_VERSION}; ingest into a new database "
-                        "(or schema) to rebuild it."
+                        f"The corpus in {server.where} has schema version {version}{why} and "
+                        f"this corpus reads version {SCHEMA_VERSION}; ingest your files into a "
+                        "new database (or schema) to rebuild it."
                     )
                 installed = extensions(cursor)
         except BaseException:
@@ -159,10 +162,12 @@ class PostgresStore:
         with self._server.errors():
             yield self._vocabulary()
 
-    def _compiled(self, query: Query) -> tuple[Compiled | None, Any, PostgresVocabulary]:
+    def _compiled(
+        self, query: Query, ranked: bool = False
+    ) -> tuple[Compiled | None, Any, PostgresVocabulary]:
         vocabulary = self._vocabulary()
         expanded = expand_fuzzy(query.root, vocabulary)
-        return compile_query(expanded, vocabulary), expanded, vocabulary
+        return compile_query(expanded, vocabulary, ranked), expanded, vocabulary
 
     def _where(self, compiled: Compiled | None, filters: Filters | None) -> tuple[str, list[Any]]:
         conditions, params = filter_sql(filters)
@@ -180,12 +185,12 @@ class PostgresStore:
         offset: int = 0,
     ) -> SearchResult:
         with self._server.errors():
-            compiled, expanded, vocabulary = self._compiled(query)
+            scored = sort == "relevance"
+            compiled, expanded, vocabulary = self._compiled(query, scored)
             terms = match_terms(expanded, vocabulary)
             if compiled is None:
                 return SearchResult([], 0, terms)
             where, params = self._where(compiled, filters)
-            scored = sort == "relevance"
             score = compiled.score if scored else "NULL::float8"
             # The window counts every match before LIMIT keeps a page of them; the
             # stored fields are read for that page only.

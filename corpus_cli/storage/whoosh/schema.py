@@ -15,8 +15,9 @@ from typing import Any
 from corpus_cli.model import Article, DateInfo, FileState
 
 INDEX_NAME = "corpus"
-#: Bumped when the schema changes in a way older indexes cannot serve.
-SCHEMA_VERSION = 6
+#: Bumped when the schema changes in a way older indexes cannot serve, or when the
+#: analysis changes what is indexed (7: light stems instead of Snowball's).
+SCHEMA_VERSION = 7
 VERSION_FILE = "corpus-schema"
 #: Sort keys of undated articles, so that they come last both ways.
 NO_DATE_LOW = 0

@@ -32,6 +32,7 @@ from corpus_cli.model import (
     SourceSummary,
     StoredArticle,
 )
+from corpus_cli.query.exact import exact_bonus
 from corpus_cli.query.expand import expand_fuzzy, match_terms
 from corpus_cli.query.tree import Query
 from corpus_cli.storage.whoosh.filtering import filter_query, sort_args
@@ -78,11 +79,9 @@ class WhooshStore:
             raise IndexUnreadable(
                 f"The index at {path} cannot be opened ({type(error).__name__})."
             ) from None
-        if schema_version(path) != SCHEMA_VERSION:
-            raise IndexUnreadable(
-                f"The index at {path} was built by an older version of corpus; "
-                f"delete the folder and run 'corpus ingest' again to rebuild it."
-            )
+        version = schema_version(path)
+        if version != SCHEMA_VERSION:
+            raise IndexUnreadable(_rebuild_message(path, version))
         return cls(path, ix)
 
     @classmethod
@@ -173,13 +172,25 @@ class WhooshStore:
         with self._ix.searcher() as searcher:
             yield WhooshVocabulary(searcher)
 
-    def _compiled(self, searcher: Any, query: Query) -> tuple[Any, Any, WhooshVocabulary]:
-        """(Whoosh query, expanded tree, vocabulary) for ``query`` on this searcher."""
+    def _compiled(
+        self, searcher: Any, query: Query, ranked: bool = False
+    ) -> tuple[Any, Any, WhooshVocabulary]:
+        """(Whoosh query, expanded tree, vocabulary) for ``query`` on this searcher.
+
+        ``ranked``: the query scores its hits, so the exact forms typed count too
+        (:mod:`corpus_cli.query.exact`); they never change which articles match.
+        """
         from corpus_cli.storage.whoosh.compile import compile_query
 
         vocabulary = WhooshVocabulary(searcher)
         expanded = expand_fuzzy(query.root, vocabulary)
-        return compile_query(expanded).normalize(), expanded, vocabulary
+        compiled = compile_query(expanded)
+        bonus = exact_bonus(expanded) if ranked else None
+        if bonus is not None:
+            from whoosh import query as wq
+
+            compiled = wq.AndMaybe(compiled, compile_query(bonus))
+        return compiled.normalize(), expanded, vocabulary
 
     def search(
         self,
@@ -190,7 +201,7 @@ class WhooshStore:
         offset: int = 0,
     ) -> SearchResult:
         with self._ix.searcher() as searcher:
-            compiled, expanded, vocabulary = self._compiled(searcher, query)
+            compiled, expanded, vocabulary = self._compiled(searcher, query, sort == "relevance")
             # optimize=False: Whoosh would skip low-scoring blocks, then walk every
             # match again to count them (for a phrase, checking positions twice).
             # Scoring all as it counts is ~30% quicker for a phrase, ~20% for a term.
@@ -455,3 +466,16 @@ def _check_safe(path: Path) -> None:
             f"The index at {path} is writable by other users; run 'chmod 700 {path}' "
             "if you trust its contents."
         )
+
+
+def _rebuild_message(path: Path, version: int | None) -> str:
+    """Why an index of another version cannot serve, and the two commands that rebuild it."""
+    if version is not None and version > SCHEMA_VERSION:
+        why = "by a newer version of corpus than this one"
+    else:
+        # Version 6 and earlier indexed Snowball stems; the words found would differ.
+        why = "by an older version of corpus, with another analysis of the words"
+    return (
+        f"The index at {path} was built {why}; delete the folder and run "
+        "'corpus ingest' on your files again to rebuild it."
+    )

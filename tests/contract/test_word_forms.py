@@ -1,0 +1,133 @@
+"""Word forms (issue #14), on every backend: light stems that keep different words apart,
+quoted words as their exact form, exact forms ranked first, fuzzy terms that widen.
+
+Each article of ``forme`` is one short sentence, so that every answer below can be read
+off its text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import Backend, article, write
+
+FORME = {
+    "s1": "Arrestato per spaccio di droga in centro.",
+    "s2": "Vetrina spaccata, ladri in fuga.",
+    "s3": "Due spacciatori fermati dalla polizia.",
+    "s4": "Controlli contro lo spaccio e gli spacci di quartiere.",
+    "r1": "Il rapinatore è stato fermato.",
+    "r2": "I rapinatori sono fuggiti in auto.",
+    "r3": "Una rapinatrice arrestata a Carpi.",
+    "r4": "Il rapinattore, scrive il cronista, ha colpito ancora.",
+    "i1": "Un incidente stradale sulla via Emilia.",
+    "i2": "L'incidenza dei contagi cresce ancora.",
+    "i3": "Due incidenti in autostrada.",
+    "x1": "Tre furti in una notte a Sassuolo.",
+    "x2": "Un furto in una notte a Sassuolo.",
+    "c1": "Aperto il centro commerciale nuovo.",
+    "c2": "Aperti i centri commerciali nuovi.",
+}
+
+
+@pytest.fixture
+def forme(backend: Backend, tmp_path: Path) -> Backend:
+    folder = tmp_path / "forme"
+    for name, text in FORME.items():
+        write(folder, f"{name}.txt", article(text, title=name, date="2021-05-04"))
+    assert backend.ingest(folder)["added"] == len(FORME)
+    return backend
+
+
+def found(backend: Backend, query: str) -> list[str]:
+    return sorted(backend.ids("search", query, "--json"))
+
+
+def ranked(backend: Backend, query: str) -> list[str]:
+    return backend.ids("search", query, "--json")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Inflections of one word are one term...
+        ("spaccio", ["s1", "s4"]),
+        ("spacci", ["s1", "s4"]),
+        ("rapinatori", ["r1", "r2"]),
+        ("rapinatore", ["r1", "r2"]),
+        ("incidenti", ["i1", "i3"]),
+        ("furto", ["x1", "x2"]),
+        # ...and different words stay apart (Snowball made spacc of spaccata and
+        # spacciatori, incident of incidenza, rapinator of rapinatrice).
+        ("spaccata", ["s2"]),
+        ("spacciatori", ["s3"]),
+        ("incidenza", ["i2"]),
+        ("rapinatrice", ["r3"]),
+        # A prefix still reaches across them.
+        ("spacc*", ["s1", "s2", "s3", "s4"]),
+        # A phrase matches its inflected variants.
+        ('"centro commerciale"', ["c1", "c2"]),
+    ],
+)
+def test_stems_keep_different_words_apart(forme: Backend, query: str, expected: list[str]) -> None:
+    assert found(forme, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"spaccio"', ["s1", "s4"]),
+        ('"spacci"', ["s4"]),
+        ('"furti"', ["x1"]),
+        ('"furto"', ["x2"]),
+        ('"rapinatori" OR "rapinatrice"', ["r2", "r3"]),
+        ('title:"x1"', ["x1"]),
+        ('"furto" -sassuolo', []),
+    ],
+)
+def test_a_quoted_word_is_that_form_only(forme: Backend, query: str, expected: list[str]) -> None:
+    assert found(forme, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # x1 and x2 differ only in furti/furto: the form typed decides the order.
+        ("furti", "x1"),
+        ("furto", "x2"),
+        ("furti sassuolo", "x1"),
+        ("furto sassuolo", "x2"),
+        # A phrase typed exactly ranks above its inflected variant.
+        ('"centri commerciali"', "c2"),
+        ('"centro commerciale"', "c1"),
+    ],
+)
+def test_exact_forms_rank_first(forme: Backend, query: str, first: str) -> None:
+    hits = ranked(forme, query)
+    assert len(hits) == 2
+    assert hits[0] == first
+
+
+def test_exact_forms_change_no_count(forme: Backend) -> None:
+    # The exact-form clause only ranks: what matches, and how many, stay the same.
+    for query in ("furti", "furto", '"centri commerciali"'):
+        assert forme.run("search", query, "--count").stdout == "2\n"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # The word itself by its stem, and its near spellings: never fewer than the word.
+        ("rapinatori~1", ["r1", "r2", "r4"]),
+        ("rapinatori~", ["r1", "r2", "r4"]),
+        ("rapinattore~1", ["r1", "r2", "r4"]),
+        # A fuzzy word with no near spelling is still the word.
+        ("contagi~1", ["i2"]),
+        # One that is nowhere matches nothing, and so does the AND it is in.
+        ("zzzzzz~1 furto", []),
+    ],
+)
+def test_fuzzy_terms_widen(forme: Backend, query: str, expected: list[str]) -> None:
+    assert found(forme, query) == expected
