@@ -79,11 +79,13 @@ A, B, C = word("a"), word("b"), word("c")
         ("a OR", And((A, word("OR", "or")))),
         ("(a OR) b", And((A, word("OR", "or"), B))),
         # One typed word, several stems; elided articles dropped; punctuation trimmed.
-        ("Cina-Russia", Term("Cina-Russia", ("cina", "russ"))),
+        # A word the analyser splits is its words side by side.
+        ("Cina-Russia", Phrase(("Cina", "Russia"), ("cina", "russ"))),
+        ("qualcos'altro", Phrase(("qualcos", "altro"), ("qualcos", "altr"))),
         ("l'esercito", word("l'esercito", "esercit")),
         ("«Putin»,", word("Putin", "putin")),
         ("gas, navi", And((word("gas"), word("navi", "navi")))),
-        ("'single quoted'", Term("single quoted", ("singl", "quoted"))),
+        ("'single quoted'", Phrase(("single", "quoted"), ("singl", "quoted"))),
         ("esercitaz*", Prefix("esercitaz")),
         ("Città*", Prefix("citta")),
         ("ci?ta", Wildcard("ci?ta")),
@@ -109,20 +111,20 @@ A, B, C = word("a"), word("b"), word("c")
         ("source:Ansa navi", And((Source("Ansa", "ansa"), word("navi", "navi")))),
         # A field name followed by a space scopes nothing; an unknown one mid-word is text.
         ("title: a", And((word("title", "title"), A))),
-        ("x.foo:bar", And((word("x"), Term("foo:bar", ("foo", "bar"))))),
+        ("x.foo:bar", And((word("x"), Phrase(("foo", "bar"), ("foo", "bar"))))),
         # Boosts; a group's boost goes to every clause in it.
         ("gatto^2", word("gatto", "gatt", boost=2.0)),
         ("title:gatto^1.5", word("gatto", "gatt", field="title", boost=1.5)),
         ("(a b)^2", And((word("a", boost=2.0), word("b", boost=2.0)))),
         ("a ^2", And((A, word("2")))),
         ("x (a ^2)", And((word("x"), word("a", boost=2.0)))),
-        ("a^x", Term("a^x", ("a", "x"))),
+        ("a^x", Phrase(("a", "x"), ("a", "x"))),
         # REQUIRE is a word among plain words (as it always was), else an AND.
         ("a REQUIRE b*", And((A, Prefix("b")))),
         # Odd syntax Whoosh read sensibly.
         ("(navi OR gas", Or((word("navi", "navi"), word("gas")))),
         ("NOT , ANDMAYBE b", B),
-        ("gas\x00navi", Term("gas\x00navi", ("gas", "navi"))),
+        ("gas\x00navi", Phrase(("gas", "navi"), ("gas", "navi"))),
     ],
 )
 def test_tree(text: str, tree: Node) -> None:
@@ -163,8 +165,8 @@ GOLDEN = [
         "esercitazioni congiunte",
         "AndMaybe((And([Or([Term('title', 'esercitazion'), Term('text', 'esercitazion')]), "
         "Or([Term('title', 'congiunt'), Term('text', 'congiunt')])]), Or([Phrase('title', "
-        "['esercitazion', 'congiunt'], slop=1, boost=2.000000), Phrase('text', ['esercitazion', "
-        "'congiunt'], slop=1, boost=2.000000)])))",
+        "['esercitazion', 'congiunt'], slop=1, boost=2.000000), Phrase('text', "
+        "['esercitazion', 'congiunt'], slop=1, boost=2.000000)])))",
     ),
     (
         "Perché città",
@@ -193,9 +195,10 @@ GOLDEN = [
     ),
     (
         "naïve Ærø",
-        "AndMaybe((And([Or([Term('title', 'naive'), Term('text', 'naive')]), Or([Term('title', "
-        "'ærø'), Term('text', 'ærø')])]), Or([Phrase('title', ['naive', 'ærø'], slop=1, "
-        "boost=2.000000), Phrase('text', ['naive', 'ærø'], slop=1, boost=2.000000)])))",
+        "AndMaybe((And([Or([Term('title', 'naive'), Term('text', 'naive')]), "
+        "Or([Term('title', 'ærø'), Term('text', 'ærø')])]), Or([Phrase('title', ['naive', "
+        "'ærø'], slop=1, boost=2.000000), Phrase('text', ['naive', 'ærø'], slop=1, "
+        "boost=2.000000)])))",
     ),
     (
         '"centro commerciale"',
@@ -351,19 +354,19 @@ GOLDEN = [
     ),
     (
         "Cina-Russia",
-        "Or([And([Term('title', 'cina'), Term('title', 'russ')]), And([Term('text', 'cina'), "
-        "Term('text', 'russ')])])",
+        "Or([Phrase('title', ['cina', 'russ'], slop=1, boost=1.000000), Phrase('text', "
+        "['cina', 'russ'], slop=1, boost=1.000000)])",
     ),
     (
         "Cina-Russia accordo",
-        "And([Or([And([Term('title', 'cina'), Term('title', 'russ')]), And([Term('text', "
-        "'cina'), Term('text', 'russ')])]), Or([Term('title', 'accord'), Term('text', "
-        "'accord')])])",
+        "And([Or([Phrase('title', ['cina', 'russ'], slop=1, boost=1.000000), Phrase('text', "
+        "['cina', 'russ'], slop=1, boost=1.000000)]), Or([Term('title', 'accord'), "
+        "Term('text', 'accord')])])",
     ),
     (
         "'single quoted'",
-        "Or([And([Term('title', 'singl'), Term('title', 'quoted')]), And([Term('text', "
-        "'singl'), Term('text', 'quoted')])])",
+        "Or([Phrase('title', ['singl', 'quoted'], slop=1, boost=1.000000), Phrase('text', "
+        "['singl', 'quoted'], slop=1, boost=1.000000)])",
     ),
     (
         '"gatto"',
@@ -399,8 +402,8 @@ GOLDEN = [
     ),
     (
         "a^x",
-        "Or([And([Term('title', 'a'), Term('title', 'x')]), And([Term('text', 'a'), "
-        "Term('text', 'x')])])",
+        "Or([Phrase('title', ['a', 'x'], slop=1, boost=1.000000), Phrase('text', ['a', 'x'], "
+        "slop=1, boost=1.000000)])",
     ),
     (
         "gas~2/3",
@@ -462,8 +465,8 @@ GOLDEN = [
     ),
     (
         "it's fine",
-        "AndMaybe((And([Or([And([Term('title', 'it'), Term('title', 's')]), "
-        "And([Term('text', 'it'), Term('text', 's')])]), Or([Term('title', 'fine'), "
+        "AndMaybe((And([Or([Phrase('title', ['it', 's'], slop=1, boost=1.000000), "
+        "Phrase('text', ['it', 's'], slop=1, boost=1.000000)]), Or([Term('title', 'fine'), "
         "Term('text', 'fine')])]), Or([Phrase('title', ['it', 's', 'fine'], slop=1, "
         "boost=2.000000), Phrase('text', ['it', 's', 'fine'], slop=1, boost=2.000000)])))",
     ),
@@ -476,8 +479,8 @@ GOLDEN = [
     ),
     (
         "U.S.A.",
-        "Or([And([Term('title', 'u'), Term('title', 's'), Term('title', 'a')]), "
-        "And([Term('text', 'u'), Term('text', 's'), Term('text', 'a')])])",
+        "Or([Phrase('title', ['u', 's', 'a'], slop=1, boost=1.000000), Phrase('text', ['u', "
+        "'s', 'a'], slop=1, boost=1.000000)])",
     ),
     (
         "«Putin»",
@@ -493,8 +496,8 @@ GOLDEN = [
     ),
     (
         "gas\x00navi",
-        "Or([And([Term('title', 'gas'), Term('title', 'navi')]), And([Term('text', 'gas'), "
-        "Term('text', 'navi')])])",
+        "Or([Phrase('title', ['gas', 'navi'], slop=1, boost=1.000000), Phrase('text', "
+        "['gas', 'navi'], slop=1, boost=1.000000)])",
     ),
 ]
 

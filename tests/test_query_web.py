@@ -89,8 +89,9 @@ def compiled(text: str) -> str:
         ("a NOT -b", And((A, Not(B)))),
         ("NOT -b a", And((Not(B), A))),
         # A hyphen inside a word, between spaces or doubled is text, as it always was.
-        ("Emilia-Romagna", word("Emilia-Romagna")),
-        ("anti-mafia", word("anti-mafia")),
+        # (both its words, side by side)
+        ("Emilia-Romagna", phrase("Emilia-Romagna")),
+        ("anti-mafia", phrase("anti-mafia")),
         ("a - b", And((A, B))),
         ("a --b", And((A, B))),
         ("a - -b", And((A, Not(B)))),
@@ -102,10 +103,10 @@ def test_tree(text: str, tree: object) -> None:
     assert parse(text).root == tree
 
 
-def test_a_hyphenated_word_needs_both_its_parts() -> None:
+def test_a_hyphenated_word_needs_both_its_parts_side_by_side() -> None:
     for text in ("Emilia-Romagna", "anti-mafia"):
         root = parse(text).root
-        assert isinstance(root, Term) and len(root.stems) == 2
+        assert isinstance(root, Phrase) and len(root.stems) == 2
 
 
 @pytest.mark.parametrize(

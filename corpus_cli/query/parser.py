@@ -483,11 +483,16 @@ def _text_clause(token: TextToken) -> _Clause:
                 "searched; drop the ~ to search for the exact phrase."
             )
         return Phrase(surface, stems, scope, boost)
-    stems = tuple(terms(token.text))
-    if not stems:
+    analysed = analyse(token.text)
+    if not analysed:
         # Unscoped, Whoosh made an empty OR of the two fields; scoped, nothing.
         return _EMPTY if scope is None else None
-    return Term(_trimmed(token.text), stems, scope, boost)
+    if len(analysed) > 1:
+        # A word the analyser splits (Cina-Russia, qualcos'altro) is its words side by
+        # side, as typed: not each of them anywhere in the article.
+        surface = tuple(token.text[start:end] for start, end, _folded, _stem in analysed)
+        return Phrase(surface, tuple(word[3] for word in analysed), scope, boost)
+    return Term(_trimmed(token.text), (analysed[0][3],), scope, boost)
 
 
 def _trimmed(text: str) -> str:

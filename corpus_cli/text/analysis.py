@@ -21,8 +21,9 @@ from typing import NamedTuple
 
 from corpus_cli.text.stemmers import Memo, light_plus_stem_memo
 
-#: A run of word characters, as the re module sees them.
-WORD_RUN = re.compile(r"\w+")
+#: A run of word characters, as the re module sees them, but for the modifier letter
+#: apostrophe (ʼ, U+02BC): \w takes it for a letter, and texts use it as an apostrophe.
+WORD_RUN = re.compile(r"[^\Wʼ]+")
 APOSTROPHES = "'’`ʼ"
 
 # Italian words that elide before a vowel; "l'esercito" indexes as "esercito" alone.
@@ -132,8 +133,11 @@ def analyse(text: str) -> list[tuple[int, int, str, str]]:
         surface = match.group()
         entry = cache_get(surface) or _surface(surface)
         end = match.end()
-        if entry[2] and end + 1 < length and text[end] in APOSTROPHES and text[end + 1].isalpha():
-            continue
+        if entry[2] and end + 1 < length and text[end] in APOSTROPHES:
+            # ``l'auto``, and ``l' auto`` as news wires often space it: one space may follow.
+            after = end + 2 if text[end + 1] == " " else end + 1
+            if after < length and text[after].isalpha():
+                continue
         append((match.start(), end, entry[0], entry[1]))
     _last = (text, out)
     return out
@@ -152,14 +156,16 @@ def terms(text: str, stemmed: bool = True) -> list[str]:
     return [word[2] for word in analyse(text)]
 
 
-#: An apostrophe before a letter (the letter checked with isalpha below, as
-#: :func:`analyse` does: ``[^\W\d_]`` also takes numerals such as ``²``).
-_ELISION_MARK = re.compile(rf"[{APOSTROPHES}](?=[^\W\d_])")
+#: An apostrophe before a letter, or before one space and a letter (the letter checked
+#: with isalpha below, as :func:`analyse` does: ``[^\W\d_]`` also takes numerals
+#: such as ``²``).
+_ELISION_MARK = re.compile(rf"[{APOSTROPHES}](?= ?[^\W\d_])")
 _LONGEST_ELISION = max(map(len, ELISIONS))
 
 
 def is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"  # what the re module's \w matches
+    r"""What :data:`WORD_RUN` matches (the re module's ``\w``, less ``ʼ``)."""
+    return (char.isalnum() or char == "_") and char != "ʼ"
 
 
 def surface_words(text: str) -> list[str]:
@@ -173,7 +179,7 @@ def surface_words(text: str) -> list[str]:
     done = 0
     for mark in _ELISION_MARK.finditer(text):
         end = start = mark.start()
-        if not text[end + 1].isalpha():
+        if not text[end + 2 if text[end + 1] == " " else end + 1].isalpha():
             continue
         while start > 0 and end - start <= _LONGEST_ELISION and is_word_char(text[start - 1]):
             start -= 1

@@ -1,5 +1,6 @@
 """Word forms (issue #14), on every backend: light stems that keep different words apart,
-quoted words as their exact form, exact forms ranked first, fuzzy terms that widen.
+quoted words as their exact form, exact forms ranked first, fuzzy terms that widen,
+apostrophes with or without a space after them.
 
 Each article of ``forme`` is one short sentence, so that every answer below can be read
 off its text.
@@ -29,6 +30,10 @@ FORME = {
     "x2": "Un furto in una notte a Sassuolo.",
     "c1": "Aperto il centro commerciale nuovo.",
     "c2": "Aperti i centri commerciali nuovi.",
+    "a1": "Ha preso l'auto del vicino.",
+    "a2": "Ha preso l' auto del vicino, dell' amico.",
+    "a3": "Qualcos'altro è successo.",
+    "a4": "Qualcosa di altro genere.",
 }
 
 
@@ -130,4 +135,23 @@ def test_exact_forms_change_no_count(forme: Backend) -> None:
     ],
 )
 def test_fuzzy_terms_widen(forme: Backend, query: str, expected: list[str]) -> None:
+    assert found(forme, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # An elided article is dropped whether or not a space follows its apostrophe.
+        ('"l\' auto"', ["a1", "a2", "r2"]),
+        ("l'auto", ["a1", "a2", "r2"]),
+        ('"preso l\' auto"', ["a1", "a2"]),
+        ('"preso l\'auto"', ["a1", "a2"]),
+        ("dell'amico", ["a2"]),
+        # A word split at an apostrophe that elides nothing is its two words side by side.
+        ("qualcos'altro", ["a3"]),
+    ],
+)
+def test_apostrophes_with_or_without_a_space(
+    forme: Backend, query: str, expected: list[str]
+) -> None:
     assert found(forme, query) == expected
