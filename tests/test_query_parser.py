@@ -589,9 +589,9 @@ def test_a_source_name_is_cleaned_like_the_source_filter() -> None:
         ),
         ("gas *:*", "'*:*' cannot be searched; leave the query out to see every article."),
         (
-            '"centro commerciale"~3',
-            "Phrases with a distance ('\"centro commerciale\"~3') cannot be searched; "
-            "drop the ~ to search for the exact phrase.",
+            '"centro commerciale"~30',
+            "'\"centro commerciale\"~30' asks for words too far apart; use a distance of 20 "
+            "or less.",
         ),
         (
             "source:gazz*",

@@ -27,7 +27,8 @@ def describe(node: Node) -> str:
         inner = node.stems[0] if len(node.stems) == 1 else "(" + " AND ".join(node.stems) + ")"
         return _scoped(node.field, inner, node.boost)
     if isinstance(node, Phrase):
-        return _scoped(node.field, '"' + " ".join(node.stems) + '"', node.boost)
+        near = f"~{node.gap}" if node.gap else ""
+        return _scoped(node.field, '"' + " ".join(node.stems) + '"' + near, node.boost)
     if isinstance(node, Prefix):
         return _scoped(node.field, node.prefix + "*", node.boost)
     if isinstance(node, Wildcard):

@@ -152,8 +152,9 @@ def match_terms(node: Node, vocabulary: Vocabulary) -> QueryTerms:
             # Several stems of one typed word (Cina-Russia) are each a term.
             stems.update(leaf.stems)
         elif isinstance(leaf, Phrase):
-            if len(leaf.stems) == 1:
-                stems.add(leaf.stems[0])
+            if len(leaf.stems) == 1 or leaf.gap:
+                # Words near each other are marked each where it stands.
+                stems.update(leaf.stems)
             elif leaf.stems:
                 phrases.append(leaf.stems)
         elif isinstance(leaf, Surface):

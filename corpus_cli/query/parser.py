@@ -63,6 +63,8 @@ from corpus_cli.query.tokens import (
     tokens,
 )
 from corpus_cli.query.tree import (
+    MAX_PHRASE_ARRANGEMENTS,
+    MAX_PHRASE_GAP,
     And,
     AndMaybe,
     Fuzzy,
@@ -477,12 +479,7 @@ def _text_clause(token: TextToken) -> _Clause:
             # spacci): the convention of web engines and of Elasticsearch's
             # quote_field_suffix, and the way to count one form exactly.
             return Surface((words[0][2],), scope, boost)
-        if token.slop != 1:
-            raise QuerySyntaxError(
-                f"Phrases with a distance ('\"{token.text}\"~{token.slop}') cannot be "
-                "searched; drop the ~ to search for the exact phrase."
-            )
-        return Phrase(surface, stems, scope, boost)
+        return Phrase(surface, stems, scope, boost, _gap(token, len(stems)))
     analysed = analyse(token.text)
     if not analysed:
         # Unscoped, Whoosh made an empty OR of the two fields; scoped, nothing.
@@ -493,6 +490,21 @@ def _text_clause(token: TextToken) -> _Clause:
         surface = tuple(token.text[start:end] for start, end, _folded, _stem in analysed)
         return Phrase(surface, tuple(word[3] for word in analysed), scope, boost)
     return Term(_trimmed(token.text), (analysed[0][3],), scope, boost)
+
+
+def _gap(token: PhraseToken, words: int) -> int:
+    """The words ``"a b"~N`` lets stand between two of its words, checked against the bounds."""
+    gap = token.distance or 0
+    typed = f"'\"{token.text}\"~{token.distance}'"
+    if gap > MAX_PHRASE_GAP:
+        raise QuerySyntaxError(
+            f"{typed} asks for words too far apart; use a distance of {MAX_PHRASE_GAP} or less."
+        )
+    if (gap + 1) ** (words - 1) > MAX_PHRASE_ARRANGEMENTS:
+        raise QuerySyntaxError(
+            f"{typed} has too many words for that distance; use fewer words or a smaller ~."
+        )
+    return gap
 
 
 def _trimmed(text: str) -> str:

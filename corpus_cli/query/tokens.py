@@ -47,11 +47,14 @@ class PrefixToken(TextToken):
 
 
 class PhraseToken(TextToken):
-    __slots__ = ("slop",)
+    """``"a b"``, or ``"a b"~N``: ``distance`` is N, the words allowed between each two
+    (None: no ``~`` typed)."""
 
-    def __init__(self, text: str, slop: int) -> None:
+    __slots__ = ("distance",)
+
+    def __init__(self, text: str, distance: int | None) -> None:
         super().__init__(text)
-        self.slop = slop
+        self.distance = distance
 
 
 class FuzzyToken(TextToken):
@@ -262,14 +265,14 @@ def _closing_quote(text: str, start: int) -> int:
 
 def _phrase(text: str, start: int, close: int) -> tuple[Token, int]:
     end = close + 1
-    slop = 1
-    if end + 1 < len(text) and text[end] == "~" and text[end + 1] in "123456789":
+    distance = None
+    if end + 1 < len(text) and text[end] == "~" and text[end + 1] in DIGITS:
         digits = end + 2
         while digits < len(text) and text[digits] in DIGITS:
             digits += 1
-        slop = int(text[end + 1 : digits])
+        distance = int(text[end + 1 : digits])
         end = digits
-    return PhraseToken(text[start + 1 : close], slop), end
+    return PhraseToken(text[start + 1 : close], distance), end
 
 
 def _boost(text: str, start: int) -> tuple[Token | None, int]:

@@ -21,6 +21,13 @@ from corpus_cli.model import FrozenRecord
 
 #: A field a query can be scoped to; None stands for both title and text.
 TextField = Literal["title", "text"]
+#: The most words a proximity phrase (``"a b"~N``) lets stand between two of its words.
+#: A bound keeps every backend able to answer it the same way (PostgreSQL spells out
+#: each distance), and a wider window is no longer proximity in a news article.
+MAX_PHRASE_GAP = 20
+#: The most arrangements of distances a proximity phrase may have ((gap + 1) to the
+#: number of its words less one): ``"a b"~20`` has 21, ``"a b c d"~7`` 512.
+MAX_PHRASE_ARRANGEMENTS = 512
 
 
 @dataclass(eq=False, repr=False)
@@ -35,12 +42,14 @@ class Term(FrozenRecord):
 
 @dataclass(eq=False, repr=False)
 class Phrase(FrozenRecord):
-    """Words that must stand side by side, matched by their stems."""
+    """Words that must stand side by side, matched by their stems; in order with at
+    most ``gap`` other words between each two when ``gap`` is set (``"a b"~3``)."""
 
     words: tuple[str, ...]
     stems: tuple[str, ...]
     field: TextField | None = None
     boost: float = 1.0
+    gap: int = 0
 
 
 @dataclass(eq=False, repr=False)

@@ -1,6 +1,6 @@
 """Word forms (issue #14), on every backend: light stems that keep different words apart,
 quoted words as their exact form, exact forms ranked first, fuzzy terms that widen,
-apostrophes with or without a space after them.
+apostrophes with or without a space after them, phrases with a distance.
 
 Each article of ``forme`` is one short sentence, so that every answer below can be read
 off its text.
@@ -34,6 +34,10 @@ FORME = {
     "a2": "Ha preso l' auto del vicino, dell' amico.",
     "a3": "Qualcos'altro è successo.",
     "a4": "Qualcosa di altro genere.",
+    "p1": "Il ponte sul fiume Secchia è chiuso.",
+    "p2": "Il ponte vecchio sul fiume è chiuso.",
+    "p3": "Sul fiume, a valle, il ponte nuovo.",
+    "p4": "Il ponte, scrive il sindaco in una lunga nota ai cittadini, sul fiume.",
 }
 
 
@@ -155,3 +159,47 @@ def test_apostrophes_with_or_without_a_space(
     forme: Backend, query: str, expected: list[str]
 ) -> None:
     assert found(forme, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"ponte fiume"', []),
+        ('"ponte sul fiume"', ["p1"]),
+        # "a b"~N: in order, at most N other words between each two.
+        ('"ponte fiume"~1', ["p1"]),
+        ('"ponte fiume"~2', ["p1", "p2"]),
+        ('"ponte fiume"~12', ["p1", "p2", "p4"]),
+        ('"ponte sul fiume"~1', ["p1", "p2"]),
+        ('"ponte fiume"~0', []),
+        # Words in the other order are not the phrase.
+        ('"fiume ponte"~5', ["p3"]),
+        ('"fiume ponte"~2', []),
+        # A distance never joins the end of a title to the start of its text.
+        ('"p3 sul"~20', []),
+        ('title:"ponte fiume"~3', []),
+        ('-"ponte fiume"~2 ponte', ["p3", "p4"]),
+    ],
+)
+def test_phrases_with_a_distance(forme: Backend, query: str, expected: list[str]) -> None:
+    assert found(forme, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            '"ponte fiume"~21',
+            "'\"ponte fiume\"~21' asks for words too far apart; use a distance of 20 or less.",
+        ),
+        (
+            '"a b c d e"~5',
+            "'\"a b c d e\"~5' has too many words for that distance; use fewer words or a "
+            "smaller ~.",
+        ),
+    ],
+)
+def test_too_wide_a_distance_is_one_sentence(forme: Backend, query: str, message: str) -> None:
+    result = forme.run("search", query)
+    assert result.exit_code == 2
+    assert result.stderr == f"corpus: {message}\n"

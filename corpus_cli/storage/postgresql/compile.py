@@ -202,8 +202,18 @@ def _leaf(node: Term | Phrase | Prefix | Surface) -> str:
     if isinstance(node, Phrase):
         if len(node.stems) == 1:
             return quote(node.stems[0]) + mark
-        # Title and text positions never touch, so an unscoped phrase needs no weight.
-        return "(" + " <-> ".join(quote(s) + mark for s in node.stems) + ")"
+        # Title and text positions never come near (vectors.TITLE_TEXT_GAP), so an
+        # unscoped phrase needs no weight.
+        if not node.gap:
+            return "(" + " <-> ".join(quote(s) + mark for s in node.stems) + ")"
+        # tsquery has no "within N": each distance is spelled out, word by word, from
+        # where the words before it ended (as Whoosh's slop counts it). The parser
+        # bounds the arrangements (query.tree.MAX_PHRASE_ARRANGEMENTS).
+        near = quote(node.stems[0]) + mark
+        for stem in node.stems[1:]:
+            word = quote(stem) + mark
+            near = "(" + " | ".join(f"{near} <{d}> {word}" for d in range(1, node.gap + 2)) + ")"
+        return near
     if isinstance(node, Prefix):
         return f"{quote(SURFACE + node.prefix)}:*{weight}"
     return "(" + " | ".join(quote(SURFACE + w) + mark for w in sorted(node.words)) + ")"

@@ -6,8 +6,8 @@ the same stems (``terms(text)``) and folded surface words
 
 - each stem at its positions, weighted A in the title and D in the text (D is the
   default weight, written as nothing: the literal stays short), the text's positions
-  starting two after the title's last, so that ``<->`` never joins the last word of
-  a title to the first of its text;
+  starting ``TITLE_TEXT_GAP`` after the title's last, so that no phrase, exact or
+  proximity, joins the last words of a title to the first of its text;
 - each surface word, marked by a leading ``.`` (no analysed word has one), at its
   first position in the title (A) and in the text: prefixes, wildcards and fuzzy
   terms match these, and a field scope needs one position to carry its weight.
@@ -25,9 +25,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from corpus_cli.model import Article
+from corpus_cli.query.tree import MAX_PHRASE_GAP
 from corpus_cli.text.analysis import index_terms
 
 SURFACE = "."
+#: Positions between a title's last word and its text's first: more than the widest
+#: proximity phrase reaches, so that no phrase joins the end of a title to its text.
+TITLE_TEXT_GAP = MAX_PHRASE_GAP + 2
 #: PostgreSQL's limit on the lexemes of one vector, in bytes (positions are apart).
 MAX_LEXEME_TOTAL = 1_048_575
 MAX_LEXEME_BYTES = 2047
@@ -104,7 +108,7 @@ def _literal(
     title_stems: list[str], title_words: list[str], text_stems: list[str], text_words: list[str]
 ) -> tuple[str, int]:
     """The vector's literal, and the characters of its lexemes (about their bytes)."""
-    start = len(title_stems) + 2
+    start = len(title_stems) + TITLE_TEXT_GAP
     stems = _positions(text_stems, start)
     words = _first(text_words, start)
     # Title positions, weighted A (PostgreSQL sorts a lexeme's positions itself).

@@ -112,7 +112,8 @@ def _leaf(
         # A word the analyser splits (Cina-Russia) needs all its stems.
         return wq.And([wq.Term(field, stem, boost=boost) for stem in node.stems])
     if isinstance(node, Phrase):
-        return wq.Phrase(field, list(node.stems), boost=boost)
+        # Whoosh's slop is the greatest distance between two words: 1 side by side.
+        return wq.Phrase(field, list(node.stems), slop=node.gap + 1, boost=boost)
     surface = SURFACE_FIELDS[field]
     if isinstance(node, Prefix):
         return wq.Prefix(surface, node.prefix, boost=boost)
