@@ -132,7 +132,9 @@ def search(
             raise click.UsageError("--explain has no CSV form; use --json.")
         explanation = explain_query(store, query, filters)
         out.explain(explanation)
-        _note_operator_words(out, store, query, filters, explanation.total)
+        if not _note_operator_words(out, store, query, filters, explanation.total):
+            for hint in explanation.hints:
+                out.hint(hint)
         return
     if kwic:
         from corpus_cli.services.analytics import concordance
@@ -162,13 +164,18 @@ def search(
         with out.paged(not no_pager and result.total > 3):
             out.search(result, query.text, shown)
         total = result.total
-    noted = _note_operator_words(out, store, query, filters, total)
-    if total == 0 and not noted:
-        from corpus_cli.services.search import suggest
+    if not _note_operator_words(out, store, query, filters, total):
+        _hint(out, store, query, filters, total)
 
-        suggestion = suggest(store, query)
-        if suggestion:
-            out.suggest(suggestion)
+
+def _hint(out: Output, store: Store, query: Query, filters: Filters, total: int) -> None:
+    """Did-you-mean and what emptied the result (on stderr), for searches with few hits."""
+    from corpus_cli.services.hints import RARE_WORD_ARTICLES, hints
+
+    if total > RARE_WORD_ARTICLES:
+        return  # the common path: not even the module is imported
+    for hint in hints(store, query, filters, total):
+        out.hint(hint)
 
 
 def _note_operator_words(

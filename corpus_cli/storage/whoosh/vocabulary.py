@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from corpus_cli.query.tree import Prefix, TextField, Wildcard
@@ -38,12 +39,14 @@ class WhooshVocabulary:
         except Exception:
             return []
 
-    def knows(self, word: str) -> bool:
-        return bool(self._reader.doc_frequency("exact", word))
+    def word_counts(self, words: Iterable[str], field: TextField = "text") -> dict[str, int]:
+        name = SURFACE_FIELDS[field]
+        return {word: self._reader.doc_frequency(name, word) for word in words}
 
-    def nearest(self, word: str, max_edits: int) -> str | None:
-        best = self._searcher.corrector("exact").suggest(word, limit=1, maxdist=max_edits)
-        return str(best[0]) if best else None
+    def near_words(self, word: str, max_edits: int) -> dict[str, int]:
+        found = self._reader.terms_within("exact", word, max_edits)
+        near = (_text(w) for w in found)
+        return {w: self._reader.doc_frequency("exact", w) for w in near if w != word}
 
 
 def _text(value: Any) -> str:
