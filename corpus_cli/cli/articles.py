@@ -80,7 +80,11 @@ def ingest(
     "--cites", metavar="OUTLET", help="Only articles that name this agency or outlet (Tass...)."
 )
 @click.option("--kwic", is_flag=True, help="One line per occurrence, the match centred.")
-@click.option("--explain", is_flag=True, help="Show how the query was understood.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show how the query was understood, with the indexed words each stem matched.",
+)
 @format_option
 @json_option
 @pager_option
@@ -112,6 +116,8 @@ def search(
     \b
     The screen shows 10 hits (--limit N or all, --page N, --offset N);
     --json and --format csv give every match unless --limit is given.
+    With few hits or none, stderr suggests a corrected query, or names the
+    filter or unknown source that emptied the result.
     """
     if cites is not None:
         from corpus_cli.text.citations import find_outlet
