@@ -56,9 +56,10 @@ class Vocabulary(Protocol):
         """Articles whose ``field`` has each word (folded, as written); 0 when none has it."""
         ...
 
-    def near_words(self, word: str, max_edits: int) -> dict[str, int]:
-        """The words of the text within ``max_edits`` edits (Levenshtein's: a transposition
-        is two) of ``word``, itself left out, each with the articles whose text has it."""
+    def near_words(self, word: str, max_edits: int, prefix_length: int = 0) -> dict[str, int]:
+        """The words of the text within ``max_edits`` edits of ``word`` (as
+        :func:`edit_distance` counts them) that share its first ``prefix_length``
+        characters, itself left out, each with the articles whose text has it."""
         ...
 
 

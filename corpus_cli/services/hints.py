@@ -29,9 +29,10 @@ from corpus_cli.query.tree import Phrase, Query, Source, Term, leaves
 from corpus_cli.storage.base import Store
 from corpus_cli.text.analysis import fold, source_key, stem
 
-#: How far a did-you-mean word may be from a word that nothing matches. Words of up
-#: to SHORT_WORD characters get one edit only: two would change half of the word
-#: (``xz`` is two edits from every two-letter word).
+#: How far a did-you-mean word may be from a word that nothing matches: one edit
+#: first; two only when none is one edit away, for words longer than SHORT_WORD
+#: characters (two edits would change half of ``casa``), and among the words that
+#: share its first letter.
 SUGGEST_EDITS = 2
 SHORT_WORD = 4
 
@@ -100,8 +101,13 @@ def suggest(store: Store, query: Query, filters: Filters | None, total: int) -> 
         for word in words:
             folded = fold(word)
             if word in unmatched:
-                limit = 1 if len(folded) <= SHORT_WORD else SUGGEST_EDITS
-                best = _nearest(folded, vocabulary.near_words(folded, limit), limit)
+                best = _nearest(folded, vocabulary.near_words(folded, 1), 1)
+                if best is None and len(folded) > SHORT_WORD:
+                    # Two edits, among the words of the same first letter: all of them
+                    # would be a distance computed for each word of the index (Lucene's
+                    # spell checker makes the same trade).
+                    near = vocabulary.near_words(folded, SUGGEST_EDITS, prefix_length=1)
+                    best = _nearest(folded, near, SUGGEST_EDITS)
                 if best is not None:
                     replaced[word] = best[0]
             elif counts[folded] <= RARE_WORD_ARTICLES:

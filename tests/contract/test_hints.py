@@ -83,6 +83,11 @@ def _stderr(backend: Backend, *args: str) -> str:
         ("tuto", "Did you mean: tutto? (2 articles)"),
         # Equal edits (rapina, rana): the word in more articles.
         ("rapna", "Did you mean: rapina? (3 articles)"),
+        # Two letters swapped are one edit; so is a wrong first letter.
+        ("rpaina", "Did you mean: rapina? (3 articles)"),
+        ("karabinieri", "Did you mean: carabinieri? (21 articles)"),
+        # Two edits when none is one edit away (among words of the same first letter).
+        ("esercitazzone", "Did you mean: esercitazione? (3 articles)"),
         # The whole query, each misspelt word replaced, counted as a whole.
         ("spacio droga", "Did you mean: spaccio droga? (2 articles)"),
         # The rare typo replaced in a query that finds nothing.

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from corpus_cli.query.expand import edit_distance
 from corpus_cli.query.tree import Prefix, TextField, Wildcard
 
 #: fuzzystrmatch's levenshtein() takes strings of at most this many characters.
@@ -134,5 +135,14 @@ class PostgresVocabulary:
         found = dict(self._cursor.fetchall())
         return {word: found.get(word, 0) for word in wanted}
 
-    def near_words(self, word: str, max_edits: int) -> dict[str, int]:
-        return {w: n for w, n in self._near(("text",), word, max_edits, "", "word") if w != word}
+    def near_words(self, word: str, max_edits: int, prefix_length: int = 0) -> dict[str, int]:
+        # Levenshtein counts a transposition as two edits: twice the distance finds
+        # every word within it as edit_distance counts, which then keeps those.
+        near = self._near(("text",), word, 2 * max_edits, word[:prefix_length], "word")
+        return {
+            w: n
+            for w, n in near
+            if w != word
+            and abs(len(w) - len(word)) <= max_edits
+            and edit_distance(w, word) <= max_edits
+        }
