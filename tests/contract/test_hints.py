@@ -3,11 +3,13 @@ as a whole corrected query with its count, a rare spelling next to a common one,
 filter that emptied a result, an unknown source; and ``--explain``'s words per stem.
 
 ``cronaca`` below: every count can be read off the texts. c01-c21 name the
-carabinieri (c01-c12 in Modena, c13-c21 in Carpi; c01 cites ANSA), t01 is the one
+carabinieri and a man in the region (c01-c12 in Modena, c13-c21 in Carpi; c01 cites
+ANSA), t01 is the one
 article with the typo ``carabineri`` (in Modena). r1-r3: rapina, March 2021. s1-s2
 spaccio, z1-z2 spazio, p1-p5 paio, n1 rana, u1-u2 tutto, f1-f2 tufo, e1-e3
-esercitazioni (2) and esercitazione (1). 31 articles from the Gazzetta di Modena, 10
-from the Carlino (n1, p1-p5, u1-u2, f1-f2), 1 from the Gazzetta di Parma (e3). Hints go to stderr; a search that finds nothing exits 0.
+esercitazioni (2) and esercitazione (1), o1 uovo, l1 legione. 31 articles from the
+Gazzetta di Modena, 12 from the Carlino (n1, p1-p5, u1-u2, f1-f2, o1, l1), 1 from the
+Gazzetta di Parma (e3). Hints go to stderr; a search that finds nothing exits 0.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def _cronaca() -> dict[str, tuple[str, str, str]]:
         town = "Modena" if n <= 12 else "Carpi"
         cites = " Lo riferisce l'ANSA." if n == 1 else ""
         found[f"c{n:02}"] = (
-            f"I carabinieri di {town} hanno fermato un uomo.{cites}",
+            f"I carabinieri di {town} hanno fermato un uomo nella regione.{cites}",
             "2021-05",
             MODENA,
         )
@@ -44,6 +46,8 @@ def _cronaca() -> dict[str, tuple[str, str, str]]:
     for n in range(1, 6):
         found[f"p{n}"] = ("Un paio di scarpe.", "2021-06", CARLINO)
     found["n1"] = ("Una rana nello stagno.", "2021-06", CARLINO)
+    found["o1"] = ("Un uovo di Pasqua.", "2021-06", CARLINO)
+    found["l1"] = ("La legione straniera.", "2021-06", CARLINO)
     for n in range(1, 3):
         found[f"u{n}"] = ("Tutto esaurito allo stadio.", "2021-06", CARLINO)
         found[f"f{n}"] = ("Una grotta di tufo.", "2021-06", CARLINO)
@@ -59,7 +63,7 @@ def cronaca(backend: Backend, tmp_path: Path) -> Backend:
     for name, (text, date, source) in _cronaca().items():
         # The reference makes each text its own (identical texts are one article).
         write(folder, f"{name}.txt", article(f"{text} Rif. {name}.", date=date, source=source))
-    assert backend.ingest(folder)["added"] == 42
+    assert backend.ingest(folder)["added"] == 44
     return backend
 
 
@@ -124,6 +128,10 @@ def test_a_rare_word_with_a_common_near_spelling_gets_it_suggested(cronaca: Back
 def test_no_hint_between_two_real_words_or_when_hits_are_plenty(cronaca: Backend) -> None:
     # spazio (2 articles) is a letter from spaccio (2): no twenty-fold gap, no hint.
     assert _stderr(cronaca, "spazio") == ""
+    # A twenty-fold gap, but real words differ so: in a short word (uovo 1, uomo 21)
+    # or in the first letter (legione 1, regione 21).
+    assert _stderr(cronaca, "uovo") == ""
+    assert _stderr(cronaca, "legione") == ""
     assert _stderr(cronaca, "carabinieri") == ""
     assert _stderr(cronaca, "paio", "--json") == ""
 
