@@ -124,7 +124,9 @@ def suggest(store: Store, query: Query, filters: Filters | None, total: int) -> 
         return None
     text = query.text
     for word, better in replaced.items():
-        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, text)
+        # As typed, a whole word: every occurrence (a phrase may repeat a plain word).
+        # (The replacement escaped: a word is \w characters, but re reads backslashes.)
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better.replace("\\", r"\\"), text)
     try:
         corrected = store.count(parse(text), filters)
     except QuerySyntaxError:
