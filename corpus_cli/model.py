@@ -284,6 +284,48 @@ class Explanation(Record):
     excluded: list[str] = field(default_factory=list)
     #: The filters the matches were counted under: the options and the query's date:.
     filters: Filters = field(default_factory=Filters)
+    #: Each plain word's stem (as ``words``) with the indexed words that have that stem,
+    #: each with the articles whose text has it, most first: ``{stem: [(word, n), ...]}``.
+    forms: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: What to tell the user besides (did-you-mean, a filter that emptied the result).
+    hints: list[Hint] = field(default_factory=list)
+
+
+@dataclass(eq=False, repr=False)
+class Suggestion(FrozenRecord):
+    """The query with its misspelt (or rare, where a near spelling is common) words
+    replaced by the nearest indexed ones: ``carabinieri modena`` for ``carabineri modena``."""
+
+    text: str
+    #: The articles ``text`` matches, under the same filters.
+    total: int
+    #: The typed words replaced although they are indexed: (word as typed, its articles).
+    rare: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(eq=False, repr=False)
+class FilterHint(FrozenRecord):
+    """No hits because of the filters: the query matches articles without some of them."""
+
+    filters: Filters
+    #: (``"dates"``, ``"source"``, ``"cites"``, or ``"filters"`` for all of them at
+    #: once, articles the query matches without it), for each filter whose removal
+    #: alone gives hits; ``"filters"`` only when no single one does.
+    without: tuple[tuple[str, int], ...]
+
+
+@dataclass(eq=False, repr=False)
+class SourceHint(FrozenRecord):
+    """A source named (``--source`` or ``source:``) that no article has."""
+
+    typed: str
+    #: True for ``--source``, False for ``source:`` in the query.
+    option: bool
+    #: The known sources most like it, each with its articles, best first (maybe none).
+    closest: tuple[tuple[str, int], ...]
+
+
+Hint = Suggestion | FilterHint | SourceHint
 
 
 @dataclass(eq=False, repr=False)

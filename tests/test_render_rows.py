@@ -166,6 +166,7 @@ def build(m: Any = BOTH) -> dict[str, Any]:
             phrases=[["militar", "baltic"]],
             total=7,
             suggestion="esercitazioni",
+            forms={"esercit": [("esercitazioni", 4), ("esercitazione", 2)]},
         ),
         "stats": m.IndexStats(10, 1, 7, 2, "2022-01", "2023-05", {"seeds": 8, "Gazzetta": 2}),
         "ingest": m.IngestReport(
@@ -438,7 +439,17 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "query": "esercitazioni militar*",
             "parsed": "(text:esercit OR title:esercit) AND militar*",
             "fields": ["title", "text"],
-            "words": [{"word": "Esercitazioni", "folded": "esercitazioni", "stem": "esercit"}],
+            "words": [
+                {
+                    "word": "Esercitazioni",
+                    "folded": "esercitazioni",
+                    "stem": "esercit",
+                    "forms": [
+                        {"word": "esercitazioni", "articles": 4},
+                        {"word": "esercitazione", "articles": 2},
+                    ],
+                }
+            ],
             "expansions": ["militare", "militari"],
             "phrases": [["militar", "baltic"]],
             "total": 7,
@@ -690,11 +701,13 @@ TABLE: dict[str, tuple[str, str]] = {
             "parsed    (text:esercit OR title:esercit) AND militar*\n"
             "fields    title, text\n"
             "word      Esercitazioni  → folded esercitazioni, stem esercit\n"
+            "forms     esercitazioni (4), esercitazione (2)\n"
             "phrase    militar baltic  (stems, side by side)\n"
             "expands   militare, militari\n"
             "matches   7\n"
         ),
-        "Did you mean: esercitazioni?\n",
+        # The hints, did-you-mean among them, are the command's to print (Output.hint).
+        "",
     ),
     "stats": (
         (
@@ -868,9 +881,56 @@ def test_terminal_lines() -> None:
     out = Output(Terminal(no_color=True, stdout=stdout, stderr=stderr, width=80), "jsonl")
     out.message("Saved watch 'a\x1b[1m'.")
     out.error("index not found \x1b[2J")
-    out.suggest("esercito")
+    out.hint(model.Suggestion("esercito\x1b[1m", 3))
     assert stdout.getvalue() == "Saved watch 'a␛[1m'.\n"
-    assert stderr.getvalue() == "corpus: index not found ␛[2J\nDid you mean: esercito?\n"
+    assert stderr.getvalue() == (
+        "corpus: index not found ␛[2J\nDid you mean: esercito␛[1m? (3 articles)\n"
+    )
+
+
+def _hint_lines(*hints: model.Hint) -> str:
+    """What ``Output.hint`` prints for each hint (JSON output: hints go to stderr alone)."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    out = Output(Terminal(no_color=True, stdout=stdout, stderr=stderr, width=80), "jsonl")
+    for hint in hints:
+        out.hint(hint)
+    assert stdout.getvalue() == ""
+    return stderr.getvalue()
+
+
+def test_hint_lines_name_the_filter_that_emptied_a_search() -> None:
+    day = datetime.date
+    dates = model.Filters(day(2020, 1, 1), day(2020, 1, 31))
+    assert _hint_lines(
+        model.FilterHint(dates, (("dates", 96),)),
+        model.FilterHint(model.Filters(date_from=day(2020, 1, 1)), (("dates", 1),)),
+        model.FilterHint(model.Filters(date_to=day(2019, 12, 31)), (("dates", 2),)),
+        model.FilterHint(
+            model.Filters(source="Carlino", cites="Tass"), (("source", 3), ("cites", 1))
+        ),
+        model.FilterHint(model.Filters(day(2020, 1, 1), None, "Carlino"), (("filters", 4),)),
+    ) == (
+        "none between 2020-01-01 and 2020-01-31; without the dates: 96 articles\n"
+        "none from 2020-01-01 on; without the dates: 1 article\n"
+        "none up to 2019-12-31; without the dates: 2 articles\n"
+        'none in "Carlino" citing Tass; without --source: 3 articles, without --cites: 1 article\n'
+        'none in "Carlino" from 2020-01-01 on; without the filters: 4 articles\n'
+    )
+
+
+def test_hint_lines_for_sources_and_rare_words() -> None:
+    assert _hint_lines(
+        model.SourceHint(
+            "Gazzetta", True, (("Gazzetta di Modena", 1092), ("Gazzetta di Parma", 1))
+        ),
+        model.SourceHint("Gazeta", False, ()),
+        model.Suggestion("carabinieri modena", 130, (("carabineri", 1),)),
+    ) == (
+        '--source "Gazzetta" names no source; closest: "Gazzetta di Modena" (1092 articles), '
+        '"Gazzetta di Parma" (1 article)\n'
+        "source:\"Gazeta\" names no source ('corpus sources' lists them)\n"
+        "Did you mean: carabinieri modena? (130 articles; 'carabineri' is in 1)\n"
+    )
 
 
 def test_an_error_builds_no_stdout_console() -> None:

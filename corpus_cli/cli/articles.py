@@ -80,7 +80,11 @@ def ingest(
     "--cites", metavar="OUTLET", help="Only articles that name this agency or outlet (Tass...)."
 )
 @click.option("--kwic", is_flag=True, help="One line per occurrence, the match centred.")
-@click.option("--explain", is_flag=True, help="Show how the query was understood.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show how the query was understood, with the indexed words each stem matched.",
+)
 @format_option
 @json_option
 @pager_option
@@ -112,6 +116,8 @@ def search(
     \b
     The screen shows 10 hits (--limit N or all, --page N, --offset N);
     --json and --format csv give every match unless --limit is given.
+    With few hits or none, stderr suggests a corrected query, or names the
+    filter or unknown source that emptied the result.
     """
     if cites is not None:
         from corpus_cli.text.citations import find_outlet
@@ -132,7 +138,9 @@ def search(
             raise click.UsageError("--explain has no CSV form; use --json.")
         explanation = explain_query(store, query, filters)
         out.explain(explanation)
-        _note_operator_words(out, store, query, filters, explanation.total)
+        if not _note_operator_words(out, store, query, filters, explanation.total):
+            for hint in explanation.hints:
+                out.hint(hint)
         return
     if kwic:
         from corpus_cli.services.analytics import concordance
@@ -162,13 +170,18 @@ def search(
         with out.paged(not no_pager and result.total > 3):
             out.search(result, query.text, shown)
         total = result.total
-    noted = _note_operator_words(out, store, query, filters, total)
-    if total == 0 and not noted:
-        from corpus_cli.services.search import suggest
+    if not _note_operator_words(out, store, query, filters, total):
+        _hint(out, store, query, filters, total)
 
-        suggestion = suggest(store, query)
-        if suggestion:
-            out.suggest(suggestion)
+
+def _hint(out: Output, store: Store, query: Query, filters: Filters, total: int) -> None:
+    """Did-you-mean and what emptied the result (on stderr), for searches with few hits."""
+    from corpus_cli.services.hints import RARE_WORD_ARTICLES, hints
+
+    if total > RARE_WORD_ARTICLES:
+        return  # the common path: not even the module is imported
+    for hint in hints(store, query, filters, total):
+        out.hint(hint)
 
 
 def _note_operator_words(

@@ -8,6 +8,7 @@ wildcard for the indexed words it matches; both are resolved against a store's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Protocol
 
 from corpus_cli.errors import QuerySyntaxError
@@ -52,12 +53,14 @@ class Vocabulary(Protocol):
         """Indexed words the prefix or wildcard matches, in index order."""
         ...
 
-    def knows(self, word: str) -> bool:
-        """True when some article's text has ``word`` (folded, as written)."""
+    def word_counts(self, words: Iterable[str], field: TextField = "text") -> dict[str, int]:
+        """Articles whose ``field`` has each word (folded, as written); 0 when none has it."""
         ...
 
-    def nearest(self, word: str, max_edits: int) -> str | None:
-        """The indexed word of the text closest to ``word``, if one is near enough."""
+    def near_words(self, word: str, max_edits: int, prefix_length: int = 0) -> dict[str, int]:
+        """The words of the text within ``max_edits`` edits of ``word`` (as
+        :func:`edit_distance` counts them) that share its first ``prefix_length``
+        characters, itself left out, each with the articles whose text has it."""
         ...
 
 

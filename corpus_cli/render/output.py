@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+from corpus_cli.model import Suggestion
 from corpus_cli.render import rows as contract
 from corpus_cli.render import views
 
 if TYPE_CHECKING:
     from corpus_cli.model import (
         Explanation,
+        Hint,
         Hit,
         IndexStats,
         QueryTerms,
@@ -95,8 +97,12 @@ class Output:
     def message(self, message: str) -> None:
         self.terminal.message(message)
 
-    def suggest(self, suggestion: str) -> None:
-        self.terminal.suggestion(suggestion)
+    def hint(self, hint: Hint) -> None:
+        """Did-you-mean, or what emptied a search, on stderr (never among the rows)."""
+        if isinstance(hint, Suggestion):
+            self.terminal.suggestion(hint.text, views.suggestion_detail(hint))
+        else:
+            self.terminal.note(views.hint_line(hint))
 
     def note(self, text: str) -> None:
         """A remark on how the input was read, on stderr (never among the rows)."""

@@ -163,7 +163,15 @@ def explanation_row(explanation: Explanation) -> Row:
         "query": e.query,
         "parsed": e.parsed,
         "fields": list(e.fields),
-        "words": [{"word": w, "folded": f, "stem": st} for w, f, st in e.words],
+        "words": [
+            {
+                "word": w,
+                "folded": f,
+                "stem": st,
+                "forms": [{"word": form, "articles": n} for form, n in e.forms.get(st, [])],
+            }
+            for w, f, st in e.words
+        ],
         "expansions": list(e.expansions),
         "phrases": [list(phrase) for phrase in e.phrases],
         "total": e.total,

@@ -129,9 +129,11 @@ class Terminal:
         """A plain remark on stderr, in yellow: how something typed was read."""
         self.err.print(Text(sanitize(text), style="yellow"), soft_wrap=True)
 
-    def suggestion(self, text: str) -> None:
-        """``Did you mean: text?`` on stderr."""
+    def suggestion(self, text: str, detail: str = "") -> None:
+        """``Did you mean: text?`` on stderr, then `` (detail)`` if given."""
         line = Text("Did you mean: ", style="yellow")
         line.append(sanitize(text), style="bold")
         line.append("?", style="yellow")
+        if detail:
+            line.append(f" ({sanitize(detail)})", style="yellow")
         self.err.print(line, soft_wrap=True)

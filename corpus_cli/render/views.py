@@ -27,12 +27,15 @@ if TYPE_CHECKING:
 
     from corpus_cli.model import (
         Explanation,
+        FilterHint,
         Hit,
         IndexStats,
         QueryTerms,
         SearchResult,
+        SourceHint,
         SourceSummary,
         StoredArticle,
+        Suggestion,
         Window,
     )
     from corpus_cli.render.terminal import Terminal
@@ -370,10 +373,16 @@ def explain(terminal: Terminal, e: Explanation) -> None:
     out.append(sanitize(e.parsed))
     out.append("\nfields    ", style="dim")
     out.append(", ".join(e.fields))
+    listed: set[str] = set()
     for word, folded, stem in e.words:
         out.append("\nword      ", style="dim")
         out.append(sanitize(word), style="bold")
         out.append(f"  → folded {sanitize(folded)}, stem {sanitize(stem)}")
+        if stem in e.forms and stem not in listed:
+            listed.add(stem)
+            for n, line in enumerate(_forms(e.forms[stem], terminal.out.width - 10)):
+                out.append("\nforms     " if n == 0 else "\n          ", style="dim")
+                out.append(sanitize(line))
     for phrase in e.phrases:
         out.append("\nphrase    ", style="dim")
         out.append(" ".join(phrase) + "  (stems, side by side)")
@@ -389,8 +398,71 @@ def explain(terminal: Terminal, e: Explanation) -> None:
     out.append("\nmatches   ", style="dim")
     out.append(str(e.total), style="bold")
     terminal.out.print(out)
-    if e.suggestion:
-        terminal.suggestion(e.suggestion)
+
+
+#: Words of a stem listed by ``--explain`` on the screen (all of them in JSON).
+SHOWN_FORMS = 12
+
+
+def _forms(forms: list[tuple[str, int]], width: int) -> list[str]:
+    """``rapina (61), rapine (28), …``: the words a stem matched, with their articles,
+    in lines of at most ``width`` characters that never split an entry."""
+    if not forms:
+        return ["(none in the texts)"]
+    entries = [f"{word} ({n})" for word, n in forms[:SHOWN_FORMS]]
+    if len(forms) > SHOWN_FORMS:
+        entries.append(f"… {len(forms) - SHOWN_FORMS} more")
+    lines = [entries[0]]
+    for entry in entries[1:]:
+        if len(lines[-1]) + len(entry) + 2 < max(20, width):
+            lines[-1] += ", " + entry
+        else:
+            lines[-1] += ","
+            lines.append(entry)
+    return lines
+
+
+def suggestion_detail(s: Suggestion) -> str:
+    """``412 articles`` after a did-you-mean; with the rare words it replaced,
+    ``431 articles; 'carabineri' is in 1``."""
+    detail = f"{s.total} {plural(s.total, 'article')}"
+    for word, n in s.rare:
+        detail += f"; '{word}' is in {n}"
+    return detail
+
+
+def hint_line(hint: FilterHint | SourceHint) -> str:
+    """One line on what emptied a search: the filters, or a source no article has."""
+    from corpus_cli.model import SourceHint
+
+    if isinstance(hint, SourceHint):
+        named = f'--source "{hint.typed}"' if hint.option else f'source:"{hint.typed}"'
+        if not hint.closest:
+            return f"{named} names no source ('corpus sources' lists them)"
+        closest = ", ".join(f'"{name}" ({n} {plural(n, "article")})' for name, n in hint.closest)
+        return f"{named} names no source; closest: {closest}"
+    f = hint.filters
+    what = []
+    if f.source is not None:
+        what.append(f'in "{f.source}"')
+    if f.cites is not None:
+        what.append(f"citing {f.cites}")
+    if f.date_from and f.date_to:
+        what.append(f"between {f.date_from} and {f.date_to}")
+    elif f.date_from:
+        what.append(f"from {f.date_from} on")
+    elif f.date_to:
+        what.append(f"up to {f.date_to}")
+    names = {
+        "dates": "the dates",
+        "source": "--source",
+        "cites": "--cites",
+        "filters": "the filters",
+    }
+    without = ", ".join(
+        f"without {names[name]}: {n} {plural(n, 'article')}" for name, n in hint.without
+    )
+    return f"none {' '.join(what)}; {without}"
 
 
 def stats(terminal: Terminal, stats: IndexStats) -> None:

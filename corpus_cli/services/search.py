@@ -1,22 +1,26 @@
-"""Around a search: the words to highlight, did-you-mean, and how a query was understood;
-hits read a page at a time for exports, and the note on lower-case operator words."""
+"""Around a search: the words to highlight, and how a query was understood (with the
+indexed words each stem matched); hits read a page at a time for exports, and the note
+on lower-case operator words. Did-you-mean and the other hints: :mod:`.hints`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from corpus_cli.errors import QuerySyntaxError
-from corpus_cli.model import Explanation, Filters, QueryTerms, SearchResult, SortOrder
+from corpus_cli.model import (
+    Explanation,
+    Filters,
+    QueryTerms,
+    SearchResult,
+    SortOrder,
+    Suggestion,
+)
 from corpus_cli.query.describe import describe, excluded_parts, fields_of, plain_words
 from corpus_cli.query.expand import Vocabulary, expand_fuzzy, match_terms
 from corpus_cli.query.parser import as_operators, parse
-from corpus_cli.query.tree import Query
+from corpus_cli.query.tree import Prefix, Query
 from corpus_cli.storage.base import Store
 from corpus_cli.text.analysis import fold, stem
-
-#: How far a did-you-mean suggestion may be from the word typed.
-SUGGEST_EDITS = 2
 
 #: Hits read from the store at once when every match is exported. The articles of
 #: one page (their whole text, ~10 MB) are all an export holds in memory, whatever
@@ -44,27 +48,6 @@ def highlight_terms(store: Store, query: Query) -> QueryTerms:
     """What ``query`` matches, for marking it in an article shown whole."""
     with store.vocabulary() as vocabulary:
         return match_terms(expand_fuzzy(query.root, vocabulary), vocabulary)
-
-
-def suggest(store: Store, query: Query) -> str | None:
-    """The query with unknown words replaced by the index's nearest ones, if any."""
-    with store.vocabulary() as vocabulary:
-        return _suggest(query, vocabulary)
-
-
-def _suggest(query: Query, vocabulary: Vocabulary) -> str | None:
-    changed = False
-    out = query.text
-    # Not the excluded words: a nearer word to leave out would change nothing found.
-    for word in plain_words(query.root, excluded=False):
-        folded = fold(word)
-        if vocabulary.knows(folded):
-            continue
-        best = vocabulary.nearest(folded, SUGGEST_EDITS)
-        if best:
-            out = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, out)
-            changed = True
-    return out if changed else None
 
 
 def search_pages(
@@ -119,19 +102,44 @@ def operator_hint(store: Store, query: Query, filters: Filters | None, total: in
 
 def explain(store: Store, query: Query, filters: Filters | None = None) -> Explanation:
     """How ``query`` was understood: its tree, the forms of its words, what it matched."""
+    from corpus_cli.services.hints import hints
+
     total = store.count(query, filters)
+    words = [(w, fold(w), stem(fold(w))) for w in plain_words(query.root)]
     with store.vocabulary() as vocabulary:
         terms = match_terms(expand_fuzzy(query.root, vocabulary), vocabulary)
-        suggestion = _suggest(query, vocabulary) if total == 0 else None
+        forms = {word_stem: stem_forms(vocabulary, word_stem) for _w, _f, word_stem in words}
+    found = hints(store, query, filters, total)
+    suggestion = next((h.text for h in found if isinstance(h, Suggestion)), None)
     return Explanation(
         query=query.text,
         parsed=describe(query.root),
         fields=fields_of(query.root),
-        words=[(w, fold(w), stem(fold(w))) for w in plain_words(query.root)],
+        words=words,
         expansions=sorted(terms.folded),
         phrases=[list(p) for p in terms.phrases],
         total=total,
         suggestion=suggestion,
         excluded=excluded_parts(query.root),
         filters=filters or Filters(),
+        forms=forms,
+        hints=found,
     )
+
+
+def stem_forms(vocabulary: Vocabulary, word_stem: str) -> list[tuple[str, int]]:
+    """The words of the texts whose stem is ``word_stem``, each with the articles whose
+    text has it, most first.
+
+    A stem is the start of its words, but for a letter Snowball rewrites
+    (``incidenza`` has the stem ``incident``): the words that share the stem but its
+    last letter are the candidates, each stemmed again to keep those of this stem.
+    """
+    prefix = word_stem if len(word_stem) <= 3 else word_stem[:-1]
+    words = [
+        word
+        for word in vocabulary.words_matching(Prefix(prefix), "text")
+        if stem(word) == word_stem
+    ]
+    counts = vocabulary.word_counts(words)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

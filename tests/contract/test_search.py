@@ -223,7 +223,7 @@ def test_a_typo_gets_a_suggestion_on_stderr(giornale: Backend) -> None:
     result = giornale.run("search", "emergnza")
     assert result.exit_code == 0
     assert result.stdout == "0 articles match emergnza\n"
-    assert result.stderr == "Did you mean: emergenza?\n"
+    assert result.stderr == "Did you mean: emergenza? (2 articles)\n"  # a and c
 
 
 @pytest.mark.parametrize(

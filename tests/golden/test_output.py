@@ -64,7 +64,7 @@ def test_search_with_a_typo_suggests_on_stderr(seeds: Run) -> None:
     result = seeds("search", "esercitazoni", "--no-pager")
     assert result.exit_code == 0
     assert result.stdout == "0 articles match esercitazoni\n"
-    assert result.stderr == "Did you mean: esercitazioni?\n"
+    assert result.stderr == "Did you mean: esercitazioni? (4 articles)\n"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from corpus_cli.query.expand import edit_distance
 from corpus_cli.query.tree import Prefix, TextField, Wildcard
 
 #: fuzzystrmatch's levenshtein() takes strings of at most this many characters.
@@ -78,7 +79,8 @@ class PostgresVocabulary:
 
     def _near(
         self, fields: Iterable[TextField], word: str, max_edits: int, prefix: str, order: str
-    ) -> list[str]:
+    ) -> list[tuple[str, int]]:
+        """The words of ``fields`` within the distance, each with its articles' count."""
         conditions = [_field_condition(fields), "length(word) BETWEEN %s AND %s"]
         params: list[Any] = [max(len(word) - max_edits, 0), len(word) + max_edits]
         if prefix:
@@ -88,18 +90,21 @@ class PostgresVocabulary:
         if server:
             conditions.append("levenshtein_less_equal(word, %s, %s) <= %s")
             params += [word, max_edits, max_edits]
-        found = self._words(
-            f"SELECT word FROM corpus_words WHERE {' AND '.join(conditions)} ORDER BY {order}",
+        self._cursor.execute(
+            f"SELECT word, text_docs FROM corpus_words WHERE {' AND '.join(conditions)} "
+            f"ORDER BY {order}",
             params,
         )
+        found: list[tuple[str, int]] = self._cursor.fetchall()
         if server:
             return found
-        return [w for w in found if levenshtein(w, word, max_edits) <= max_edits]
+        return [(w, n) for w, n in found if levenshtein(w, word, max_edits) <= max_edits]
 
     def words_within(
         self, field: TextField, word: str, max_edits: int, prefix_length: int
     ) -> list[str]:
-        return self._near((field,), word, max_edits, word[:prefix_length], "word")
+        near = self._near((field,), word, max_edits, word[:prefix_length], "word")
+        return [w for w, _docs in near]
 
     def words_matching(self, node: Prefix | Wildcard, field: TextField) -> list[str]:
         return self.matching(node, (field,))
@@ -122,14 +127,22 @@ class PostgresVocabulary:
         glob = re.compile(fnmatch.translate(node.pattern))
         return [word for word in found if glob.match(word)]
 
-    def knows(self, word: str) -> bool:
+    def word_counts(self, words: Iterable[str], field: TextField = "text") -> dict[str, int]:
+        wanted = list(dict.fromkeys(words))
         self._cursor.execute(
-            "SELECT 1 FROM corpus_words WHERE word = %s AND text_docs > 0", (word,)
+            f"SELECT word, {_DOCS[field]} FROM corpus_words WHERE word = ANY(%s)", (wanted,)
         )
-        return self._cursor.fetchone() is not None
+        found = dict(self._cursor.fetchall())
+        return {word: found.get(word, 0) for word in wanted}
 
-    def nearest(self, word: str, max_edits: int) -> str | None:
-        # Whoosh's corrector: any word of the text within the distance, the most
-        # frequent first, then the one that sorts last.
-        found = self._near(("text",), word, max_edits, "", "text_count DESC, word DESC")
-        return found[0] if found else None
+    def near_words(self, word: str, max_edits: int, prefix_length: int = 0) -> dict[str, int]:
+        # Levenshtein counts a transposition as two edits: twice the distance finds
+        # every word within it as edit_distance counts, which then keeps those.
+        near = self._near(("text",), word, 2 * max_edits, word[:prefix_length], "word")
+        return {
+            w: n
+            for w, n in near
+            if w != word
+            and abs(len(w) - len(word)) <= max_edits
+            and edit_distance(w, word) <= max_edits
+        }
