@@ -532,15 +532,16 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "listing": (
         (
-            "date         source                title                    id                  \n"
-            "2022-12      seeds                 Esercitazioni militari…  000_3aa3d3d712357d35\n"
-            "≈2023-04-05  Gazzetta di Parma, …  Senza titolo: una brev…  gazzetta-7          \n"
-            "undated                            [red]Allarme[/red] ␇ �…  x                   \n"
+            "date         source               title                     id                  \n"
+            "2022-12      seeds                Esercitazioni militari …  000_3aa3d3d712357d35\n"
+            "≈2023-04-05  Gazzetta di Parma,…  Senza titolo: una breve…  gazzetta-7          \n"
+            "undated                           [red]Allarme[/red] ␇ � …  x                   \n"
         ),
         "3 articles\n",
     ),
+    # No bare header over nothing: the count alone says it.
     "listing_empty": (
-        "date         source  title                                                    id\n",
+        "",
         "0 articles\n",
     ),
     "similar": (

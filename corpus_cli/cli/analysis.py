@@ -38,7 +38,9 @@ def sources(
     source's articles.
     """
     found = settings.open_store().source_summaries(query, filters)
-    settings.output(output_format("table", json_lines)).sources(found)
+    settings.output(output_format("table", json_lines)).sources(
+        found, query.text if query is not None else None
+    )
 
 
 @click.command(cls=QueryCommand)

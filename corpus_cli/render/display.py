@@ -57,15 +57,18 @@ def marked(text: str, spans: list[tuple[int, int]], style: str = "") -> Text:
     return out
 
 
+def meta_parts(article: StoredArticle) -> list[Text]:
+    """The date, the source and the id, each styled, for a meta line or one a line."""
+    return [
+        Text(display_date(article), style=date_style(article)),
+        Text(sanitize(article.source or "unknown source"), style="cyan"),
+        Text(sanitize(article.id), style="dim"),
+    ]
+
+
 def meta(article: StoredArticle) -> Text:
     """The line under a title: date · source · id."""
-    line = Text()
-    line.append(display_date(article), style=date_style(article))
-    line.append(" · ", style="dim")
-    line.append(sanitize(article.source or "unknown source"), style="cyan")
-    line.append(" · ", style="dim")
-    line.append(sanitize(article.id), style="dim")
-    return line
+    return Text(" · ", style="dim").join(meta_parts(article))
 
 
 def lead(text: str, width: int = 70) -> str:

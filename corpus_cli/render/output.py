@@ -182,12 +182,13 @@ class Output:
         else:
             views.watches(self.terminal, watches)
 
-    def sources(self, sources: list[SourceSummary]) -> None:
+    def sources(self, sources: list[SourceSummary], query: str | None = None) -> None:
+        """Sources, narrowed to the matches of ``query`` when one is given."""
         if self._is_json:
             narrowed = any(s.total is not None for s in sources)
             self.terminal.emit_json(contract.source_row(s, narrowed=narrowed) for s in sources)
         else:
-            views.sources(self.terminal, sources)
+            views.sources(self.terminal, sources, query)
 
     def timeline(self, rows: list[PeriodCount], query: str, by: str, normalize: bool) -> None:
         if self._is_json:

@@ -18,6 +18,7 @@ from corpus_cli.render.display import (
     lead,
     marked,
     meta,
+    meta_parts,
     plural,
     sanitize,
 )
@@ -155,8 +156,19 @@ def _hit(terminal: Terminal, n: int, hit: Hit, terms: QueryTerms) -> list[Text]:
         title = Text(lead(article.text), style="bold italic")
     return [
         *_indented(terminal, title, 4, first=Text(f"{n:>2}. ", style="dim")),
-        *_indented(terminal, meta(article), 4),
+        *_meta_lines(terminal, article, 4),
     ]
+
+
+def _meta_lines(terminal: Terminal, article: StoredArticle, indent: int) -> list[Text]:
+    """The meta line (date · source · id) at ``indent``; one field a line if it does not fit.
+
+    Never wrapped inside a field: a wrap could break the id, which readers copy.
+    """
+    line = meta(article)
+    if indent + line.cell_len <= terminal.width:
+        return [Text(" " * indent).append_text(line)]
+    return [Text(" " * indent).append_text(part) for part in meta_parts(article)]
 
 
 # -- articles -------------------------------------------------------------------------
@@ -168,38 +180,96 @@ def listing(
     window: Window | None = None,
     total: int | None = None,
 ) -> None:
-    """One line per article, then on stderr how many (and which part, under a window)."""
-    # Fixed widths for the short columns so a long title never squeezes them.
-    table = _table()
-    table.add_column("date", width=11, no_wrap=True)
-    source_width = min(20, max((len(a.source or "") for a in articles), default=6))
-    table.add_column("source", style="cyan", width=max(6, source_width), no_wrap=True)
-    # One line per article: a list is for scanning; `show` has the rest.
-    id_width = min(28, max((len(a.id) for a in articles), default=2))
-    # Columns are two spaces apart (one cell of padding on each side).
-    title_width = max(20, terminal.width - 11 - max(6, source_width) - id_width - 6)
-    table.add_column("title", width=title_width, no_wrap=True)
-    table.add_column("id", style="dim", width=id_width, no_wrap=True)
-    for article in articles:
-        title = (
-            Text(sanitize(article.title))
-            if article.title
-            else Text(lead(article.text, 160), style="italic")
+    """One line per article, then on stderr how many (and which part, under a window).
+
+    The date and the id are never cut: the id is what a reader copies into ``show``.
+    The source and the title give way to them; when even that leaves the title too
+    little room, each article is drawn one field per line.
+    """
+    dates = [Text(display_date(a), style=date_style(a)) for a in articles]
+    ids = [Text(sanitize(a.id)) for a in articles]
+    sources = [Text(sanitize(a.source or "")) for a in articles]
+    titles = [
+        Text(sanitize(a.title)) if a.title else Text(lead(a.text, 160), style="italic")
+        for a in articles
+    ]
+    widths = _listing_widths(terminal.width, dates, sources, ids)
+    if not articles:
+        pass  # no bare header: the count below says there is nothing
+    elif widths is None:
+        _stacked(
+            terminal,
+            ["date", "source", "title", "id"],
+            [list(row) for row in zip(dates, sources, titles, ids, strict=True)],
+            cut={1, 2},
         )
-        title.truncate(title_width, overflow="ellipsis")
-        table.add_row(
-            Text(display_date(article), style=date_style(article)),
-            Text(sanitize(article.source or "")),
-            title,
-            Text(sanitize(article.id)),
-        )
-    terminal.out.print(table)
+    else:
+        date_width, source_width, title_width, id_width = widths
+        table = _table()
+        table.add_column("date", width=date_width, no_wrap=True)
+        table.add_column("source", style="cyan", width=source_width, no_wrap=True)
+        # One line per article: a list is for scanning; `show` has the rest.
+        table.add_column("title", width=title_width, no_wrap=True)
+        table.add_column("id", style="dim", width=id_width, no_wrap=True)
+        for date, source, title, id_ in zip(dates, sources, titles, ids, strict=True):
+            source.truncate(source_width, overflow="ellipsis")
+            title.truncate(title_width, overflow="ellipsis")
+            table.add_row(date, source, title, id_)
+        terminal.out.print(table)
     count = len(articles) if total is None else total
     footer = f"{count} {plural(count, 'article')}"
     part = _part_shown(len(articles), count, window, "articles")
     if part:
         footer += f" ({part})"
     terminal.err.print(Text(footer, style="dim"))
+
+
+#: The narrowest title a one-line listing shows, and the width it takes back from
+#: the source before that: below these the listing is drawn one field per line.
+_TITLE_MIN, _TITLE_COMFORT, _SOURCE_MIN, _SOURCE_MAX = 16, 24, 8, 20
+
+
+def _listing_widths(
+    width: int, dates: list[Text], sources: list[Text], ids: list[Text]
+) -> tuple[int, int, int, int] | None:
+    """(date, source, title, id) column widths that fit ``width``, or None if none do."""
+    date_width = max((d.cell_len for d in dates), default=0) or 4
+    date_width = max(4, date_width)  # the header, "date"
+    id_width = max(2, max((i.cell_len for i in ids), default=0))
+    source_natural = max(6, max((s.cell_len for s in sources), default=0))
+    # Columns are two spaces apart (one cell of padding on each side).
+    room = width - date_width - id_width - 6
+    source_min = min(source_natural, _SOURCE_MIN)
+    if room < source_min + _TITLE_MIN:
+        return None
+    source_width = min(source_natural, _SOURCE_MAX)
+    if room - source_width < _TITLE_COMFORT:
+        source_width = max(source_min, room - _TITLE_COMFORT)
+    return date_width, source_width, room - source_width, id_width
+
+
+def _stacked(terminal: Terminal, labels: list[str], rows: list[list[Text]], cut: set[int]) -> None:
+    """Each row as one field a line under its label, rows a blank line apart.
+
+    Fields at the indexes in ``cut`` are cut to the width with an ellipsis; the others
+    (ids, dates, numbers) are printed whole, however narrow the terminal.
+    """
+    label_width = max(len(label) for label in labels)
+    room = max(1, terminal.width - label_width - 2)
+    lines: list[Text] = []
+    for n, row in enumerate(rows):
+        if n:
+            lines.append(Text())
+        for i, (label, cell) in enumerate(zip(labels, row, strict=True)):
+            if not cell.plain:
+                continue
+            if i in cut:
+                cell = cell.copy()
+                cell.truncate(room, overflow="ellipsis")
+            line = Text(f"{label:<{label_width}}  ", style="dim")
+            lines.append(line.append_text(cell))
+    if lines:
+        terminal.out.print(Text("\n").join(lines), soft_wrap=True)
 
 
 def show(terminal: Terminal, article: StoredArticle, terms: QueryTerms | None) -> None:
@@ -233,12 +303,20 @@ def clusters(terminal: Terminal, found: list[Cluster]) -> None:
         head.append(f"{len(cluster.ids)} articles", style="bold")
         head.append(f", similarity ≥ {cluster.similarity:.2f}", style="dim")
         out.print(head)
-        for article in cluster.articles:
-            line = Text("    ")
-            line.append_text(meta(article))
-            line.append("  ")
-            line.append(sanitize(article.title or lead(article.text, 60)))
-            out.print(line, no_wrap=True, overflow="ellipsis")
+        for i, article in enumerate(cluster.articles):
+            # The meta line is never cut (it holds the id); the title gives way to it.
+            lines = _meta_lines(terminal, article, 4)
+            title = Text(sanitize(article.title or lead(article.text, 60)))
+            room = terminal.width - lines[-1].cell_len - 2
+            if len(lines) == 1 and room >= 10:
+                title.truncate(room, overflow="ellipsis")
+                lines[0].append("  ").append_text(title)
+            else:
+                title.truncate(max(1, terminal.width - 4), overflow="ellipsis")
+                lines.append(Text("    ").append_text(title))
+            if i and len(lines) > 2:
+                out.print()  # articles of several lines each, told apart
+            out.print(Text("\n").join(lines), soft_wrap=True)
 
 
 def kwic(terminal: Terminal, lines: list[KwicLine]) -> None:
@@ -269,40 +347,82 @@ def citations(terminal: Terminal, found: list[Citation]) -> None:
 
 
 def watches(terminal: Terminal, found: list[Watch]) -> None:
-    table = _table()
-    table.add_column("name", style="bold")
-    table.add_column("query")
-    table.add_column("filters", style="dim")
-    table.add_column("last run", no_wrap=True)
-    table.add_column("seen", justify="right")
-    for w in found:
-        table.add_row(
-            Text(sanitize(w.name)),
+    labels = ["name", "query", "filters", "last run", "seen"]
+    rows = [
+        [
+            Text(sanitize(w.name), style="bold"),
             Text(sanitize(w.query)),
-            Text(sanitize(w.filters.describe())),
-            (w.last_run or "never")[:16].replace("T", " "),
-            str(len(w.seen)),
-        )
-    terminal.out.print(table)
-
-
-def sources(terminal: Terminal, found: list[SourceSummary]) -> None:
-    narrowed = any(s.total is not None for s in found)
+            Text(sanitize(w.filters.describe()), style="dim"),
+            Text((w.last_run or "never")[:16].replace("T", " ")),
+            Text(str(len(w.seen))),
+        ]
+        for w in found
+    ]
+    # The date and the count keep their width; the others fold, down to 8 cells each.
+    fixed = sum(
+        max([len(label), *(r[i].cell_len for r in rows)])
+        for i, label in [(3, "last run"), (4, "seen")]
+    )
+    if found and fixed + 3 * 8 + 8 > terminal.width:
+        _stacked(terminal, labels, rows, cut=set())
+        return
     table = _table()
-    table.add_column("source", style="cyan", overflow="fold")
-    table.add_column("matches" if narrowed else "articles", justify="right")
-    if narrowed:
-        table.add_column("of all", justify="right")
-        table.add_column("share", justify="right")
-    table.add_column("first", no_wrap=True)
-    table.add_column("last", no_wrap=True)
-    for s in found:
-        cells: list[Text | str] = [Text(sanitize(s.source)), str(s.count)]
-        if narrowed:
-            cells += [str(s.total), f"{(s.share or 0) * 100:.1f}%"]
-        cells += [s.first_date or "", s.last_date or ""]
-        table.add_row(*cells)
+    table.add_column("name")
+    table.add_column("query")
+    table.add_column("filters")
+    table.add_column("last run", no_wrap=True)
+    table.add_column("seen", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     terminal.out.print(table)
+
+
+def sources(terminal: Terminal, found: list[SourceSummary], query: str | None = None) -> None:
+    """Sources with their counts and date spans; the dates are never cut."""
+    if not found:
+        # A bare header would read as a table that failed to draw.
+        terminal.out.print(_nothing_matches(query), soft_wrap=True)
+        return
+    narrowed = query is not None or any(s.total is not None for s in found)
+    labels = ["source", "matches" if narrowed else "articles"]
+    if narrowed:
+        labels += ["of all", "share"]
+    labels += ["first", "last"]
+    rows: list[list[Text]] = []
+    for s in found:
+        cells = [Text(sanitize(s.source), style="cyan"), Text(str(s.count))]
+        if narrowed:
+            cells += [Text(str(s.total)), Text(f"{(s.share or 0) * 100:.1f}%")]
+        cells += [Text(s.first_date or ""), Text(s.last_date or "")]
+        rows.append(cells)
+    # Every column but the source keeps its width; the source folds, down to 8 cells.
+    fixed = [
+        max([len(label), *(row[i].cell_len for row in rows)]) for i, label in enumerate(labels)
+    ]
+    needed = sum(fixed[1:]) + min(fixed[0], 8) + 2 * (len(labels) - 1)
+    if needed > terminal.width:
+        _stacked(terminal, labels, rows, cut=set())
+        return
+    table = _table()
+    for i, label in enumerate(labels):
+        if i == 0:
+            table.add_column(label, overflow="fold")
+        else:
+            table.add_column(
+                label, justify="right" if i < len(labels) - 2 else "left", no_wrap=True
+            )
+    for row in rows:
+        table.add_row(*row)
+    terminal.out.print(table)
+
+
+def _nothing_matches(query: str | None) -> Text:
+    """``0 articles match QUERY``, or ``0 articles`` with no query (the filters left none)."""
+    if query is None:
+        return Text("0 articles")
+    line = Text("0 articles match ")
+    line.append(sanitize(query), style="bold")
+    return line
 
 
 def timeline(

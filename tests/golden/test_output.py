@@ -8,6 +8,7 @@ meant, regenerate the file with the command in its test and read the diff.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,71 @@ def test_ingest_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert again.stdout == INGEST.replace(
         "1 added, 0 updated, 0 unchanged", "0 added, 0 updated, 1 unchanged"
     )
+
+
+# -- other widths: ids and dates are never cut -------------------------------------------
+
+
+@pytest.mark.parametrize("columns", ["60", "120"])
+@pytest.mark.parametrize(
+    ("corpus", "args", "name"),
+    [
+        ("seeds", ["list", "--no-pager"], "list_seeds"),
+        ("cronaca", ["list", "--no-pager"], "list_cronaca"),
+        (
+            "seeds",
+            ["search", "esercitazioni", "--limit", "2", "--no-pager"],
+            "search_esercitazioni_limit_2",
+        ),
+        ("cronaca", ["sources", "alluvione"], "sources_cronaca_alluvione"),
+    ],
+    ids=["list-seeds", "list-cronaca", "search", "sources"],
+)
+def test_at_other_widths(
+    request: pytest.FixtureRequest, corpus: str, args: list[str], name: str, columns: str
+) -> None:
+    """At 60 columns the titles and sources give way, at 120 they take the room."""
+    run: Run = request.getfixturevalue(corpus)
+    result = run(*args, env={"COLUMNS": columns})
+    assert result.exit_code == 0
+    assert result.stdout == expected(f"{name}_{columns}")
+
+
+#: Ids as long as some feeds make them: wider than a 60-column row can give them.
+LONG_IDS = "".join(
+    json.dumps(
+        {"id": id_, "title": title, "date": date, "source": "Gazzetta di Modena", "text": text}
+    )
+    + "\n"
+    for id_, title, date, text in [
+        (
+            "gazzetta-di-modena-2021-11-15-alluvione-nella-bassa",
+            "Alluvione nella bassa modenese",
+            "2021-11-15",
+            "L’alluvione ha allagato i campi tra Finale Emilia e Camposanto.",
+        ),
+        (
+            "gazzetta-di-modena-2023-01-05-il-secchia-esce-dagli-argini",
+            "Il Secchia esce dagli argini",
+            "2023-01-05",
+            "Alluvione a Modena: il fiume Secchia in piena allaga la frazione di Navicello.",
+        ),
+    ]
+)
+
+
+@pytest.mark.parametrize("columns", ["60", "120"])
+def test_long_ids_at_60_columns_go_one_field_a_line(tmp_path: Path, columns: str) -> None:
+    """Too narrow for a row, each article is drawn one field a line, its id whole."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(LONG_IDS, encoding="utf-8")
+    index = str(tmp_path / "index")
+    env = {**CONSOLE, "COLUMNS": columns}
+    ingested = CliRunner().invoke(cli, ["--index", index, "ingest", str(feed)], env=env)
+    assert ingested.exit_code == 0
+    result = CliRunner().invoke(cli, ["--index", index, "list", "--no-pager"], env=env)
+    assert (result.exit_code, result.stderr) == (0, "2 articles\n")
+    assert result.stdout == expected(f"list_long_ids_{columns}")
+    found = CliRunner().invoke(cli, ["--index", index, "search", "secchia", "--no-pager"], env=env)
+    assert found.exit_code == 0
+    assert found.stdout == expected(f"search_long_ids_{columns}")
