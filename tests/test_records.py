@@ -18,7 +18,7 @@ from corpus_cli.readers.markdown import split_front_matter
 
 NO_TEXT = (
     "no text field (looked for text, body, content, article, full_text, fulltext, "
-    "description, summary)"
+    "article_body, testo, description, summary; --map text=NAME names another)"
 )
 
 

@@ -33,11 +33,27 @@ if TYPE_CHECKING:
     from corpus_cli.storage.base import Store
 
 
+def _field_map(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+    """``--map text=corpo`` -> ``{"text": "corpo"}``; a bad pair is a usage error (exit 2)."""
+    from corpus_cli.readers import parse_field_map
+
+    return parse_field_map(value)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", help="Source name for articles whose metadata and URL name none.")
 @click.option("--prune", is_flag=True, help="Remove articles whose files are gone from PATHS.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list files ignored as non-articles.")
+@click.option(
+    "--map",
+    "field_map",
+    metavar="FIELD=NAME",
+    multiple=True,
+    callback=_field_map,
+    help="Read FIELD (text, title, date, source, url, id, author, language) from the "
+    "input field NAME: --map text=corpo --map date=pubblicazione.",
+)
 @json_option
 @pass_settings
 def ingest(
@@ -46,6 +62,7 @@ def ingest(
     source: str | None,
     prune: bool,
     verbose: bool,
+    field_map: dict[str, str],
     json_lines: bool,
 ) -> int:
     """Add, update or skip the articles in PATHS (files or folders, recursively).
@@ -58,7 +75,9 @@ def ingest(
     out = settings.output(output_format("table", json_lines))
     store = settings.create_store()
     with out.progress() as progress:
-        report = run_ingest(store, paths, source=source, prune=prune, progress=progress)
+        report = run_ingest(
+            store, paths, source=source, prune=prune, progress=progress, fields=field_map
+        )
     # The store's location, not the option: a URI's password is left out of it.
     out.ingest(report, store.location, verbose=verbose)
     if report.nothing_done:

@@ -57,11 +57,13 @@ def ingest(
     today: datetime.date | None = None,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    fields: dict[str, str] | None = None,
 ) -> IngestReport:
     """Bring the store in line with the files under ``paths``.
 
     ``workers`` processes read the files (None: one a core when there are many
-    files, else none); the result is the same with any number.
+    files, else none); the result is the same with any number. ``fields`` maps a
+    record's fields to other input names (``{"text": "corpo"}``, from ``--map``).
     """
     report = IngestReport()
     roots = list(paths)
@@ -69,7 +71,7 @@ def ingest(
     report.files = len(found.sources) + report.failed
     if workers is None:
         workers = default_workers() if len(found.sources) >= PARALLEL_FILES else 0
-    run = _Run(store, report, source, today)
+    run = _Run(store, report, source, today, fields)
     try:
         if prune:
             # Removals first: a file that moved, or the copy of a deleted file, is
@@ -134,11 +136,13 @@ class _Run:
         report: IngestReport,
         source: str | None,
         today: datetime.date | None,
+        fields: dict[str, str] | None = None,
     ) -> None:
         self.store = store
         self.report = report
         self.source = source
         self.today = today
+        self.fields = fields or None
         self._prepare = store.preparer()
         self._view: Ledger | None = None
         self._writer: Batch | None = None
@@ -254,6 +258,7 @@ class _Run:
             self.source or f.item.fallback_source,
             self.today,
             self._prepare,
+            self.fields,
         )
 
     # -- after reading: duplicates, ids, and the writes --------------------------------
