@@ -67,8 +67,9 @@ def ingest(
 ) -> int:
     """Add, update or skip the articles in PATHS (files or folders, recursively).
 
-    Reads .txt, .md, .json, .jsonl, .csv and .html. Unchanged files are skipped
-    without re-reading; unreadable files are listed with their reason.
+    Reads .txt/.text, .md/.markdown, .json, .jsonl/.ndjson, .csv/.tsv and
+    .html/.htm. Unchanged files are skipped without re-reading; unreadable files
+    are listed with their reason.
     """
     from corpus_cli.services.ingest import ingest as run_ingest
 

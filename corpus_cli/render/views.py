@@ -77,7 +77,8 @@ def _indented(terminal: Terminal, text: Text, indent: int, first: Text | None = 
 def search(
     terminal: Terminal, result: SearchResult, query: str, window: Window | None = None
 ) -> None:
-    head = Text(f"{result.total} {plural(result.total, 'article')} match ")
+    verb = "matches" if result.total == 1 else "match"
+    head = Text(f"{result.total} {plural(result.total, 'article')} {verb} ")
     head.append(sanitize(query), style="bold")
     part = _part_shown(len(result.hits), result.total, window, "hits")
     if part:
@@ -347,6 +348,9 @@ def citations(terminal: Terminal, found: list[Citation]) -> None:
 
 
 def watches(terminal: Terminal, found: list[Watch]) -> None:
+    if not found:
+        terminal.out.print(Text("0 watches ('corpus watch add NAME QUERY' saves one)"))
+        return
     labels = ["name", "query", "filters", "last run", "seen"]
     rows = [
         [
@@ -363,7 +367,7 @@ def watches(terminal: Terminal, found: list[Watch]) -> None:
         max([len(label), *(r[i].cell_len for r in rows)])
         for i, label in [(3, "last run"), (4, "seen")]
     )
-    if found and fixed + 3 * 8 + 8 > terminal.width:
+    if fixed + 3 * 8 + 8 > terminal.width:
         _stacked(terminal, labels, rows, cut=set())
         return
     table = _table()
