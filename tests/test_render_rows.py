@@ -582,11 +582,12 @@ TABLE: dict[str, tuple[str, str]] = {
             "date from: “ date 2022-12”\n"
             "file: seeds/000_3aa3d3d712357d35.txt\n"
             "\n"
-            "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti \n"
-            "della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei \n"
+            # Off a terminal a paragraph is one line, whatever the width.
+            "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti "
+            "della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei "
             "paesi. [bold]Non è markup[/bold]␛[31m e nemmeno questo.\n"
             "\n"
-            "Un secondo paragrafo, lontano, parla di esercitazioni militari ancora, con la \n"
+            "Un secondo paragrafo, lontano, parla di esercitazioni militari ancora, con la "
             "parola Baltico ripetuta per il frammento migliore.\n"
         ),
         "",
@@ -598,7 +599,7 @@ TABLE: dict[str, tuple[str, str]] = {
             "url: https://example.org/a?b=1\n"
             "file: in/gazzetta.jsonl\n"
             "\n"
-            "Senza titolo: una breve notizia sulle esercitazioni, con ␇ un campanello e \n"
+            "Senza titolo: una breve notizia sulle esercitazioni, con ␇ un campanello e "
             "parole abbastanza numerose da superare la misura della riga di testa.\n"
         ),
         "",

@@ -250,9 +250,16 @@ def list_(
 @click.argument("article_id", metavar="ID")
 @click.option("--query", "-q", metavar="Q", help="Highlight the matches of this query.")
 @json_option
+@pager_option
 @pass_settings
-def show(settings: Settings, article_id: str, query: str | None, json_lines: bool) -> None:
-    """Print one whole article, with QUERY's matches highlighted."""
+def show(
+    settings: Settings, article_id: str, query: str | None, json_lines: bool, no_pager: bool
+) -> None:
+    """Print one whole article, with QUERY's matches highlighted.
+
+    On a terminal a long article goes through the pager (less), header first;
+    piped or saved, each paragraph is one line.
+    """
     store = settings.open_store()
     article = store.get(article_id)
     terms = None
@@ -261,7 +268,7 @@ def show(settings: Settings, article_id: str, query: str | None, json_lines: boo
         from corpus_cli.services.search import highlight_terms
 
         terms = highlight_terms(store, parse(query))
-    settings.output(output_format("table", json_lines)).show(article, terms)
+    settings.output(output_format("table", json_lines)).show(article, terms, pager=not no_pager)
 
 
 @click.command()

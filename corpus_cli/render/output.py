@@ -152,11 +152,17 @@ class Output:
         else:
             self._write_rows((contract.article_row(a) for a in articles), contract.ARTICLE_COLUMNS)
 
-    def show(self, article: StoredArticle, terms: QueryTerms | None) -> None:
+    def show(self, article: StoredArticle, terms: QueryTerms | None, pager: bool = True) -> None:
+        """One article; on a terminal, through the pager when it is longer than the screen."""
         if self._is_json:
             self.terminal.emit_json([contract.article_row(article, text=True)])
-        else:
-            views.show(self.terminal, article, terms)
+            return
+        lines = views.show_lines(self.terminal, article, terms)
+        # Screen rows, not lines: a URL longer than the screen takes several.
+        width = max(1, self.terminal.width)
+        rows = sum(max(1, -(-line.cell_len // width)) for line in lines)
+        with self.paged(pager and self.page_needed(rows)):
+            views.print_lines(self.terminal, lines)
 
     def kwic(self, lines: list[KwicLine]) -> None:
         if self._is_table:

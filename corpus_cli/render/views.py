@@ -7,6 +7,7 @@ that decides between the two (:class:`corpus_cli.render.Output` does).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -273,25 +274,71 @@ def _stacked(terminal: Terminal, labels: list[str], rows: list[list[Text]], cut:
         terminal.out.print(Text("\n").join(lines), soft_wrap=True)
 
 
-def show(terminal: Terminal, article: StoredArticle, terms: QueryTerms | None) -> None:
+def show_lines(terminal: Terminal, article: StoredArticle, terms: QueryTerms | None) -> list[Text]:
+    """One article, header first, as the lines to print.
+
+    On a terminal the title and text are wrapped at its width between words (a word
+    longer than a line, such as a URL, is left whole for the terminal to fold, so
+    it stays one link); anywhere else nothing is wrapped: a file or a pipe gets
+    each paragraph on one line. No line ends in spaces either way.
+    """
     from corpus_cli.text.snippets import find_matches
 
-    out = terminal.out
-    spans = find_matches(article.title or "", terms) if terms else []
+    width = terminal.width if terminal.out.is_terminal else None
+    lines: list[Text] = []
     if article.title:
-        out.print(marked(article.title, spans, "bold"))
-    out.print(meta(article))
-    details = Text(style="dim")
+        spans = find_matches(article.title, terms) if terms else []
+        lines += _wrapped(marked(article.title, spans, "bold"), width)
+    if width is None:
+        lines.append(meta(article))
+    else:
+        lines += _meta_lines(terminal, article, 0)
     if article.date_evidence:
         how = "inferred from" if article.date_inferred else "from"
-        details.append(f"date {how}: “{sanitize(article.date_evidence)}”\n")
+        lines.append(Text(f"date {how}: “{sanitize(article.date_evidence)}”", style="dim"))
     if article.url:
-        details.append(f"url: {sanitize(article.url)}\n")
-    details.append(f"file: {sanitize(article.path)}")
-    out.print(details)
-    out.print()
+        lines.append(Text(f"url: {sanitize(article.url)}", style="dim"))
+    lines.append(Text(f"file: {sanitize(article.path)}", style="dim"))
+    lines.append(Text())
     body_spans = find_matches(article.text, terms) if terms else []
-    out.print(marked(article.text, body_spans))
+    lines += _wrapped(marked(article.text, body_spans), width)
+    return lines
+
+
+def print_lines(terminal: Terminal, lines: list[Text]) -> None:
+    """``lines`` as they are: Rich neither wraps nor pads them."""
+    terminal.out.print(Text("\n").join(lines), soft_wrap=True)
+
+
+_WORD = re.compile(r"\S+\s*")
+
+
+def _wrapped(text: Text, width: int | None) -> list[Text]:
+    """``text`` line by line, wrapped between words at ``width`` (None: not at all).
+
+    Unlike Rich's wrap, a word longer than ``width`` is never cut in two; trailing
+    spaces are dropped.
+    """
+    from rich.cells import cell_len
+
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        if width is None:
+            paragraph.rstrip()
+            lines.append(paragraph)
+            continue
+        plain = paragraph.plain
+        breaks: list[int] = []
+        start = 0  # where the line being filled starts
+        for word in _WORD.finditer(plain):
+            end = word.start() + len(word.group().rstrip())
+            if word.start() > start and cell_len(plain[start:end]) > width:
+                breaks.append(word.start())
+                start = word.start()
+        for line in paragraph.divide(breaks):
+            line.rstrip()
+            lines.append(line)
+    return lines
 
 
 def clusters(terminal: Terminal, found: list[Cluster]) -> None:
