@@ -606,9 +606,10 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "kwic": (
         (
-            "2022-12     seeds                           Le esercitazioni militari nel Ba\n"
-            "≈2023-04-05                    e notizia sulle esercitazioni, con\n"
-            'undated     a, "quoted" source         sinistramatchdestra\n'
+            # Two spaces after the source, and "…" where the context was cut.
+            "2022-12     seeds                             Le esercitazioni militari nel Bal…\n"
+            "≈2023-04-05                     …e notizia sulle esercitazioni, con\n"
+            'undated     a, "quoted" source           sinistramatchdestra\n'
         ),
         "",
     ),

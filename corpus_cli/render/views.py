@@ -368,17 +368,33 @@ def clusters(terminal: Terminal, found: list[Cluster]) -> None:
 
 
 def kwic(terminal: Terminal, lines: list[KwicLine]) -> None:
-    source_width = min(18, max((len(k.source or "") for k in lines), default=0))
-    side = max(12, (terminal.width - 12 - source_width - 4 - 14) // 2)
+    # The date never gives way; the source does, to leave each context 12 cells
+    # around a match of about 14 (and goes when fewer than 4 cells are left for it).
+    source_width = min(
+        18, max((len(k.source or "") for k in lines), default=0), terminal.width - 52
+    )
+    if source_width < 4:
+        source_width = 0
+    used = 12 + (source_width + 2 if source_width else 0) + 14
+    side = max(12, (terminal.width - used) // 2)
     for k in lines:
         line = Text()
         date = ("≈" if k.date_inferred else "") + (k.date or "undated")
         line.append(f"{date:<11} ", style="green")
-        line.append(f"{sanitize(k.source or '')[:source_width]:<{source_width}} ", style="cyan")
-        left = sanitize(k.left)[-side:]
+        if source_width:
+            source = Text(sanitize(k.source or ""), style="cyan")
+            source.truncate(source_width, overflow="ellipsis", pad=True)
+            # Two spaces and an ellipsis where the context was cut: else the source
+            # runs into a cut word ("Gazzetta di Modena tata negligenza").
+            line.append_text(source)
+            line.append("  ")
+        left = sanitize(k.left)
+        if len(left) >= side:
+            left = "…" + left[-(side - 1) :]
         line.append(f"{left:>{side}}")
         line.append(sanitize(k.match), style=MATCH_STYLE)
-        line.append(sanitize(k.right)[:side])
+        line.append(sanitize(k.right))
+        line.truncate(terminal.width, overflow="ellipsis")
         terminal.out.print(line, no_wrap=True, overflow="crop")
 
 

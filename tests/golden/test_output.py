@@ -260,3 +260,11 @@ def test_long_ids_at_60_columns_go_one_field_a_line(tmp_path: Path, columns: str
     found = CliRunner().invoke(cli, ["--index", index, "search", "secchia", "--no-pager"], env=env)
     assert found.exit_code == 0
     assert found.stdout == expected(f"search_long_ids_{columns}")
+
+
+def test_kwic_keeps_the_source_apart_from_the_context(cronaca: Run) -> None:
+    """Two spaces after the source, and "…" where a context was cut mid-word."""
+    result = cronaca("search", "alluvione", "--kwic", "--sort", "date", "--no-pager")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == expected("kwic_cronaca")
+    assert "2023        ANSA                …nnuale conta le alluvioni" in result.stdout
