@@ -717,7 +717,7 @@ TABLE: dict[str, tuple[str, str]] = {
             "2 added, 1 updated, 3 unchanged, 0 removed, 1 duplicates, 1 skipped  → /tmp/idx\n"
             "  duplicate  in/b.txt  (same text as in/a.txt)\n"
             "  skipped    in/c.bin  not text (binary)\n"
-            "  1 other files ignored (--verbose lists them)\n"
+            "  1 other file ignored (--verbose lists them)\n"
         ),
         "",
     ),

@@ -624,10 +624,17 @@ def ingest(terminal: Terminal, report: IngestReport, index_path: str, verbose: b
             line.append(sanitize(path))
             line.append("  (not an article format)", style="dim")
             out.print(line, soft_wrap=True)
-    elif report.ignored:
-        out.print(
-            Text(
-                f"  {len(report.ignored)} other files ignored (--verbose lists them)",
-                style="dim",
-            )
-        )
+        for path in report.hidden:
+            line = Text("  hidden     ", style="dim")
+            line.append(sanitize(path))
+            line.append("  (a name starting with '.', not read)", style="dim")
+            out.print(line, soft_wrap=True)
+    elif report.ignored or report.hidden:
+        parts = []
+        if report.ignored:
+            ignored = len(report.ignored)
+            parts.append(f"{ignored} other {plural(ignored, 'file')} ignored")
+        if report.hidden:
+            hidden = len(report.hidden)
+            parts.append(f"{hidden} hidden {'entry' if hidden == 1 else 'entries'} left out")
+        out.print(Text(f"  {', '.join(parts)} (--verbose lists them)", style="dim"))

@@ -170,7 +170,7 @@ INGEST = """\
 1 added, 0 updated, 0 unchanged, 0 removed, 1 duplicates, 1 skipped  → index
   duplicate  inbox/b.txt  (same text as inbox/a.txt)
   skipped    inbox/empty.txt  empty file
-  1 other files ignored (--verbose lists them)
+  1 other file ignored (--verbose lists them)
 """
 
 
@@ -268,3 +268,28 @@ def test_kwic_keeps_the_source_apart_from_the_context(cronaca: Run) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == expected("kwic_cronaca")
     assert "2023        ANSA                …nnuale conta le alluvioni" in result.stdout
+
+
+def test_ingest_names_hidden_entries_under_verbose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hidden files and folders are left out, and said to be: counted, or listed with -v."""
+    inbox = tmp_path / "inbox"
+    (inbox / ".bozze").mkdir(parents=True)
+    (inbox / ".bozze" / "draft.txt").write_text("Una bozza mai pubblicata.\n", "utf-8")
+    (inbox / ".DS_Store").write_bytes(b"\x00\x00")
+    (inbox / "a.txt").write_text("Vertice a Roma\nI ministri hanno discusso.\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    first = CliRunner().invoke(cli, ["--index", "index", "ingest", "inbox"], env=CONSOLE)
+    assert (first.exit_code, first.stderr) == (0, "")
+    assert first.stdout == (
+        "1 added, 0 updated, 0 unchanged, 0 removed, 0 duplicates, 0 skipped  → index\n"
+        "  2 hidden entries left out (--verbose lists them)\n"
+    )
+    again = CliRunner().invoke(cli, ["--index", "index", "ingest", "-v", "inbox"], env=CONSOLE)
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert again.stdout == (
+        "0 added, 0 updated, 1 unchanged, 0 removed, 0 duplicates, 0 skipped  → index\n"
+        "  hidden     inbox/.DS_Store  (a name starting with '.', not read)\n"
+        "  hidden     inbox/.bozze  (a name starting with '.', not read)\n"
+    )
