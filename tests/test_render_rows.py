@@ -681,9 +681,9 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "terms": (
         (
-            "term           score  in matches  stem   \n"
-            "esercitazioni   12.3           4  esercit\n"
-            "baltico          0.5           1  baltic \n"
+            "term           score  occurrences  stem   \n"
+            "esercitazioni   12.3            4  esercit\n"
+            "baltico          0.5            1  baltic \n"
         ),
         "",
     ),

@@ -202,11 +202,12 @@ class Output:
         else:
             views.timeline(self.terminal, rows, query, by, normalize)
 
-    def terms(self, terms: list[TermScore]) -> None:
+    def terms(self, terms: list[TermScore], query: str | None = None, matched: int = 0) -> None:
+        """Terms of the ``matched`` articles that match ``query`` (which says why none)."""
         if self._is_json:
             self.terminal.emit_json(contract.term_row(t) for t in terms)
         else:
-            views.terms(self.terminal, terms)
+            views.terms(self.terminal, terms, query, matched)
 
     def explain(self, e: Explanation) -> None:
         if self._is_json:

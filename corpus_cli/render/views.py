@@ -538,11 +538,25 @@ def timeline(
         out.print(line, soft_wrap=True)
 
 
-def terms(terminal: Terminal, found: list[TermScore]) -> None:
+def terms(
+    terminal: Terminal, found: list[TermScore], query: str | None = None, matched: int = 0
+) -> None:
+    """The characteristic terms of ``matched`` articles that match ``query``."""
+    if not found:
+        # A sentence, not a bare header: nothing matched, or nothing stood out.
+        if matched and query is not None:
+            line = Text(f"No word stands out in the {matched} {plural(matched, 'article')} ")
+            line.append(f"{'that matches' if matched == 1 else 'that match'} ")
+            line.append(sanitize(query), style="bold")
+        else:
+            line = _nothing_matches(query)
+        terminal.out.print(line, soft_wrap=True)
+        return
     table = _table()
     table.add_column("term", style="bold")
     table.add_column("score", justify="right")
-    table.add_column("in matches", justify="right")
+    # How often the word occurs in the matching articles, not in how many of them.
+    table.add_column("occurrences", justify="right")
     table.add_column("stem", style="dim")
     for t in found:
         table.add_row(Text(sanitize(t.term)), f"{t.score:.1f}", str(t.count), t.stem)

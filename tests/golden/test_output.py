@@ -293,3 +293,36 @@ def test_ingest_names_hidden_entries_under_verbose(
         "  hidden     inbox/.DS_Store  (a name starting with '.', not read)\n"
         "  hidden     inbox/.bozze  (a name starting with '.', not read)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "printed"),
+    [
+        (["terms", "zanzibar"], "0 articles match zanzibar\n"),
+        (["sources", "zanzibar"], "0 articles match zanzibar\n"),
+        (["sources", "--from", "2030"], "0 articles\n"),
+    ],
+    ids=["terms", "sources", "sources-range"],
+)
+def test_nothing_found_is_a_sentence_not_a_bare_header(
+    cronaca: Run, args: list[str], printed: str
+) -> None:
+    result = cronaca(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, printed, "")
+
+
+def test_terms_counts_occurrences(cronaca: Run) -> None:
+    """The count is how often the stem occurs in the matches (allagato, allaga: 2)."""
+    result = cronaca("terms", "alluvione", "--limit", "3")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "term      score  occurrences  stem \n"
+        "allagato    2.6            2  allag\n"
+        "anno        2.6            2  anno \n"
+    )
+
+
+def test_terms_of_matches_where_no_word_stands_out(cronaca: Run) -> None:
+    result = cronaca("terms", "concerto")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "No word stands out in the 1 article that matches concerto\n"
