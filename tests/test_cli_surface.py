@@ -38,9 +38,15 @@ def test_index_after_the_command(seeded: Run, index_dir: Path) -> None:
 
 
 def test_no_color_after_the_command(seeded: Run) -> None:
-    result = seeded("search", "kherson", "--no-color", "--no-pager", env={"COLUMNS": "80"})
+    # FORCE_COLOR: Rich colours as on a terminal, unless --no-color says otherwise.
+    env = {"COLUMNS": "80", "FORCE_COLOR": "1"}
+    coloured = seeded("search", "kherson", "--no-pager", env=env)
+    highlight = "\x1b[1;30;43m"  # bold black on yellow: a colour, which --no-color drops
+    assert highlight in coloured.stdout
+    result = seeded("search", "kherson", "--no-color", "--no-pager", env=env)
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout.startswith("1 article matches kherson\n")
+    assert result.stdout.startswith("1 article matches \x1b[1mkherson\x1b[0m\n")
+    assert highlight not in result.stdout
 
 
 def test_index_with_no_value_says_what_it_needs() -> None:

@@ -504,10 +504,9 @@ CSV: dict[str, str] = {
 
 #: (stdout, stderr) of the old render.Output's Rich views at width 80, no colour.
 TABLE: dict[str, tuple[str, str]] = {
+    # Off a terminal the count goes to stderr (as list's), and stdout holds the hits.
     "search": (
         (
-            "12 articles match esercitazioni [bold] (showing 3; --limit for more)\n"
-            "\n"
             " 1. Esercitazioni militari nel Baltico\n"
             "    2022-12 · seeds · 000_3aa3d3d712357d35\n"
             "    Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti\n"
@@ -524,11 +523,11 @@ TABLE: dict[str, tuple[str, str]] = {
             "    undated · unknown source · x\n"
             "    Testo breve.\n"
         ),
-        "",
+        "12 articles match esercitazioni [bold] (showing 3; --limit for more)\n\n",
     ),
     "search_empty": (
-        "0 articles match nulla\n",
         "",
+        "0 articles match nulla\n",
     ),
     "listing": (
         (

@@ -84,7 +84,9 @@ def search(
     part = _part_shown(len(result.hits), result.total, window, "hits")
     if part:
         head.append(f" ({part})", style="dim")
-    hits(terminal, result.hits, result.terms, head, start=1 + (window.offset if window else 0))
+    # The count is a summary, not a hit: off a terminal it goes to stderr, as list's.
+    terminal.summary(head, blank_after=bool(result.hits))
+    hits(terminal, result.hits, result.terms, None, start=1 + (window.offset if window else 0))
 
 
 def _part_shown(shown: int, total: int, window: Window | None, noun: str) -> str | None:
@@ -130,18 +132,23 @@ def watch_result(terminal: Terminal, result: WatchResult) -> None:
 
 
 def hits(
-    terminal: Terminal, found: list[Hit], terms: QueryTerms, head: Text, start: int = 1
+    terminal: Terminal, found: list[Hit], terms: QueryTerms, head: Text | None, start: int = 1
 ) -> None:
-    """Ranked articles under ``head``, each with its best fragment, numbered from ``start``."""
+    """Ranked articles under ``head``, each with its best fragment, numbered from ``start``.
+
+    With no ``head`` (the caller printed its own), the hits start at once.
+    """
     from corpus_cli.text.snippets import make_snippet
 
-    terminal.out.print(head)
+    if head is not None:
+        terminal.out.print(head)
     # One print for all hits: each print call costs Rich ~0.15 ms whatever its
     # length, and ten hits are ~80 wrapped lines.
     lines: list[Text] = []
     for n, hit in enumerate(found, start):
         snip = make_snippet(hit.article.text, terms)
-        lines.append(Text())
+        if head is not None or n > start:
+            lines.append(Text())
         lines.extend(_hit(terminal, n, hit, terms))
         lines.extend(_indented(terminal, marked(snip.text, snip.spans), 4))
     if lines:
@@ -182,7 +189,7 @@ def listing(
     window: Window | None = None,
     total: int | None = None,
 ) -> None:
-    """One line per article, then on stderr how many (and which part, under a window).
+    """One line per article, then how many (and which part, under a window).
 
     The date and the id are never cut: the id is what a reader copies into ``show``.
     The source and the title give way to them; when even that leaves the title too
@@ -223,7 +230,7 @@ def listing(
     part = _part_shown(len(articles), count, window, "articles")
     if part:
         footer += f" ({part})"
-    terminal.err.print(Text(footer, style="dim"))
+    terminal.summary(Text(footer, style="dim"))
 
 
 #: The narrowest title a one-line listing shows, and the width it takes back from
