@@ -74,6 +74,7 @@ def test_search_json_fields_follow_the_contract(seeded: Run, seeds: Path) -> Non
         "id",
         "path",
         "title",
+        "derived_title",
         "date",
         "date_precision",
         "date_inferred",

@@ -188,6 +188,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "000_3aa3d3d712357d35",
             "path": "seeds/000_3aa3d3d712357d35.txt",
             "title": "Esercitazioni militari nel Baltico",
+            "derived_title": None,
             "date": "2022-12",
             "date_precision": "month",
             "date_inferred": False,
@@ -204,6 +205,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "gazzetta-7",
             "path": "in/gazzetta.jsonl",
             "title": None,
+            "derived_title": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",
             "date": "2023-04-05",
             "date_precision": "day",
             "date_inferred": True,
@@ -219,6 +221,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "x",
             "path": "notes/x.md",
             "title": "[red]Allarme[/red] \x07 \u202e rovescio",
+            "derived_title": None,
             "date": None,
             "date_precision": None,
             "date_inferred": False,
@@ -234,6 +237,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "gazzetta-7",
             "path": "in/gazzetta.jsonl",
             "title": None,
+            "derived_title": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",
             "date": "2023-04-05",
             "date_precision": "day",
             "date_inferred": True,
@@ -249,6 +253,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "x",
             "path": "notes/x.md",
             "title": "[red]Allarme[/red] \x07 \u202e rovescio",
+            "derived_title": None,
             "date": None,
             "date_precision": None,
             "date_inferred": False,
@@ -264,6 +269,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "000_3aa3d3d712357d35",
             "path": "seeds/000_3aa3d3d712357d35.txt",
             "title": "Esercitazioni militari nel Baltico",
+            "derived_title": None,
             "date": "2022-12",
             "date_precision": "month",
             "date_inferred": False,
@@ -283,6 +289,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "000_3aa3d3d712357d35",
             "path": "seeds/000_3aa3d3d712357d35.txt",
             "title": "Esercitazioni militari nel Baltico",
+            "derived_title": None,
             "date": "2022-12",
             "date_precision": "month",
             "date_inferred": False,
@@ -294,6 +301,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "gazzetta-7",
             "path": "in/gazzetta.jsonl",
             "title": None,
+            "derived_title": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",
             "date": "2023-04-05",
             "date_precision": "day",
             "date_inferred": True,
@@ -305,6 +313,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "x",
             "path": "notes/x.md",
             "title": "[red]Allarme[/red] \x07 \u202e rovescio",
+            "derived_title": None,
             "date": None,
             "date_precision": None,
             "date_inferred": False,
@@ -318,6 +327,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "000_3aa3d3d712357d35",
             "path": "seeds/000_3aa3d3d712357d35.txt",
             "title": "Esercitazioni militari nel Baltico",
+            "derived_title": None,
             "date": "2022-12",
             "date_precision": "month",
             "date_inferred": False,
@@ -338,6 +348,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "gazzetta-7",
             "path": "in/gazzetta.jsonl",
             "title": None,
+            "derived_title": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",
             "date": "2023-04-05",
             "date_precision": "day",
             "date_inferred": True,
@@ -471,26 +482,26 @@ ROWS: dict[str, list[dict[str, Any]]] = {
 #: CSV as the old render.Output printed it under --format csv.
 CSV: dict[str, str] = {
     "search": (
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,2022-12,month,false, date 2022-12,seeds,,3.2142,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\"\n"
-        'gazzetta-7,in/gazzetta.jsonl,,2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,false,,,,0.0,Testo breve.\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,3.2142,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\"\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,0.0,Testo breve.\n"
     ),
     "similar": (
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
-        'gazzetta-7,in/gazzetta.jsonl,,2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,false,,,,0.0,Testo breve.\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,0.0,Testo breve.\n"
     ),
     "watch_results": (
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,2022-12,month,false, date 2022-12,seeds,,1.2346,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\",baltico\n"
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,1.2346,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\",baltico\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
     ),
     "listing": (
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,2022-12,month,false, date 2022-12,seeds,\n"
-        'gazzetta-7,in/gazzetta.jsonl,,2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,false,,,\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,\n"
     ),
     "kwic": (
         "id,date,source,left,match,right\n"
@@ -498,8 +509,8 @@ CSV: dict[str, str] = {
         'gazzetta-7,2023-04-05,,una breve notizia sulle ,esercitazioni,", con"\n'
         'x,,"a, ""quoted"" source",sinistra,match,destra\n'
     ),
-    "search_empty": "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n",
-    "listing_empty": "id,path,title,date,date_precision,date_inferred,date_evidence,source,url\n",
+    "search_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n",
+    "listing_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url\n",
 }
 
 #: (stdout, stderr) of the old render.Output's Rich views at width 80, no colour.
@@ -514,7 +525,7 @@ TABLE: dict[str, tuple[str, str]] = {
             "    paesi. [bold]Non è markup[/bold]␛[31m e nemmeno questo. Un secondo\n"
             "    paragrafo, lontano, parla …\n"
             "\n"
-            " 2. Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
+            " 2. ≈ Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
             "    ≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7\n"
             "    Senza titolo: una breve notizia sulle esercitazioni, con ␇ un campanello e\n"
             "    parole abbastanza numerose da superare la misura della riga di testa.\n"
@@ -533,7 +544,7 @@ TABLE: dict[str, tuple[str, str]] = {
         (
             "date         source               title                     id                  \n"
             "2022-12      seeds                Esercitazioni militari …  000_3aa3d3d712357d35\n"
-            "≈2023-04-05  Gazzetta di Parma,…  Senza titolo: una breve…  gazzetta-7          \n"
+            "≈2023-04-05  Gazzetta di Parma,…  ≈ Senza titolo: una bre…  gazzetta-7          \n"
             "undated                           [red]Allarme[/red] ␇ � …  x                   \n"
         ),
         "3 articles\n",
@@ -547,7 +558,7 @@ TABLE: dict[str, tuple[str, str]] = {
         (
             "2 articles like Esercitazioni militari nel Baltico\n"
             "\n"
-            " 1. Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
+            " 1. ≈ Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
             "    ≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7\n"
             "    Senza titolo: una breve notizia sulle esercitazioni, con ␇ un campanello e\n"
             "    parole abbastanza numerose da superare la misura della riga di testa.\n"
@@ -593,6 +604,8 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "show_plain": (
         (
+            # No title in the input: its first words stand in, marked as derived.
+            "≈ Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
             "≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7\n"
             "date inferred from: “giovedì 5 aprile”\n"
             "url: https://example.org/a?b=1\n"
@@ -618,7 +631,7 @@ TABLE: dict[str, tuple[str, str]] = {
             "\n"
             " 1. 2 articles, similarity ≥ 0.83\n"
             "    2022-12 · seeds · 000_3aa3d3d712357d35  Esercitazioni militari nel Baltico\n"
-            "    ≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7  Senza titolo…\n"
+            "    ≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7  ≈ Senza tito…\n"
         ),
         "",
     ),

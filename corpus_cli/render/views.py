@@ -16,12 +16,12 @@ from corpus_cli.render.display import (
     MATCH_STYLE,
     date_style,
     display_date,
-    lead,
     marked,
     meta,
     meta_parts,
     plural,
     sanitize,
+    title_text,
 )
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def similar(terminal: Terminal, article: StoredArticle, found: list[Hit]) -> Non
     from corpus_cli.model import QueryTerms
 
     head = Text(f"{len(found)} {plural(len(found), 'article')} like ")
-    head.append(sanitize(article.title or article.id), style="bold")
+    head.append_text(title_text(article, "bold"))
     hits(terminal, found, QueryTerms(), head)
 
 
@@ -162,7 +162,7 @@ def _hit(terminal: Terminal, n: int, hit: Hit, terms: QueryTerms) -> list[Text]:
     if article.title:
         title = marked(article.title, find_matches(article.title, terms), "bold")
     else:
-        title = Text(lead(article.text), style="bold italic")
+        title = title_text(article, "bold")
     return [
         *_indented(terminal, title, 4, first=Text(f"{n:>2}. ", style="dim")),
         *_meta_lines(terminal, article, 4),
@@ -198,10 +198,7 @@ def listing(
     dates = [Text(display_date(a), style=date_style(a)) for a in articles]
     ids = [Text(sanitize(a.id)) for a in articles]
     sources = [Text(sanitize(a.source or "")) for a in articles]
-    titles = [
-        Text(sanitize(a.title)) if a.title else Text(lead(a.text, 160), style="italic")
-        for a in articles
-    ]
+    titles = [title_text(a) for a in articles]
     widths = _listing_widths(terminal.width, dates, sources, ids)
     if not articles:
         pass  # no bare header: the count below says there is nothing
@@ -296,6 +293,8 @@ def show_lines(terminal: Terminal, article: StoredArticle, terms: QueryTerms | N
     if article.title:
         spans = find_matches(article.title, terms) if terms else []
         lines += _wrapped(marked(article.title, spans, "bold"), width)
+    else:
+        lines += _wrapped(title_text(article, "bold"), width)
     if width is None:
         lines.append(meta(article))
     else:
@@ -361,7 +360,7 @@ def clusters(terminal: Terminal, found: list[Cluster]) -> None:
         for i, article in enumerate(cluster.articles):
             # The meta line is never cut (it holds the id); the title gives way to it.
             lines = _meta_lines(terminal, article, 4)
-            title = Text(sanitize(article.title or lead(article.text, 60)))
+            title = title_text(article)
             room = terminal.width - lines[-1].cell_len - 2
             if len(lines) == 1 and room >= 10:
                 title.truncate(room, overflow="ellipsis")

@@ -331,3 +331,22 @@ def test_terms_of_matches_where_no_word_stands_out(cronaca: Run) -> None:
     result = cronaca("terms", "concerto")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == "No word stands out in the 1 article that matches concerto\n"
+
+
+def test_one_derived_title_everywhere(seeds: Run) -> None:
+    """Seed 001 has no title: every mode shows the same first words, marked ≈."""
+    seed = "001_45b8b365ec0a4f9a"
+    derived = "Espandere la cooperazione e promuovere i legami militari ad un…"
+    rows = {r["id"]: r for r in map(json.loads, seeds("list", "--json").stdout.splitlines())}
+    assert (rows[seed]["title"], rows[seed]["derived_title"]) == (None, derived)
+    no_color = {"NO_COLOR": "1"}
+    shown = seeds("show", seed, env=no_color).stdout
+    assert shown.startswith(f"≈ {derived}\n2024-01 · seeds · {seed}\n")
+    found = seeds("search", "espandere", "--no-pager", env=no_color).stdout
+    assert found.startswith(f" 1. ≈ {derived}\n")
+    listed = seeds("list", "--no-pager", env={"COLUMNS": "120", **no_color}).stdout
+    assert f"2024-01      seeds   ≈ {derived}" in listed
+    exported = seeds("list", "--format", "csv").stdout.splitlines()
+    assert exported[0].startswith("id,path,title,derived_title,date,")
+    [line] = [line for line in exported if line.startswith(f"{seed},")]
+    assert line.endswith(f"/{seed}.txt,,{derived},2024-01,month,false, date 2024-01,seeds,")
