@@ -44,7 +44,12 @@ def _field_map(ctx: click.Context, param: click.Parameter, value: tuple[str, ...
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", help="Source name for articles whose metadata and URL name none.")
 @click.option("--prune", is_flag=True, help="Remove articles whose files are gone from PATHS.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list files ignored as non-articles.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also list files ignored as non-articles, and hidden ones.",
+)
 @click.option(
     "--map",
     "field_map",
@@ -52,7 +57,8 @@ def _field_map(ctx: click.Context, param: click.Parameter, value: tuple[str, ...
     multiple=True,
     callback=_field_map,
     help="Read FIELD (text, title, date, source, url, id, author, language) from the "
-    "input field NAME: --map text=corpo --map date=pubblicazione.",
+    "input field NAME: --map text=corpo --map date=pubblicazione. Files already in the "
+    "index and unchanged are not read again.",
 )
 @json_option
 @pass_settings
