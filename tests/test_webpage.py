@@ -90,7 +90,8 @@ def test_og_tags_json_ld_and_time() -> None:
     )
     record = ok(read_html(page(FULL_HEAD, article, chrome=True)))
     assert record == RawRecord(
-        text="Floods hit the valley\n" + TEXT,
+        # The <h1> is the title: not repeated as the text's first line.
+        text=TEXT,
         title="Floods hit the valley",
         # the <meta> tag beats JSON-LD and <time>; the og:url's /2021/03/05/ is ignored
         date="2024-02-10",
@@ -183,7 +184,7 @@ long debate about the cost of repairing the old library building.</p>
     assert record.url == "https://town.example.org/2019/07/15/council-approves-budget.html"
     assert record.source is None  # not made up from the host name
     assert record.extra == {}
-    assert record.text.startswith("Council approves budget\nPosted on 12 June 2018.")
+    assert record.text.startswith("Posted on 12 June 2018.")
 
 
 def test_modified_date_alone_is_not_a_publication_date() -> None:
@@ -249,3 +250,10 @@ def test_trafilatura_is_imported_lazily() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_heading_that_is_not_the_title_stays_in_the_text() -> None:
+    article = "<h2>Emergency in the valley</h2>\n" + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods hit the valley</title>", article)))
+    assert record.title == "Floods hit the valley"
+    assert record.text.startswith("Emergency in the valley\nHeavy rain")

@@ -329,6 +329,22 @@ def _quiet_libraries() -> None:
         _quieted = True
 
 
+def _without_repeated_title(text: str, title: str) -> str:
+    """``text`` without its first line when that line is the title (the page's ``<h1>``).
+
+    The extractor keeps the heading in the text, so the title would be shown twice,
+    and a search of its words would count it twice.
+    """
+    first, _, rest = text.partition("\n")
+
+    def same(line: str) -> str:
+        return " ".join(line.split()).casefold()
+
+    if rest.strip() and same(first) == same(title):
+        return rest.strip()
+    return text
+
+
 def read_html(data: bytes) -> RawRecord | RecordError:
     """The main text and metadata of one saved HTML page.
 
@@ -361,10 +377,13 @@ def read_html(data: bytes) -> RawRecord | RecordError:
         return RecordError(_NO_TEXT)
 
     url = _canonical_url(tree, document.url) or document.url or None
+    title = (document.title or "").strip() or None
+    if title is not None:
+        text = _without_repeated_title(text, title)
 
     record = RawRecord(
         text=text,
-        title=(document.title or "").strip() or None,
+        title=title,
         source=_site_name(tree, document.sitename, url),
         url=url,
     )
