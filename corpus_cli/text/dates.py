@@ -372,14 +372,20 @@ _YEAR_RE = re.compile(
 )
 
 
-def infer_date(text: str, today: datetime.date | None = None) -> DateInfo | None:
+def infer_date(
+    text: str, today: datetime.date | None = None, *, body: bool = True
+) -> DateInfo | None:
     """Infer the publication date from the article's words, or ``None`` when they give none.
 
     In order: a dateline or byline with a full date; a weekday with day and month (the year is
     the latest that fits, shifted by an attached "ieri"/"domani"); the latest day or month
-    mentioned, with the years mentioned in the text; the latest year mentioned.
+    mentioned, with the years mentioned in the text; the latest year mentioned. With
+    ``body=False`` only the first: the rest reads dates mentioned in the body, which on a web
+    page are the events it reports, not its own date.
     """
     limit = today if today is not None else datetime.date.today()
+    if not body:
+        return _from_dateline(text, limit)
     return (
         _from_dateline(text, limit)
         or _from_weekday(text, limit)
