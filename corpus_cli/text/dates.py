@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from corpus_cli.errors import BadDate
 from corpus_cli.model import DateInfo, Precision, period_bounds
 
-__all__ = ["infer_date", "parse_cli_date", "parse_metadata_date"]
+__all__ = ["infer_date", "is_dateline", "parse_cli_date", "parse_metadata_date"]
 
 # Older years in metadata are placeholders ("0001-01-01"), not news.
 _METADATA_MIN_YEAR = 1800
@@ -136,13 +136,109 @@ _MONTHS_ABBR = (
     "oct",
     "dec",
 )
+# Month names of the other languages read, by number; nominative and genitive forms where the
+# language declines them ("декабрь", "21 декабря", "в декабре"), with and without accents.
+_MONTHS_OTHER = (
+    # fr
+    ("janvier",),
+    ("février", "fevrier"),
+    ("mars",),
+    ("avril",),
+    ("mai",),
+    ("juin",),
+    ("juillet",),
+    ("août", "aout"),
+    ("septembre",),
+    ("octobre",),
+    ("novembre",),
+    ("décembre", "decembre"),
+)
+_MONTHS_DE = (
+    ("januar", "jänner", "jaenner"),
+    ("februar", "feber"),
+    ("märz", "maerz"),
+    (),
+    (),
+    ("juni",),
+    ("juli",),
+    (),
+    (),
+    ("oktober",),
+    (),
+    ("dezember",),
+)
+_MONTHS_ES = (
+    ("enero",),
+    ("febrero",),
+    (),
+    ("abril",),
+    ("mayo",),
+    ("junio",),
+    ("julio",),
+    (),
+    ("septiembre", "setiembre"),
+    ("octubre",),
+    ("noviembre",),
+    ("diciembre",),
+)
+_MONTHS_PT = (
+    ("janeiro",),
+    ("fevereiro",),
+    ("março", "marco"),
+    (),
+    ("maio",),
+    ("junho",),
+    ("julho",),
+    (),
+    ("setembro",),
+    ("outubro",),
+    (),
+    ("dezembro",),
+)
+_MONTHS_RU = (
+    ("январь", "января", "январе"),
+    ("февраль", "февраля", "феврале"),
+    ("март", "марта", "марте"),
+    ("апрель", "апреля", "апреле"),
+    ("май", "мая", "мае"),
+    ("июнь", "июня", "июне"),
+    ("июль", "июля", "июле"),
+    ("август", "августа", "августе"),
+    ("сентябрь", "сентября", "сентябре"),
+    ("октябрь", "октября", "октябре"),
+    ("ноябрь", "ноября", "ноябре"),
+    ("декабрь", "декабря", "декабре"),
+)
+_MONTHS_MORE = tuple(
+    name
+    for table in (_MONTHS_OTHER, _MONTHS_DE, _MONTHS_ES, _MONTHS_PT, _MONTHS_RU)
+    for names in table
+    for name in names
+)
+_MONTH_BY_NAME = {
+    name: number
+    for table in (_MONTHS_OTHER, _MONTHS_DE, _MONTHS_ES, _MONTHS_PT, _MONTHS_RU)
+    for number, names in enumerate(table, start=1)
+    for name in names
+}
 # The first three letters identify every Italian and English month name and abbreviation,
 # and never disagree between the two languages (mar, feb, apr, nov are shared and equal).
+# The other languages' names are looked up whole: "juin" and "juillet" share their "jui".
 _MONTH_NUMBER = {
     name[:3]: number
     for names in (_MONTHS_IT, _MONTHS_EN)
     for number, name in enumerate(names, start=1)
 }
+_WEEKDAYS_MORE = (
+    ("lundi", "montag", "lunes", "segunda-feira", "segunda", "понедельник"),
+    ("mardi", "dienstag", "martes", "terça-feira", "terca-feira", "terça", "вторник"),
+    ("mercredi", "mittwoch", "miércoles", "miercoles", "quarta-feira", "quarta", "среда", "среду"),
+    ("jeudi", "donnerstag", "jueves", "quinta-feira", "quinta", "четверг"),
+    ("vendredi", "freitag", "viernes", "sexta-feira", "sexta", "пятница", "пятницу"),
+    ("samedi", "samstag", "sonnabend", "sábado", "sabado", "суббота", "субботу"),
+    ("dimanche", "sonntag", "domingo", "воскресенье"),
+)
+_WEEKDAY_BY_NAME = {name: number for number, names in enumerate(_WEEKDAYS_MORE) for name in names}
 # Same trick for weekdays: lun mar mer gio ven sab dom / mon tue wed thu fri sat sun.
 _WEEKDAY_NUMBER = {
     prefix: number
@@ -151,19 +247,31 @@ _WEEKDAY_NUMBER = {
 }
 
 
+def _month_number(text: str) -> int:
+    word = text.lower().rstrip(".")
+    return _MONTH_BY_NAME.get(word) or _MONTH_NUMBER[word[:3]]
+
+
+def _weekday_number(text: str) -> int:
+    word = text.lower()
+    found = _WEEKDAY_BY_NAME.get(word)
+    return found if found is not None else _WEEKDAY_NUMBER[word[:3]]
+
+
 def _alternation(words: tuple[str, ...]) -> str:
     # Longest first, so that "marzo" is never cut to "mar".
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-_MONTH_FULL = rf"(?:{_alternation(_MONTHS_IT + _MONTHS_EN)})(?!\w)"
+_MONTH_FULL = rf"(?:{_alternation(_MONTHS_IT + _MONTHS_EN + _MONTHS_MORE)})(?!\w)"
 _MONTH_EN_FULL = rf"(?:{_alternation(_MONTHS_EN)})(?!\w)"
 _MONTH_ABBR = rf"(?:{_alternation(_MONTHS_ABBR)})(?:\.|(?!\w))"
 _MONTH_ANY = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
 # "giovedì" is also typed "giovedi", "giovedi'" or with a combining accent.
 _WEEKDAY_FULL = (
     r"(?:(?:lune|marte|mercole|giove|vener)d(?:ì|í|i\u0300|i['’]|i)"
-    r"|sabato|domenica|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?!\w)"
+    r"|sabato|domenica|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    rf"|{_alternation(tuple(_WEEKDAY_BY_NAME))})(?!\w)"
 )
 # Abbreviated weekdays only ever appear right before a full date (RFC 2822 "Thu, 03 Mar").
 _WEEKDAY_ANY = (
@@ -172,7 +280,8 @@ _WEEKDAY_ANY = (
 )
 # A day number on its own: not the tail of "10:30", "2.300" or "12/05".
 _DAY = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?!\d)"
-_ORDINAL = r"(?:\s?[°º]|st|nd|rd|th)?"
+# "3°", "3rd", "1er" (fr), "1º" (es, pt), "17." (de)
+_ORDINAL = r"(?:\s?[°º]|st|nd|rd|th|er|\.(?=\s))?"
 _SEP = r"(?:\s*[-/,]\s*|\s+)"
 _YEAR4 = r"\d{4}(?!\d)"
 
@@ -180,7 +289,7 @@ _YEAR4 = r"\d{4}(?!\d)"
 # same groups can be read back whichever regex embedded them (see _fields).
 _FULL_DATE = rf"""
     (?P<a_d>{_DAY}){_ORDINAL}{_SEP}(?:(?:di|de|of)\s+)?(?P<a_m>{_MONTH_ANY})
-        {_SEP}(?:(?:del|of)\s+)?(?P<a_y>{_YEAR4})
+        {_SEP}(?:(?:del|de|of)\s+)?(?P<a_y>{_YEAR4})(?:\s+(?:года|г\.))?
   | (?P<b_m>{_MONTH_ANY})\s+(?P<b_d>{_DAY})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(?P<b_y>{_YEAR4})
   | (?<![\d.,/-])(?P<c_y>\d{{4}})-(?P<c_m>\d{{1,2}})-(?P<c_d>\d{{1,2}})(?!\d)
   | (?<![\d.,/-])(?P<d_y>\d{{4}})/(?P<d_m>\d{{1,2}})/(?P<d_d>\d{{1,2}})(?!\d)
@@ -188,20 +297,28 @@ _FULL_DATE = rf"""
 """
 # A clock time after a date, dropped: "alle 10:30", "T10:30:00.5+01:00", "10:00:00 +0000".
 _TIME = r"""
-    (?:\s*(?:,|-|–|—|\||alle|ore|at|T)?\s*(?:ore\s+)?\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?
-       (?:\s*[ap]\.?m\.?(?!\w))?
+    (?:\s*(?:,|-|–|—|\||alle|ore|at|à|um|a\s+las|às|в|T)?\s*(?:ore\s+)?
+       \d{1,2}[:.h]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?
+       (?:\s*[ap]\.?m\.?(?!\w)|\s*Uhr(?!\w))?
        (?:\s*(?:Z|UTC|GMT|CES?T|[+-]\d{2}:?\d{2})(?!\w))?
        (?:\s*\((?:UTC|GMT|CES?T)\))?)
 """
 # Words that introduce a byline date. Capitalised only: "il decreto pubblicato il 3 marzo 2021"
 # in the first paragraph is news, "Pubblicato il 3 marzo 2021" is a byline.
 _BYLINE_WORDS = r"""
-    (?=(?-i:[A-Z]))
+    (?=(?-i:[A-ZÀ-ÞА-ЯЁ]))
     (?:pubblicat[oa]|aggiornat[oa]|ultimo\s+aggiornamento|ultima\s+modifica
-      |data\s+di\s+pubblicazione|data(?=\s*:)|published|updated|posted|last\s+(?:updated|modified))
+      |data\s+di\s+pubblicazione|data(?=\s*:)|published|updated|posted|last\s+(?:updated|modified)
+      |publié|mis\s+à\s+jour|veröffentlicht|aktualisiert|stand(?=\s*:)
+      |publicad[oa]|actualizad[oa]|atualizad[oa]|опубликовано|обновлено)
     (?!\w)
 """
-_UPDATE_RE = re.compile(r"aggiorn|modifi|updated", re.IGNORECASE)
+# The word after a byline word: "il", "on", "le", "am", "el", "em" ("Publié le 17 avril").
+_BYLINE_LINK = r"(?:il|on|del|le|am|el|em|den)"
+_UPDATE_RE = re.compile(
+    r"aggiorn|modifi|updated|mis\s+à\s+jour|aktualisiert|actualizad|atualizad|обновлено",
+    re.IGNORECASE,
+)
 
 
 def _fields(match: re.Match[str]) -> tuple[int | None, int | None, int | None]:
@@ -215,9 +332,7 @@ def _fields(match: re.Match[str]) -> tuple[int | None, int | None, int | None]:
         day_text = groups.get(f"{form}_d")
         month: int | None = None
         if month_text is not None:
-            month = (
-                int(month_text) if month_text.isdigit() else _MONTH_NUMBER[month_text[:3].lower()]
-            )
+            month = int(month_text) if month_text.isdigit() else _month_number(month_text)
         return (
             int(year_text) if year_text is not None else None,
             month,
@@ -232,7 +347,7 @@ def _fields(match: re.Match[str]) -> tuple[int | None, int | None, int | None]:
 
 _METADATA_RE = re.compile(
     rf"""
-    (?:{_BYLINE_WORDS}\s*[:-]?\s*(?:(?:il|on)\s+)?)?
+    (?:{_BYLINE_WORDS}\s*[:-]?\s*(?:{_BYLINE_LINK}\s+)?)?
     (?:
         (?:{_WEEKDAY_ANY}[,.]?\s+)?(?:{_FULL_DATE})
       # The whole field is the date, so "Mar 2021" cannot be "Mar Cinese": abbreviations are
@@ -293,16 +408,17 @@ def _checked(
 _DATELINE_RE = re.compile(
     rf"""
     (?:
-        (?P<byline>{_BYLINE_WORDS})\s*[:\-–]?\s*(?:(?:il|on|del)\s+)?
+        (?P<byline>{_BYLINE_WORDS})\s*[:\-–]?\s*(?:{_BYLINE_LINK}\s+)?
             (?:(?:alle|at)\s+(?:ore\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:,\s*|(?:del|on)\s+)?)?
       | (?P<city>^[ \t]*(?:\([^)\n]{{1,20}}\)[ \t]*[-–—][ \t]*)?
-            (?-i:[A-ZÀ-Þ][\w'’. \-]{{0,40}}?)[ \t]*(?:\([^)\n]{{1,30}}\)[ \t]*)?,[ \t]*)
+            (?-i:[A-ZÀ-ÞА-ЯЁ][\w'’. \-]{{0,40}}?)[ \t]*(?:\([^)\n]{{1,30}}\)[ \t]*)?,[ \t]*)
       | (?P<line>^[ \t]*)
     )
     (?:{_WEEKDAY_ANY}[,.]?\s+)?
     (?:{_FULL_DATE})
     {_TIME}?
-    (?(byline)|(?(city)(?=[ \t]*(?:[-–—|,(]|$))|(?=[ \t]*$)))
+    # TASS writes "МОСКВА, 21 декабря 2022 года. /ТАСС/."
+    (?(byline)|(?(city)(?=[ \t]*(?:[-–—|,(]|\.?[ \t]*/|$))|(?=[ \t]*$)))
     """,
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
@@ -323,18 +439,18 @@ _RELATIVE_NOISE_RE = re.compile(r"^l['’]|[\s'’]")
 _WEEKDAY_PHRASE_RE = re.compile(
     rf"""
     # Cheap gate, see _MENTION_RE: the initials of the relative words and weekdays.
-    (?=[adfgilmostvwy])(?<!\w)
+    (?=[adfgijlmoqstvwyпвсч])(?<!\w)
     (?:(?P<rel>(?:l['’]\s?)?altro\s?ieri|ieri|oggi|dopodomani|domani
             |yesterday|today|tomorrow)
         (?:\s+(?:sera|mattina|pomeriggio|notte|morning|afternoon|evening|night))?
         \s*[,(–—-]?\s*)?
-    (?P<w>{_WEEKDAY_FULL})\s*,?\s*(?:(?:il|the)\s+)?
+    (?P<w>{_WEEKDAY_FULL})\s*,?\s*(?:(?:il|the|le|den|el)\s+)?
     (?:
-        (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of)\s+)?(?P<g_m>{_MONTH_FULL})
+        (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of|de)\s+)?(?P<g_m>{_MONTH_FULL})
       | (?P<h_m>{_MONTH_EN_FULL})\s+(?P<h_d>{_DAY})(?:st|nd|rd|th)?(?!\w)
     )
     # With a year it is a full date, which rule 3 reads; the weekday adds nothing then.
-    (?!\s*,?\s*(?:del\s+)?\d{{4}}(?!\d))
+    (?!\s*,?\s*(?:del\s+|de\s+)?\d{{4}}(?!\d))
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -347,11 +463,12 @@ _MENTION_RE = re.compile(
     rf"""
     # Python tries every month name at every position; this gate (a digit or a month's initial,
     # at the start of a word) rejects most positions in one step and makes the pass ~10x faster.
-    (?=[\dadfgjlmnos])(?<!\w)
+    # Cyrillic initials for the Russian months, "e" for the Spanish "enero".
+    (?=[\dadefgjlmnosяфмаисонд])(?<!\w)
     (?:
         {_FULL_DATE}
-      | (?P<f_m>{_MONTH_FULL})(?:\s+(?:del|of))?\s*,?\s+(?P<f_y>{_YEAR4})
-      | (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of)\s+)?(?P<g_m>{_MONTH_FULL})
+      | (?P<f_m>{_MONTH_FULL})(?:\s+(?:del|of|de))?\s*,?\s+(?P<f_y>{_YEAR4})
+      | (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of|de)\s+)?(?P<g_m>{_MONTH_FULL})
       | (?P<h_m>{_MONTH_EN_FULL})\s+(?P<h_d>{_DAY})(?:st|nd|rd|th)?(?!\w)(?![.,:]\d)
     )
     """,
@@ -394,6 +511,14 @@ def infer_date(
     )
 
 
+def is_dateline(line: str) -> bool:
+    """Whether a whole line is a byline or a date ("Pubblicato il 12/03/2021 alle 10:30",
+    "Aggiornato il 3 marzo 2021 ore 9.15", "Publié le 17 avril 2023"): such a line dates the
+    article and is never its headline."""
+    match = _DATELINE_RE.match(line.strip())
+    return match is not None and match.end() == len(line.strip())
+
+
 def _from_dateline(text: str, today: datetime.date) -> DateInfo | None:
     found: list[tuple[bool, DateInfo]] = []
     # The head is cut a little after its limit so that a dateline starting near it is whole;
@@ -428,7 +553,7 @@ def _from_weekday(text: str, today: datetime.date) -> DateInfo | None:
         _, month, day = _fields(match)
         if month is None or day is None:
             continue
-        weekday = _WEEKDAY_NUMBER[match.group("w")[:3].lower()]
+        weekday = _weekday_number(match.group("w"))
         relative = match.group("rel")
         shift = 0
         if relative is not None:
