@@ -85,7 +85,8 @@ def _headline(lines: list[str]) -> tuple[str | None, list[str]]:
     """A short first line that is followed by more text is the headline.
 
     One- or two-word lines before it are section labels ("Russia") and bylines
-    ("Pubblicato il 12/03/2021 alle 10:30") are passed over; a line ending like a sentence is body text, not a headline.
+    ("Pubblicato il 12/03/2021 alle 10:30") are passed over; a line ending like a
+    sentence is body text, not a headline.
     """
     seen = 0
     for i, line in enumerate(lines):
