@@ -326,3 +326,38 @@ def test_a_year_in_a_pages_body_does_not_date_it() -> None:
         record, id="a", path="a.html", fallback_source="x", today=datetime.date(2026, 11, 22)
     )
     assert resolved.date is None
+
+
+def test_a_page_whose_own_claims_disagree_is_undated() -> None:
+    head = (
+        '<title>Floods</title><meta property="article:published_time" content="2019-12-12">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2019-12-09T22:25:10Z"}</script>'
+    )
+    record = ok(read_html(page(head)))
+    assert (record.date, record.date_evidence) == (None, None)
+
+
+def test_teasers_dated_in_microdata_do_not_contradict_the_page() -> None:
+    head = '<title>Floods</title><meta property="article:published_time" content="2022-02-02">'
+    teaser = '<div><meta itemprop="datePublished" content="2022-01-27"></div>\n'
+    record = ok(read_html(page(head, PARAGRAPHS + teaser)))
+    assert record.date == "2022-02-02"
+
+
+def test_a_whole_date_where_the_byline_sits_dates_a_page() -> None:
+    import datetime
+
+    from corpus_cli.readers import resolve
+
+    article = "<p>Karlsruhe, (12.11.2021). Heavy rain over the weekend.</p>\n" + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods</title>", article)))
+    resolved = resolve(
+        record, id="a", path="a.html", fallback_source="x", today=datetime.date(2026, 11, 22)
+    )
+    assert resolved.date is not None
+    assert (resolved.date.value, resolved.date.inferred, resolved.date.evidence) == (
+        "2021-11-12",
+        True,
+        "12.11.2021",
+    )

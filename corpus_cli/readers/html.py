@@ -328,21 +328,44 @@ def _page_stamps(tree: Any) -> list[tuple[tuple[int, ...], _Stamp]]:
     return [(rank, stamp) for rank, _order, stamp in sorted(candidates)]
 
 
+def _claims_the_page(rank: tuple[int, ...], stamp: _Stamp) -> bool:
+    """Whether a signal states the date of the page itself: a specific ``<meta>`` name or
+    property in the head, or the JSON-LD ``datePublished`` of an article at the top of its
+    graph. Microdata (``itemprop``), ``<time>`` elements and nested JSON-LD also date the
+    teasers, comments and related articles a page lists, so they cannot contradict it."""
+    if rank[0] == _TIER_META:
+        return not stamp.label.startswith("<meta itemprop")
+    return rank[0] == _TIER_JSONLD and rank[1] == 0 and rank[2] <= 1
+
+
+#: What :func:`metadata_date` returns for a page whose own claims contradict each other.
+CONFLICT = ("", "")
+
+
 def metadata_date(tree: Any, urls: list[str] | None = None) -> tuple[str, str] | None:
     """The publication day stated by the page's metadata, and where it was read.
 
     Returns ``("2024-02-10", "page metadata (<meta property=article:published_time>)")``
     or ``None``. The best-ranked metadata date is taken on the page's own calendar (see
     :func:`_local_day`); without any, the day in the page's URL (``urls``: its canonical
-    address and ``og:url``). Never looks at the visible text.
+    address and ``og:url``). Never looks at the visible text. :data:`CONFLICT` when two
+    signals that each claim to be the publication date give different days on the page's
+    calendar: the page does not know its own date, and no guess is better than either.
     """
     stamps = _page_stamps(tree)
     url_stamp = _url_day(urls or [])
     if stamps:
-        others = [stamp for _rank, stamp in stamps[1:]]
+        signals = [stamp for _rank, stamp in stamps]
         if url_stamp is not None:
-            others.append(url_stamp)
-        chosen = _local_day(stamps[0][1], others)
+            signals.append(url_stamp)
+        chosen = _local_day(stamps[0][1], signals[1:])
+        # Only when the chosen date is itself such a claim: a generic or <time> date chosen
+        # for want of better is not weighed against the page's own.
+        if _claims_the_page(*stamps[0]):
+            for rank, stamp in stamps[1:]:
+                claimed = _claims_the_page(rank, stamp)
+                if claimed and _local_day(stamp, [chosen, *signals]).day != chosen.day:
+                    return CONFLICT
         return chosen.day.isoformat(), f"page metadata ({chosen.label})"
     if url_stamp is not None:
         return url_stamp.day.isoformat(), url_stamp.label
@@ -485,7 +508,9 @@ def read_html(data: bytes) -> RawRecord | RecordError:
         url=url,
     )
     found = metadata_date(tree, _page_urls(tree, url))
-    if found is not None:
+    if found == CONFLICT:
+        pass  # undated: the page's own claims disagree, and no visible date settles it
+    elif found is not None:
         record.date, record.date_evidence = found
     elif document.date and document.date not in _modified_days(tree):
         # No date in the metadata or the URL: htmldate's fast search of the page's visible

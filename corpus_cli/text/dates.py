@@ -29,6 +29,8 @@ _WEEKDAY_SEARCH_YEARS = 30
 # Datelines sit under the title, bylines at the very top or bottom of the page.
 _HEAD_CHARS = 600
 _TAIL_CHARS = 300
+# A web page's byline sits under its headline: a long headline and an author's name fit.
+_BYLINE_PLACE_CHARS = 150
 # A dateline starting just before the head limit may end a little after it.
 _HEAD_SLACK = 200
 
@@ -497,12 +499,13 @@ def infer_date(
     In order: a dateline or byline with a full date; a weekday with day and month (the year is
     the latest that fits, shifted by an attached "ieri"/"domani"); the latest day or month
     mentioned, with the years mentioned in the text; the latest year mentioned. With
-    ``body=False`` only the first: the rest reads dates mentioned in the body, which on a web
-    page are the events it reports, not its own date.
+    ``body=False`` only the first, or a whole date among the text's first characters (a web
+    page's byline under its headline, in any shape): the rest reads dates mentioned in the
+    body, which on a web page are the events it reports, not its own date.
     """
     limit = today if today is not None else datetime.date.today()
     if not body:
-        return _from_dateline(text, limit)
+        return _from_dateline(text, limit) or _from_byline_place(text, limit)
     return (
         _from_dateline(text, limit)
         or _from_weekday(text, limit)
@@ -545,6 +548,17 @@ def _from_dateline(text: str, today: datetime.date) -> DateInfo | None:
         if not is_update:
             return info
     return found[0][1] if found else None
+
+
+def _from_byline_place(text: str, today: datetime.date) -> DateInfo | None:
+    """The first date written whole (day, month and year) where a byline sits: within the
+    first characters, past a headline. Later dates are the article's events."""
+    for match in _MENTION_RE.finditer(text, 0, _BYLINE_PLACE_CHARS):
+        year, month, day = _fields(match)
+        if year is not None and month is not None and day is not None:
+            evidence = match.group(0).strip()
+            return _checked(year, month, day, today, inferred=True, evidence=evidence)
+    return None
 
 
 def _from_weekday(text: str, today: datetime.date) -> DateInfo | None:
