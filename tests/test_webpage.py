@@ -361,3 +361,10 @@ def test_a_whole_date_where_the_byline_sits_dates_a_page() -> None:
         True,
         "12.11.2021",
     )
+
+
+def test_an_ambiguous_day_month_order_is_not_guessed_by_the_fallback() -> None:
+    # 11/01/2023: 11 January or 1 November; nothing in the page says which
+    head = '<title>Floods</title><meta name="date" content="11/01/2023 12:43:42">'
+    record = ok(read_html(page(head)))
+    assert (record.date, record.date_evidence) == (None, None)

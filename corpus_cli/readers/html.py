@@ -299,19 +299,32 @@ def _local_day(chosen: _Stamp, others: list[_Stamp]) -> _Stamp:
     return _Stamp(found[0].day, f"{chosen.label}, in local time per {found[0].label}", None)
 
 
-def _modified_days(tree: Any) -> set[str]:
-    """Days the page's metadata gives as modification dates: htmldate falls back on them,
-    but a page's last change is not its publication."""
+_AMBIGUOUS_DAY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+
+
+def _refused_days(tree: Any) -> set[str]:
+    """Days htmldate may return that this reader refuses on purpose.
+
+    htmldate falls back on modification dates, but a page's last change is not its
+    publication; and it reads ``11/01/2023`` in a ``<meta>`` as one order of day and month,
+    where nothing in the page says which: both readings are refused.
+    """
     days = set()
     for element in tree.iter("meta"):
         keys = " ".join(_lower_attr(element, attr) for attr in ("property", "name", "itemprop"))
-        if _UPDATED_CLASS.search(keys) and (day := _iso_day(element.get("content") or "")):
+        content = element.get("content") or ""
+        if _UPDATED_CLASS.search(keys) and (day := _iso_day(content)):
             days.add(day)
+        if match := _AMBIGUOUS_DAY.match(content.strip()):
+            first, second, year = match.groups()
+            if int(first) <= 12 and int(second) <= 12 and first != second:
+                for reading in (_day(year, first, second), _day(year, second, first)):
+                    if reading is not None:
+                        days.add(reading)
     for script in tree.iter("script"):
         if _lower_attr(script, "type") == "application/ld+json":
-            for match in re.finditer(
-                r'"date(?:Modified|Updated)"\s*:\s*"([^"]+)"', script.text or ""
-            ):
+            modified = re.finditer(r'"date(?:Modified|Updated)"\s*:\s*"([^"]+)"', script.text or "")
+            for match in modified:
                 if day := _iso_day(match[1]):
                     days.add(day)
     return days
@@ -512,7 +525,7 @@ def read_html(data: bytes) -> RawRecord | RecordError:
         pass  # undated: the page's own claims disagree, and no visible date settles it
     elif found is not None:
         record.date, record.date_evidence = found
-    elif document.date and document.date not in _modified_days(tree):
+    elif document.date and document.date not in _refused_days(tree):
         # No date in the metadata or the URL: htmldate's fast search of the page's visible
         # dates (bylines, elements classed "date", <abbr>, the title), which trafilatura has
         # run already. It reads the whole page, where the byline often sits outside the
