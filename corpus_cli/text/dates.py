@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from corpus_cli.errors import BadDate
 from corpus_cli.model import DateInfo, Precision, period_bounds
@@ -261,8 +262,30 @@ def _weekday_number(text: str) -> int:
 
 
 def _alternation(words: tuple[str, ...]) -> str:
-    # Longest first, so that "marzo" is never cut to "mar".
-    return "|".join(sorted(words, key=len, reverse=True))
+    """One regex for a set of words, as a trie: "mar(?:zo|s|ch|t|...)?".
+
+    Python's regex engine tries a plain alternation's words one after the other at every
+    position; with seven languages' names that made date inference 3x slower on Italian
+    text. A trie fails on the first letters that no name shares. Longer branches are tried
+    first (the "?" is greedy), so "marzo" is never cut to "mar".
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(rest) for char, rest in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return emit(trie)
 
 
 _MONTH_FULL = rf"(?:{_alternation(_MONTHS_IT + _MONTHS_EN + _MONTHS_MORE)})(?!\w)"
@@ -425,6 +448,19 @@ _DATELINE_RE = re.compile(
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
 
+# The initials of the names, for the gates below (built from the names, so that a new
+# language's names open them themselves).
+_MONTH_INITIALS = "".join(
+    sorted({word[0] for word in _MONTHS_IT + _MONTHS_EN + _MONTHS_ABBR + _MONTHS_MORE})
+)
+_WEEKDAY_INITIALS = "".join(
+    sorted(
+        {word[0] for word in ("altro", "ieri", "oggi", "domani", "yesterday", "today", "tomorrow")}
+        | set("lmgvsdtwf")  # the Italian and English weekdays
+        | {word[0] for word in _WEEKDAY_BY_NAME}
+    )
+)
+
 # Rule 2. A weekday with day and month but no year, with the relative word glued to it.
 _RELATIVE_SHIFT = {
     "ieri": 1,
@@ -441,7 +477,7 @@ _RELATIVE_NOISE_RE = re.compile(r"^l['’]|[\s'’]")
 _WEEKDAY_PHRASE_RE = re.compile(
     rf"""
     # Cheap gate, see _MENTION_RE: the initials of the relative words and weekdays.
-    (?=[adfgijlmoqstvwyпвсч])(?<!\w)
+    (?=[{_WEEKDAY_INITIALS}])(?<!\w)
     (?:(?P<rel>(?:l['’]\s?)?altro\s?ieri|ieri|oggi|dopodomani|domani
             |yesterday|today|tomorrow)
         (?:\s+(?:sera|mattina|pomeriggio|notte|morning|afternoon|evening|night))?
@@ -465,8 +501,7 @@ _MENTION_RE = re.compile(
     rf"""
     # Python tries every month name at every position; this gate (a digit or a month's initial,
     # at the start of a word) rejects most positions in one step and makes the pass ~10x faster.
-    # Cyrillic initials for the Russian months, "e" for the Spanish "enero".
-    (?=[\dadefgjlmnosяфмаисонд])(?<!\w)
+    (?=[\d{_MONTH_INITIALS}])(?<!\w)
     (?:
         {_FULL_DATE}
       | (?P<f_m>{_MONTH_FULL})(?:\s+(?:del|of|de))?\s*,?\s+(?P<f_y>{_YEAR4})
