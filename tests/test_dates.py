@@ -474,5 +474,25 @@ def test_parse_metadata_date_in_other_languages(text: str, expected: DateInfo) -
     assert parse_metadata_date(text, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # capitalised, these month names are a city, a planet, a clinic: not months
+        (
+            "Alle Olimpiadi di Rio de Janeiro del 2016 ha vinto l'oro.",
+            inferred("2016", "year", "2016"),
+        ),
+        ("The Mars 2020 rover landed in the crater.", inferred("2020", "year", "2020")),
+        # all capitals is a dateline's way of writing them
+        (
+            "MADRID, 17 DE ABRIL DE 2023 - El Gobierno aprobó el decreto.",
+            inferred("2023-04-17", "day", "MADRID, 17 DE ABRIL DE 2023"),
+        ),
+    ],
+)
+def test_lower_case_month_names_count_in_lower_case(text: str, expected: DateInfo) -> None:
+    assert infer_date(text, TODAY) == expected
+
+
 def test_a_date_in_another_language_after_today_is_refused() -> None:
     assert infer_date("MOSCA. МОСКВА, 21 декабря 2027 года. Текст.", TODAY) is None

@@ -218,6 +218,11 @@ _MONTHS_MORE = tuple(
     for names in table
     for name in names
 )
+_MONTHS_DE_ALL = tuple(name for names in _MONTHS_DE for name in names)
+# French, Spanish, Portuguese and Russian write month names in lower case: capitalised, the
+# same words are mostly other things ("Rio de Janeiro del 2016", "the Mars 2020 rover",
+# "Mayo Clinic"), so they count in lower case or all capitals (a dateline) only.
+_MONTHS_LOWER = tuple(name for name in _MONTHS_MORE if name not in _MONTHS_DE_ALL)
 _MONTH_BY_NAME = {
     name: number
     for table in (_MONTHS_OTHER, _MONTHS_DE, _MONTHS_ES, _MONTHS_PT, _MONTHS_RU)
@@ -288,7 +293,11 @@ def _alternation(words: tuple[str, ...]) -> str:
     return emit(trie)
 
 
-_MONTH_FULL = rf"(?:{_alternation(_MONTHS_IT + _MONTHS_EN + _MONTHS_MORE)})(?!\w)"
+_MONTH_FULL = (
+    rf"(?:{_alternation(_MONTHS_IT + _MONTHS_EN + _MONTHS_DE_ALL)}"
+    rf"|(?-i:{_alternation(_MONTHS_LOWER)}|{_alternation(tuple(n.upper() for n in _MONTHS_LOWER))})"
+    r")(?!\w)"
+)
 _MONTH_EN_FULL = rf"(?:{_alternation(_MONTHS_EN)})(?!\w)"
 _MONTH_ABBR = rf"(?:{_alternation(_MONTHS_ABBR)})(?:\.|(?!\w))"
 _MONTH_ANY = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
