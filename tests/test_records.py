@@ -558,3 +558,31 @@ def test_markdown_emphasis_marks_are_dropped() -> None:
     assert record.text == (
         "I ladri sono entrati di notte.\nRestano: 5 * 3 * 2, snake_case_name, un * solo e **."
     )
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "Pubblicato il 12/03/2021 alle 10:30",
+        "Aggiornato il 12 marzo 2021 ore 10:30",
+        "Publié le 12 mars 2021 à 10h30",
+    ],
+)
+def test_a_byline_with_a_time_dates_the_article_and_is_not_its_title(byline: str) -> None:
+    import datetime
+
+    from corpus_cli.readers import resolve
+    from corpus_cli.readers.plaintext import read_text
+
+    text = f"{byline}\nRapina in centro, arrestati due giovani\nIl fatto è avvenuto in via Emilia."
+    record = read_text(text)
+    assert record.title == "Rapina in centro, arrestati due giovani"
+    article = resolve(
+        record, id="a", path="a.txt", fallback_source="x", today=datetime.date(2026, 11, 22)
+    )
+    assert article.date is not None
+    assert (article.date.value, article.date.precision, article.date.evidence) == (
+        "2021-03-12",
+        "day",
+        byline,
+    )
