@@ -74,6 +74,7 @@ def test_rerun_on_unchanged_files_does_no_index_work(
         "removed": 0,
         "duplicates": [],
         "skipped": [],
+        "relabelled": 0,
     }
     assert snapshot(index_dir) == before
     assert index_dir.stat().st_mtime_ns == folder_mtime

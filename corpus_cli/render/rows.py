@@ -215,6 +215,7 @@ def ingest_row(report: IngestReport) -> Row:
         "removed": report.removed,
         "duplicates": [{"path": d.path, "duplicate_of": d.duplicate_of} for d in report.duplicates],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+        "relabelled": report.relabelled,
     }
 
 

@@ -693,8 +693,10 @@ def ingest(terminal: Terminal, report: IngestReport, index_path: str, verbose: b
     out = terminal.out
     summary = Text()
     summary.append(f"{report.added} added", style="green bold" if report.added else "")
+    # Relabelled only when some were: the usual line stays the one users know.
+    relabelled = f"{report.relabelled} relabelled, " if report.relabelled else ""
     summary.append(
-        f", {report.updated} updated, {report.unchanged} unchanged, "
+        f", {report.updated} updated, {report.unchanged} unchanged, {relabelled}"
         f"{report.removed} removed, {len(report.duplicates)} duplicates, "
     )
     summary.append(f"{len(report.skipped)} skipped", style="yellow bold" if report.skipped else "")

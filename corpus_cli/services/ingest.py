@@ -122,6 +122,9 @@ class _Plan:
     duplicates: list[Duplicate] = field(default_factory=list)
     previous: int = 0
     file: FileState | None = None
+    #: Articles of an unchanged file re-read for ``--source`` whose source it changes
+    #: (None: not such a file).
+    relabelled: int | None = None
 
     @property
     def writes(self) -> bool:
@@ -137,6 +140,8 @@ class _File:
     plan: _Plan | None = None
     state: FileState | None = None
     task: ReadTask | None = None
+    #: Stored and unchanged, but read again: ``--source`` may relabel its articles.
+    relabel: bool = False
 
 
 def _tasks(chunk: list[_File]) -> list[ReadTask]:
@@ -258,7 +263,8 @@ class _Run:
 
     def _against_store(self, f: _File, state: Ledger) -> None:
         assert f.state is not None
-        if state.has_file_stat(f.key, f.state.size, f.state.mtime_ns):
+        known = state.has_file_stat(f.key, f.state.size, f.state.mtime_ns)
+        if known and not self._relabels(f.key, state):
             f.plan = _Plan(unchanged=state.articles_of_file(f.key))
             return
         try:
@@ -266,11 +272,14 @@ class _Run:
         except OSError as error:
             f.plan = _failed(os_reason(error), f.item)
             return
-        if state.has_file_digest(f.key, digest):
+        if not known and state.has_file_digest(f.key, digest):
             # Touched, not changed.
-            f.plan = _Plan(unchanged=state.articles_of_file(f.key))
-            return
+            known = True
+            if not self._relabels(f.key, state):
+                f.plan = _Plan(unchanged=state.articles_of_file(f.key))
+                return
         f.state = FileState(f.key, f.state.size, f.state.mtime_ns, digest)
+        f.relabel = known
         f.task = ReadTask(
             f.item.path,
             f.item.display,
@@ -279,6 +288,12 @@ class _Run:
             self._prepare,
             self.fields,
         )
+
+    def _relabels(self, key: str, state: Ledger) -> bool:
+        """Whether an unchanged file must be read again for ``--source``: some of its
+        articles have another source, which the option may be what gave them (only
+        reading it tells whether their source came from the file itself)."""
+        return self.source is not None and state.file_sources(key) != {self.source}
 
     # -- after reading: duplicates, ids, and the writes --------------------------------
 
@@ -315,9 +330,10 @@ class _Run:
     def _plan(self, f: _File, read: FileRead) -> _Plan:
         assert f.state is not None
         item, key, state = f.item, f.key, self.state
-        if state.has_file_stat(key, f.state.size, f.state.mtime_ns) or state.has_file_digest(
-            key, f.state.digest
-        ):
+        if (
+            state.has_file_stat(key, f.state.size, f.state.mtime_ns)
+            or state.has_file_digest(key, f.state.digest)
+        ) and not (f.relabel and self._relabels(key, state)):
             return _Plan(unchanged=state.articles_of_file(key))
         plan = _Plan(file=f.state)
         plan.skipped = [Skipped(item.display, reason) for reason in read.skipped]
@@ -341,6 +357,13 @@ class _Run:
             if unique != article.id:
                 article = replace(article, id=unique)
             plan.articles.append((article, entry.digest, entry.prepared))
+        if f.relabel:
+            # An unchanged file read again for --source: rewritten only when the
+            # option changes a source, and then its articles are relabelled, not updated.
+            stored = state.file_sources(key)
+            plan.relabelled = sum(1 for a, _, _ in plan.articles if (a.source or "") not in stored)
+            if not plan.relabelled:
+                return _Plan(unchanged=plan.previous)
         return plan
 
     def _apply(self, plan: _Plan, key: str) -> None:
@@ -367,7 +390,10 @@ class _Run:
             self._pending += 1
             self._pending_chars += len(article.text)
         added = len(plan.articles)
-        if plan.previous:
+        if plan.relabelled is not None:
+            report.relabelled += plan.relabelled
+            report.unchanged += added - plan.relabelled
+        elif plan.previous:
             report.updated += min(plan.previous, added)
             report.added += max(0, added - plan.previous)
             report.removed += max(0, plan.previous - added)

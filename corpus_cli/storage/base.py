@@ -53,6 +53,11 @@ class Ledger(Protocol):
         """How many stored articles came from the file ``key``."""
         ...
 
+    def file_sources(self, key: str) -> set[str]:
+        """The sources of the stored articles of file ``key`` ("" for none), to tell
+        whether ``ingest --source NAME`` would relabel them."""
+        ...
+
     def content_owner(self, content_hash: str) -> tuple[str, str] | None:
         """(path, file key) of the stored article with this normalised text, if any."""
         ...

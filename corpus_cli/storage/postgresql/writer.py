@@ -84,6 +84,10 @@ class Statements:
             "SELECT 1 FROM corpus_articles WHERE file_key = $1 AND file_digest = $2 LIMIT 1"
         ),
         "corpus_of_file": "SELECT count(*) FROM corpus_articles WHERE file_key = $1",
+        "corpus_file_sources": (
+            "SELECT coalesce(array_agg(DISTINCT coalesce(source_name, '')), '{}') "
+            "FROM corpus_articles WHERE file_key = $1"
+        ),
         "corpus_content_owner": (
             "SELECT path, file_key FROM corpus_articles WHERE content_hash = $1 "
             "ORDER BY seq LIMIT 1"
@@ -121,7 +125,7 @@ class PostgresLedger:
         self._server = server
         self._writing = writing
         # Prefetched answers, each for exactly the keys asked (absent: none stored).
-        self._files: dict[str, list[tuple[int, int, str, int]]] | None = None
+        self._files: dict[str, list[tuple[int, int, str, int, list[str]]]] | None = None
         self._contents: dict[str, tuple[str, str]] | None = None
         self._ids: dict[str, str] | None = None
         self._asked: tuple[set[str], set[str], set[str]] = (set(), set(), set())
@@ -140,13 +144,14 @@ class PostgresLedger:
             cursor = self._statements.cursor
             if keys:
                 cursor.execute(
-                    "SELECT file_key, file_size, file_mtime_ns, file_digest, count(*) "
+                    "SELECT file_key, file_size, file_mtime_ns, file_digest, count(*), "
+                    "array_agg(DISTINCT coalesce(source_name, '')) "
                     "FROM corpus_articles WHERE file_key = ANY(%s::text[]) GROUP BY 1, 2, 3, 4",
                     (text_array(sorted(keys)),),
                 )
                 self._files = {}
-                for key, size, mtime, digest, count in cursor.fetchall():
-                    self._files.setdefault(key, []).append((size, mtime, digest, count))
+                for key, size, mtime, digest, count, names in cursor.fetchall():
+                    self._files.setdefault(key, []).append((size, mtime, digest, count, names))
             if hashes:
                 cursor.execute(
                     "SELECT DISTINCT ON (content_hash) content_hash, path, file_key "
@@ -162,7 +167,7 @@ class PostgresLedger:
                 )
                 self._ids = {str(i): str(k) for i, k in cursor.fetchall()}
 
-    def _states(self, key: str) -> list[tuple[int, int, str, int]] | None:
+    def _states(self, key: str) -> list[tuple[int, int, str, int, list[str]]] | None:
         """The prefetched states of file ``key``, or None when it was not prefetched."""
         if self._files is None or key not in self._asked[0]:
             return None
@@ -185,6 +190,12 @@ class PostgresLedger:
         if states is not None:
             return sum(s[3] for s in states)
         return int(self._one("corpus_of_file", (key,))[0])
+
+    def file_sources(self, key: str) -> set[str]:
+        states = self._states(key)
+        if states is not None:
+            return {str(name) for s in states for name in s[4]}
+        return {str(name) for name in self._one("corpus_file_sources", (key,))[0]}
 
     def content_owner(self, content_hash: str) -> tuple[str, str] | None:
         if self._contents is not None and content_hash in self._asked[1]:

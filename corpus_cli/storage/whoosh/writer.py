@@ -53,6 +53,15 @@ class WhooshLedger:
 
         return sum(1 for _ in self._searcher.docs_for_query(query.Term("file", key)))
 
+    def file_sources(self, key: str) -> set[str]:
+        from whoosh import query
+
+        searcher = self._searcher
+        return {
+            searcher.stored_fields(n).get("source_name") or ""
+            for n in searcher.docs_for_query(query.Term("file", key))
+        }
+
     def prefetch(
         self, files: Iterable[str] = (), contents: Iterable[str] = (), ids: Iterable[str] = ()
     ) -> None:
