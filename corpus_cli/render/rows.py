@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from corpus_cli.model import (
+        Copy,
         Explanation,
         Hit,
         IndexStats,
@@ -79,6 +80,8 @@ def article_row(
         "date_evidence": article.date_evidence,
         "source": article.source,
         "url": article.url,
+        # Exact copies of the text kept with it (another source, file or headline).
+        "copies": [copy_row(c) for c in article.copies],
     }
     if hit is not None:
         row["score"] = _rounded(hit.score)
@@ -87,6 +90,18 @@ def article_row(
         row["text"] = article.text
         row["extra"] = article.extra
     return row
+
+
+def copy_row(copy: Copy) -> Row:
+    """Another publication of an article's text, as JSON rows list it under ``copies``."""
+    return {
+        "source": copy.source,
+        "date": copy.date,
+        "title": copy.title,
+        "path": copy.path,
+        "url": copy.url,
+        "id": copy.id,
+    }
 
 
 def hit_row(hit: Hit, terms: QueryTerms, extra: dict[str, Any] | None = None) -> Row:

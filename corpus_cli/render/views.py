@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from corpus_cli.model import (
+        Copy,
         Explanation,
         FilterHint,
         Hit,
@@ -308,10 +309,28 @@ def show_lines(terminal: Terminal, article: StoredArticle, terms: QueryTerms | N
     if article.url:
         lines.append(Text(f"url: {sanitize(article.url)}", style="dim"))
     lines.append(Text(f"file: {sanitize(article.path)}", style="dim"))
+    for copy in article.copies:
+        lines.append(Text(also_published(copy, article), style="dim"))
     lines.append(Text())
     body_spans = find_matches(article.text, terms) if terms else []
     lines += _wrapped(marked(article.text, body_spans), width)
     return lines
+
+
+def also_published(copy: Copy, article: StoredArticle) -> str:
+    """One exact copy of ``article``: who else published its text, when, where it is.
+
+    ``also published by Altro Giornale, 2023-04-20, as “Colpo in banca” (file: b.txt)``;
+    the headline only when it differs from the article's.
+    """
+    who = f"by {sanitize(copy.source)}" if copy.source else "without a source"
+    parts = [f"also published {who}", copy.date or "undated"]
+    if copy.title and copy.title != article.title:
+        parts.append(f"as “{sanitize(copy.title)}”")
+    where = f"file: {sanitize(copy.path)}"
+    if copy.url:
+        where += f", url: {sanitize(copy.url)}"
+    return f"{', '.join(parts)} ({where})"
 
 
 def print_lines(terminal: Terminal, lines: list[Text]) -> None:
