@@ -89,6 +89,7 @@ def test_search_json_fields_follow_the_contract(seeded: Run, seeds: Path) -> Non
         "date_evidence",
         "source",
         "url",
+        "copies",
         "score",
         "snippet",
     ]

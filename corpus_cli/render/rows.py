@@ -45,6 +45,7 @@ ARTICLE_COLUMNS = [
     "date_evidence",
     "source",
     "url",
+    "copies",
 ]
 
 #: One ranked article (search, similar, watch run): the article, its score and snippet.
@@ -113,8 +114,14 @@ def hit_row(hit: Hit, terms: QueryTerms, extra: dict[str, Any] | None = None) ->
 
 
 def cluster_row(number: int, cluster: Cluster) -> Row:
-    """One cluster of near-duplicates, numbered from 1, its ids earliest first."""
-    return {"cluster": number, "ids": list(cluster.ids), "similarity": round(cluster.similarity, 4)}
+    """One cluster of near-duplicates, numbered from 1, its ids earliest first; ``copies``
+    are its articles' exact copies, each with ``of``, the id of the article it copies."""
+    return {
+        "cluster": number,
+        "ids": list(cluster.ids),
+        "similarity": round(cluster.similarity, 4),
+        "copies": [{"of": a.id, **copy_row(c)} for a in cluster.articles for c in a.copies],
+    }
 
 
 def citation_row(citation: Citation) -> Row:
@@ -241,4 +248,9 @@ def csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        # An article's copies: empty when none, else their JSON, one cell for them all.
+        import json
+
+        return json.dumps(value, ensure_ascii=False) if value else ""
     return value

@@ -317,6 +317,16 @@ def show_lines(terminal: Terminal, article: StoredArticle, terms: QueryTerms | N
     return lines
 
 
+def copy_line(copy: Copy) -> Text:
+    """An exact copy under its article in ``dups``: ``= date · source · its file``."""
+    line = Text("      = exact copy: ", style="dim")
+    parts = [copy.date or "undated", sanitize(copy.source or "no source"), sanitize(copy.path)]
+    line.append(" · ".join(parts))
+    if copy.title:
+        line.append(f"  {sanitize(copy.title)}", style="dim")
+    return line
+
+
 def also_published(copy: Copy, article: StoredArticle) -> str:
     """One exact copy of ``article``: who else published its text, when, where it is.
 
@@ -372,12 +382,19 @@ def _wrapped(text: Text, width: int | None) -> list[Text]:
 def clusters(terminal: Terminal, found: list[Cluster]) -> None:
     out = terminal.out
     count = len(found)
-    out.print(Text(f"{count} {plural(count, 'cluster')} of near-duplicates"))
+    exact = sum(len(a.copies) for cluster in found for a in cluster.articles)
+    kinds = "near-duplicates or exact copies" if exact else "near-duplicates"
+    out.print(Text(f"{count} {plural(count, 'cluster')} of {kinds}"))
     for n, cluster in enumerate(found, 1):
         out.print()
         head = Text(f"{n:>2}. ", style="dim")
-        head.append(f"{len(cluster.ids)} articles", style="bold")
-        head.append(f", similarity ≥ {cluster.similarity:.2f}", style="dim")
+        articles = len(cluster.ids)
+        copies = sum(len(a.copies) for a in cluster.articles)
+        head.append(f"{articles} {plural(articles, 'article')}", style="bold")
+        if copies:
+            head.append(f" and {copies} exact {'copy' if copies == 1 else 'copies'}", style="bold")
+        if articles > 1:
+            head.append(f", similarity ≥ {cluster.similarity:.2f}", style="dim")
         out.print(head)
         for i, article in enumerate(cluster.articles):
             # The meta line is never cut (it holds the id); the title gives way to it.
@@ -393,6 +410,8 @@ def clusters(terminal: Terminal, found: list[Cluster]) -> None:
             if i and len(lines) > 2:
                 out.print()  # articles of several lines each, told apart
             out.print(Text("\n").join(lines), soft_wrap=True)
+            for copy in article.copies:
+                out.print(copy_line(copy), soft_wrap=True)
 
 
 def kwic(terminal: Terminal, lines: list[KwicLine]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 from .conftest import Backend, article, write
@@ -314,3 +316,34 @@ def test_source_option_relabels_a_copy(backend: Backend, tmp_path: Path) -> None
     assert backend.ingest("--source", "Archivio", folder) == summary(unchanged=1, relabelled=1)
     assert [c["source"] for c in copies(backend)["a"]] == ["Archivio"]
     assert backend.ids("list", "--source", "Archivio", "--json") == ["a"]
+
+
+def test_dups_lists_exact_copies_beside_near_duplicates(backend: Backend, tmp_path: Path) -> None:
+    folder = rapina(tmp_path)
+    backend.ingest(folder)
+    assert backend.rows("dups", "--json") == [
+        {
+            "cluster": 1,
+            "ids": ["a"],
+            "similarity": 1.0,
+            "copies": [{"of": "a", **copy_of_a(folder)}],
+        }
+    ]
+    result = backend.run("dups")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "1 cluster of near-duplicates or exact copies",
+        "",
+        " 1. 1 article and 1 exact copy",
+        "    2023-04-19 · Gazzetta · a  Rapina in centro",
+        f"      = exact copy: 2023-04-20 · Altro Giornale · {folder / 'b.txt'}  Colpo in banca",
+    ]
+
+
+def test_csv_gives_the_copies_as_json_in_one_cell(backend: Backend, tmp_path: Path) -> None:
+    folder = rapina(tmp_path)
+    backend.ingest(folder)
+    result = backend.run("list", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(result.stdout.splitlines()))
+    assert json.loads(row["copies"]) == [copy_of_a(folder)]
