@@ -347,3 +347,28 @@ def test_csv_gives_the_copies_as_json_in_one_cell(backend: Backend, tmp_path: Pa
     assert result.exit_code == 0, result.output
     [row] = list(csv.DictReader(result.stdout.splitlines()))
     assert json.loads(row["copies"]) == [copy_of_a(folder)]
+
+
+def test_an_article_that_gains_a_copy_later_is_found_as_before(
+    backend: Backend, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    text = "Secondo la Tass, due uomini armati hanno rapinato la banca di via Emilia."
+    write(folder, "a.txt", article(text, source="Gazzetta", date="2023-04-19", title="Rapina"))
+    backend.ingest(folder)
+    before = backend.rows("show", "a", "--json")
+    write(folder, "b.txt", article(text.upper(), source="Altro Giornale", date="2023-04-20"))
+    assert backend.ingest(folder)["duplicates"] == [
+        {"path": str(folder / "b.txt"), "duplicate_of": str(folder / "a.txt")}
+    ]
+    [after] = backend.rows("show", "a", "--json")
+    assert {**after, "copies": []} == before[0]
+    # Everything indexed of the article still finds it: words, title, dates, cited outlets.
+    assert backend.ids("search", "rapinato", "--json") == ["a"]
+    assert backend.ids("search", "title:rapina", "--json") == ["a"]
+    assert backend.ids("search", "rapin*", "--json") == ["a"]
+    assert backend.ids("list", "--from", "2023-04", "--to", "2023-04", "--json") == ["a"]
+    assert backend.ids("search", "banca", "--cites", "Tass", "--json") == ["a"]
+    assert backend.ids("list", "--source", "Gazzetta", "--json") == ["a"]
+    assert backend.ids("list", "--source", "Altro Giornale", "--json") == ["a"]
+    assert backend.rows("stats", "--json")[0]["articles"] == 1

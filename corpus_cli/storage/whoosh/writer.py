@@ -59,12 +59,18 @@ class WhooshLedger:
     def articles_of_file(self, key: str) -> int:
         from whoosh import query
 
-        count = 0
-        for n in self._searcher.docs_for_query(query.Term("files", key)):
-            stored = self._searcher.stored_fields(n)
-            count += stored["file"] == key
-            count += sum(1 for c in stored.get("copies") or [] if c["file"] == key)
+        count = sum(1 for _ in self._searcher.docs_for_query(query.Term("file", key)))
+        # Stored fields are read only for the few articles with copies from this file.
+        for n in self._with_copies_from(key):
+            count += sum(1 for c in self._searcher.stored_fields(n)["copies"] if c["file"] == key)
         return count
+
+    def _with_copies_from(self, key: str) -> list[int]:
+        """The articles with a copy (or more) from file ``key``, or from their own file."""
+        from whoosh import query
+
+        both = query.And([query.Term("files", key), query.Term("copied", "yes")])
+        return list(self._searcher.docs_for_query(both))
 
     def file_sources(self, key: str) -> set[str]:
         from whoosh import query
@@ -143,14 +149,15 @@ class WhooshBatch(WhooshLedger):
         from whoosh import query
 
         orphans: set[str] = set()
-        own = False
-        for n in self._searcher.docs_for_query(query.Term("files", key)):
+        # The file's own articles go by one deletion of their term; stored fields
+        # are read only for the articles that have copies.
+        own = any(True for _ in self._searcher.docs_for_query(query.Term("file", key)))
+        for n in self._with_copies_from(key):
             stored = self._searcher.stored_fields(n)
             article_id = stored["id"]
             if article_id in self._taken:
                 continue  # deleted already, or its document is in _pending
             if stored["file"] == key:
-                own = True
                 self._taken.add(article_id)
                 orphans |= {c["file"] for c in stored.get("copies") or []}
             else:
