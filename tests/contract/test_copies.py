@@ -372,3 +372,15 @@ def test_an_article_that_gains_a_copy_later_is_found_as_before(
     assert backend.ids("list", "--source", "Gazzetta", "--json") == ["a"]
     assert backend.ids("list", "--source", "Altro Giornale", "--json") == ["a"]
     assert backend.rows("stats", "--json")[0]["articles"] == 1
+
+
+def test_pruning_an_article_and_its_copy_removes_both(backend: Backend, tmp_path: Path) -> None:
+    folder = rapina(tmp_path)
+    write(folder, "c.txt", article("Il consiglio comunale approva il bilancio.", source="Gazzetta"))
+    backend.ingest(folder)
+    (folder / "a.txt").unlink()
+    (folder / "b.txt").unlink()
+    # Two records removed: the article and the copy kept on it.
+    assert backend.ingest("--prune", folder) == summary(unchanged=1, removed=2)
+    assert copies(backend) == {"c": []}
+    assert [s[0] for s in sources(backend)] == ["Gazzetta"]
