@@ -384,3 +384,18 @@ def test_pruning_an_article_and_its_copy_removes_both(backend: Backend, tmp_path
     assert backend.ingest("--prune", folder) == summary(unchanged=1, removed=2)
     assert copies(backend) == {"c": []}
     assert [s[0] for s in sources(backend)] == ["Gazzetta"]
+
+
+def test_a_copy_outside_the_run_is_read_by_the_next_ingest_of_it(
+    backend: Backend, tmp_path: Path
+) -> None:
+    folder = rapina(tmp_path)
+    backend.ingest(folder)
+    changed = "Due uomini armati hanno rapinato la banca di via Emilia a Modena ieri sera."
+    write(folder, "a.txt", article(changed, source="Gazzetta", date="2023-04-19", title="Rapina"))
+    assert backend.ingest(folder / "a.txt") == summary(updated=1)
+    # The copy went with the article it copied; its file is no longer stored.
+    assert copies(backend) == {"a": []}
+    assert backend.ingest(folder) == summary(added=1, unchanged=1)
+    assert sorted(copies(backend)) == ["a", "b"]
+    assert backend.ids("list", "--source", "Altro Giornale", "--json") == ["b"]
