@@ -151,6 +151,24 @@ class FileState(FrozenRecord):
 
 
 @dataclass(eq=False, repr=False)
+class Copy(FrozenRecord):
+    """Another publication of a stored article: a record whose text is the article's
+    (case, spacing and punctuation aside), from another source, file or headline.
+
+    It is kept on the first article ingest met rather than as an article of its own,
+    so that a search finds the text once and still knows who else published it.
+    """
+
+    id: str
+    path: str
+    title: str | None
+    #: As written (``2023-04-20``, ``2023-04``, ``2023``), or None when undated.
+    date: str | None
+    source: str | None
+    url: str | None
+
+
+@dataclass(eq=False, repr=False)
 class StoredArticle(Record):
     """An article as a store returns it."""
 
@@ -165,6 +183,8 @@ class StoredArticle(Record):
     url: str | None
     text: str
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Exact copies of this article found in other records, in the order ingest met them.
+    copies: tuple[Copy, ...] = ()
 
     @property
     def chronological_key(self) -> tuple[int, str, str]:

@@ -32,6 +32,8 @@ class IngestReport(Record):
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    #: Articles of unchanged files whose source ``ingest --source NAME`` changed.
+    relabelled: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)

@@ -21,7 +21,15 @@ def test_ingest_seeds_then_again_adds_nothing(run: Run, seeds: Path) -> None:
     first = run("ingest", "--json", str(seeds))
     assert first.exit_code == 0
     assert json_lines(first) == [
-        {"added": 5, "updated": 0, "unchanged": 0, "removed": 0, "duplicates": [], "skipped": []}
+        {
+            "added": 5,
+            "updated": 0,
+            "unchanged": 0,
+            "removed": 0,
+            "duplicates": [],
+            "skipped": [],
+            "relabelled": 0,
+        }
     ]
     second = run("ingest", "--json", str(seeds))
     assert json_lines(second)[0]["added"] == 0
@@ -81,6 +89,7 @@ def test_search_json_fields_follow_the_contract(seeded: Run, seeds: Path) -> Non
         "date_evidence",
         "source",
         "url",
+        "copies",
         "score",
         "snippet",
     ]

@@ -155,6 +155,7 @@ def test_sigkill_at_random_moments_never_breaks_the_index(big: Path, tmp_path: P
         "removed": 0,
         "duplicates": [],
         "skipped": [],
+        "relabelled": 0,
     }
     assert stats(index)["articles"] == N
     ids = listed(index)

@@ -196,6 +196,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": " date 2022-12",
             "source": "seeds",
             "url": None,
+            "copies": [],
             "score": 3.2142,
             "snippet": "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo "
             "fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà "
@@ -213,6 +214,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": "giovedì 5 aprile",
             "source": "Gazzetta di Parma, edizione serale",
             "url": "https://example.org/a?b=1",
+            "copies": [],
             "score": None,
             "snippet": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un "
             "campanello e parole abbastanza numerose da superare la misura della riga "
@@ -229,6 +231,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": None,
             "source": None,
             "url": None,
+            "copies": [],
             "score": 0.0,
             "snippet": "Testo breve.",
         },
@@ -245,6 +248,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": "giovedì 5 aprile",
             "source": "Gazzetta di Parma, edizione serale",
             "url": "https://example.org/a?b=1",
+            "copies": [],
             "score": None,
             "snippet": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un "
             "campanello e parole abbastanza numerose da superare la misura della riga "
@@ -261,6 +265,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": None,
             "source": None,
             "url": None,
+            "copies": [],
             "score": 0.0,
             "snippet": "Testo breve.",
         },
@@ -277,6 +282,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": " date 2022-12",
             "source": "seeds",
             "url": None,
+            "copies": [],
             "score": 1.2346,
             "snippet": "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo "
             "fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà "
@@ -297,6 +303,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": " date 2022-12",
             "source": "seeds",
             "url": None,
+            "copies": [],
         },
         {
             "id": "gazzetta-7",
@@ -309,6 +316,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": "giovedì 5 aprile",
             "source": "Gazzetta di Parma, edizione serale",
             "url": "https://example.org/a?b=1",
+            "copies": [],
         },
         {
             "id": "x",
@@ -321,6 +329,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": None,
             "source": None,
             "url": None,
+            "copies": [],
         },
     ],
     "show": [
@@ -335,6 +344,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": " date 2022-12",
             "source": "seeds",
             "url": None,
+            "copies": [],
             "text": "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti "
             "della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei "
             "paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo.\n"
@@ -356,6 +366,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": "giovedì 5 aprile",
             "source": "Gazzetta di Parma, edizione serale",
             "url": "https://example.org/a?b=1",
+            "copies": [],
             "text": "Senza titolo: una breve notizia\tsulle esercitazioni, con \x07 un campanello "
             "e parole abbastanza numerose da superare la misura della riga di testa.",
             "extra": {"author": "Rossi", "tags": ["a", "b"]},
@@ -388,7 +399,12 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         },
     ],
     "clusters": [
-        {"cluster": 1, "ids": ["000_3aa3d3d712357d35", "gazzetta-7"], "similarity": 0.8333}
+        {
+            "cluster": 1,
+            "ids": ["000_3aa3d3d712357d35", "gazzetta-7"],
+            "similarity": 0.8333,
+            "copies": [],
+        }
     ],
     "citations": [{"cited": "Tass", "count": 3}, {"cited": "ANSA [x]", "count": 1}],
     "watches": [
@@ -486,6 +502,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "removed": 0,
             "duplicates": [{"path": "in/b.txt", "duplicate_of": "in/a.txt"}],
             "skipped": [{"path": "in/c.bin", "reason": "not text (binary)"}],
+            "relabelled": 0,
         }
     ],
 }
@@ -493,26 +510,26 @@ ROWS: dict[str, list[dict[str, Any]]] = {
 #: CSV as the old render.Output printed it under --format csv.
 CSV: dict[str, str] = {
     "search": (
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,3.2142,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\"\n"
-        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,0.0,Testo breve.\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,,3.2142,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\"\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,,0.0,Testo breve.\n"
     ),
     "similar": (
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
-        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,0.0,Testo breve.\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,,0.0,Testo breve.\n"
     ),
     "watch_results": (
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,1.2346,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\",baltico\n"
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet,watch\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,,1.2346,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\",baltico\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet,watch\n"
     ),
     "listing": (
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,\n"
-        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,\n"
     ),
     "kwic": (
         "id,date,source,left,match,right\n"
@@ -520,8 +537,8 @@ CSV: dict[str, str] = {
         'gazzetta-7,2023-04-05,,una breve notizia sulle ,esercitazioni,", con"\n'
         'x,,"a, ""quoted"" source",sinistra,match,destra\n'
     ),
-    "search_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n",
-    "listing_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url\n",
+    "search_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet\n",
+    "listing_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies\n",
 }
 
 #: (stdout, stderr) of the old render.Output's Rich views at width 80, no colour.

@@ -42,7 +42,11 @@ def _field_map(ctx: click.Context, param: click.Parameter, value: tuple[str, ...
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--source", help="Source name for articles whose metadata and URL name none.")
+@click.option(
+    "--source",
+    help="Source name for articles whose metadata and URL name none; files already "
+    "indexed with another are relabelled.",
+)
 @click.option("--prune", is_flag=True, help="Remove articles whose files are gone from PATHS.")
 @click.option(
     "--verbose",
@@ -75,7 +79,8 @@ def ingest(
 
     Reads .txt/.text, .md/.markdown, .json, .jsonl/.ndjson, .csv/.tsv and
     .html/.htm. Unchanged files are skipped without re-reading; unreadable files
-    are listed with their reason.
+    are listed with their reason. An exact copy of an article already indexed is
+    reported as a duplicate and kept with that article (its source, date, file).
     """
     from corpus_cli.services.ingest import ingest as run_ingest
 

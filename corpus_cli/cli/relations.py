@@ -54,8 +54,9 @@ def similar(
 def dups(settings: Settings, threshold: float, json_lines: bool) -> None:
     """Clusters of near-duplicate articles (lightly edited copies), earliest first.
 
-    Exact copies are reported by ingest and never indexed twice; this finds the
-    near ones with MinHash signatures of word shingles.
+    Near ones are found with MinHash signatures of word shingles. Exact copies
+    (same text, kept by ingest on the first article) are listed under their
+    article, which makes a cluster of its own when it has no near-duplicate.
     """
     from corpus_cli.services.relations import near_duplicates
 

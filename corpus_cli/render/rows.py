@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from corpus_cli.model import (
+        Copy,
         Explanation,
         Hit,
         IndexStats,
@@ -44,6 +45,7 @@ ARTICLE_COLUMNS = [
     "date_evidence",
     "source",
     "url",
+    "copies",
 ]
 
 #: One ranked article (search, similar, watch run): the article, its score and snippet.
@@ -79,6 +81,8 @@ def article_row(
         "date_evidence": article.date_evidence,
         "source": article.source,
         "url": article.url,
+        # Exact copies of the text kept with it (another source, file or headline).
+        "copies": [copy_row(c) for c in article.copies],
     }
     if hit is not None:
         row["score"] = _rounded(hit.score)
@@ -87,6 +91,18 @@ def article_row(
         row["text"] = article.text
         row["extra"] = article.extra
     return row
+
+
+def copy_row(copy: Copy) -> Row:
+    """Another publication of an article's text, as JSON rows list it under ``copies``."""
+    return {
+        "source": copy.source,
+        "date": copy.date,
+        "title": copy.title,
+        "path": copy.path,
+        "url": copy.url,
+        "id": copy.id,
+    }
 
 
 def hit_row(hit: Hit, terms: QueryTerms, extra: dict[str, Any] | None = None) -> Row:
@@ -98,8 +114,14 @@ def hit_row(hit: Hit, terms: QueryTerms, extra: dict[str, Any] | None = None) ->
 
 
 def cluster_row(number: int, cluster: Cluster) -> Row:
-    """One cluster of near-duplicates, numbered from 1, its ids earliest first."""
-    return {"cluster": number, "ids": list(cluster.ids), "similarity": round(cluster.similarity, 4)}
+    """One cluster of near-duplicates, numbered from 1, its ids earliest first; ``copies``
+    are its articles' exact copies, each with ``of``, the id of the article it copies."""
+    return {
+        "cluster": number,
+        "ids": list(cluster.ids),
+        "similarity": round(cluster.similarity, 4),
+        "copies": [{"of": a.id, **copy_row(c)} for a in cluster.articles for c in a.copies],
+    }
 
 
 def citation_row(citation: Citation) -> Row:
@@ -215,6 +237,7 @@ def ingest_row(report: IngestReport) -> Row:
         "removed": report.removed,
         "duplicates": [{"path": d.path, "duplicate_of": d.duplicate_of} for d in report.duplicates],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+        "relabelled": report.relabelled,
     }
 
 
@@ -225,4 +248,9 @@ def csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        # An article's copies: empty when none, else their JSON, one cell for them all.
+        import json
+
+        return json.dumps(value, ensure_ascii=False) if value else ""
     return value

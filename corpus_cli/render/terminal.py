@@ -78,7 +78,8 @@ class Terminal:
         writer = csv.DictWriter(self._stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: csv_cell(v) for k, v in row.items()})
+            # Only the columns: a row's lists (an article's copies) have no cell.
+            writer.writerow({k: csv_cell(row.get(k)) for k in columns})
 
     # -- for people ----------------------------------------------------------------------
 

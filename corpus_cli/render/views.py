@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from corpus_cli.model import (
+        Copy,
         Explanation,
         FilterHint,
         Hit,
@@ -308,10 +309,38 @@ def show_lines(terminal: Terminal, article: StoredArticle, terms: QueryTerms | N
     if article.url:
         lines.append(Text(f"url: {sanitize(article.url)}", style="dim"))
     lines.append(Text(f"file: {sanitize(article.path)}", style="dim"))
+    for copy in article.copies:
+        lines.append(Text(also_published(copy, article), style="dim"))
     lines.append(Text())
     body_spans = find_matches(article.text, terms) if terms else []
     lines += _wrapped(marked(article.text, body_spans), width)
     return lines
+
+
+def copy_line(copy: Copy) -> Text:
+    """An exact copy under its article in ``dups``: ``= date · source · its file``."""
+    line = Text("      = exact copy: ", style="dim")
+    parts = [copy.date or "undated", sanitize(copy.source or "no source"), sanitize(copy.path)]
+    line.append(" · ".join(parts))
+    if copy.title:
+        line.append(f"  {sanitize(copy.title)}", style="dim")
+    return line
+
+
+def also_published(copy: Copy, article: StoredArticle) -> str:
+    """One exact copy of ``article``: who else published its text, when, where it is.
+
+    ``also published by Altro Giornale, 2023-04-20, as “Colpo in banca” (file: b.txt)``;
+    the headline only when it differs from the article's.
+    """
+    who = f"by {sanitize(copy.source)}" if copy.source else "without a source"
+    parts = [f"also published {who}", copy.date or "undated"]
+    if copy.title and copy.title != article.title:
+        parts.append(f"as “{sanitize(copy.title)}”")
+    where = f"file: {sanitize(copy.path)}"
+    if copy.url:
+        where += f", url: {sanitize(copy.url)}"
+    return f"{', '.join(parts)} ({where})"
 
 
 def print_lines(terminal: Terminal, lines: list[Text]) -> None:
@@ -353,12 +382,19 @@ def _wrapped(text: Text, width: int | None) -> list[Text]:
 def clusters(terminal: Terminal, found: list[Cluster]) -> None:
     out = terminal.out
     count = len(found)
-    out.print(Text(f"{count} {plural(count, 'cluster')} of near-duplicates"))
+    exact = sum(len(a.copies) for cluster in found for a in cluster.articles)
+    kinds = "near-duplicates or exact copies" if exact else "near-duplicates"
+    out.print(Text(f"{count} {plural(count, 'cluster')} of {kinds}"))
     for n, cluster in enumerate(found, 1):
         out.print()
         head = Text(f"{n:>2}. ", style="dim")
-        head.append(f"{len(cluster.ids)} articles", style="bold")
-        head.append(f", similarity ≥ {cluster.similarity:.2f}", style="dim")
+        articles = len(cluster.ids)
+        copies = sum(len(a.copies) for a in cluster.articles)
+        head.append(f"{articles} {plural(articles, 'article')}", style="bold")
+        if copies:
+            head.append(f" and {copies} exact {'copy' if copies == 1 else 'copies'}", style="bold")
+        if articles > 1:
+            head.append(f", similarity ≥ {cluster.similarity:.2f}", style="dim")
         out.print(head)
         for i, article in enumerate(cluster.articles):
             # The meta line is never cut (it holds the id); the title gives way to it.
@@ -374,6 +410,8 @@ def clusters(terminal: Terminal, found: list[Cluster]) -> None:
             if i and len(lines) > 2:
                 out.print()  # articles of several lines each, told apart
             out.print(Text("\n").join(lines), soft_wrap=True)
+            for copy in article.copies:
+                out.print(copy_line(copy), soft_wrap=True)
 
 
 def kwic(terminal: Terminal, lines: list[KwicLine]) -> None:
@@ -693,8 +731,10 @@ def ingest(terminal: Terminal, report: IngestReport, index_path: str, verbose: b
     out = terminal.out
     summary = Text()
     summary.append(f"{report.added} added", style="green bold" if report.added else "")
+    # Relabelled only when some were: the usual line stays the one users know.
+    relabelled = f"{report.relabelled} relabelled, " if report.relabelled else ""
     summary.append(
-        f", {report.updated} updated, {report.unchanged} unchanged, "
+        f", {report.updated} updated, {report.unchanged} unchanged, {relabelled}"
         f"{report.removed} removed, {len(report.duplicates)} duplicates, "
     )
     summary.append(f"{len(report.skipped)} skipped", style="yellow bold" if report.skipped else "")

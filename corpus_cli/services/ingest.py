@@ -31,6 +31,7 @@ from corpus_cli.services.reading import (
     Reader,
     ReadTask,
     default_workers,
+    read_file,
 )
 from corpus_cli.storage.base import Batch, Ledger, Store
 
@@ -88,6 +89,7 @@ def ingest(
                     done += 1
                     if progress is not None:
                         progress(done, len(found.sources), item.display)
+        run.read_orphans()
         run.flush()
     except KeyboardInterrupt:
         run.abort()
@@ -120,12 +122,21 @@ class _Plan:
     unchanged: int | None = None
     articles: list[tuple[Article, str, object]] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    #: (id of the article copied, the copy, its content hash) for each duplicate record.
+    copies: list[tuple[str, Article, str]] = field(default_factory=list)
     previous: int = 0
     file: FileState | None = None
+    #: Articles of an unchanged file re-read for ``--source`` whose source it changes
+    #: (None: not such a file).
+    relabelled: int | None = None
 
     @property
     def writes(self) -> bool:
-        return not self.failed and self.unchanged is None and bool(self.articles or self.previous)
+        return (
+            not self.failed
+            and self.unchanged is None
+            and bool(self.articles or self.copies or self.previous)
+        )
 
 
 @dataclass
@@ -137,6 +148,8 @@ class _File:
     plan: _Plan | None = None
     state: FileState | None = None
     task: ReadTask | None = None
+    #: Stored and unchanged, but read again: ``--source`` may relabel its articles.
+    relabel: bool = False
 
 
 def _tasks(chunk: list[_File]) -> list[ReadTask]:
@@ -170,10 +183,17 @@ class _Run:
         # What the open batch has added or deleted, which neither the view nor the
         # writer's own searcher (both snapshots of the last commit) can see.
         self._ids: dict[str, str] = {}
-        self._hashes: dict[str, str] = {}
+        # Content hash -> (path, id) of the article the open batch added with it.
+        self._hashes: dict[str, tuple[str, str]] = {}
         self._replaced: set[str] = set()
         # File key -> the path it was first met under in this run (symbolic links).
         self._seen: dict[str, str] = {}
+        # Files whose copies went with the article they copied (that article's file
+        # changed or was pruned): no longer stored, whatever the snapshots say, so
+        # they are read again in this run. Kept across batches.
+        self._orphans: set[str] = set()
+        # Stored files found unchanged so far, to read again if they become orphans.
+        self._unchanged: dict[str, _File] = {}
 
     @property
     def state(self) -> Ledger:
@@ -258,7 +278,9 @@ class _Run:
 
     def _against_store(self, f: _File, state: Ledger) -> None:
         assert f.state is not None
-        if state.has_file_stat(f.key, f.state.size, f.state.mtime_ns):
+        orphan = f.key in self._orphans
+        known = not orphan and state.has_file_stat(f.key, f.state.size, f.state.mtime_ns)
+        if known and not self._relabels(f.key, state):
             f.plan = _Plan(unchanged=state.articles_of_file(f.key))
             return
         try:
@@ -266,12 +288,18 @@ class _Run:
         except OSError as error:
             f.plan = _failed(os_reason(error), f.item)
             return
-        if state.has_file_digest(f.key, digest):
+        if not known and not orphan and state.has_file_digest(f.key, digest):
             # Touched, not changed.
-            f.plan = _Plan(unchanged=state.articles_of_file(f.key))
-            return
+            known = True
+            if not self._relabels(f.key, state):
+                f.plan = _Plan(unchanged=state.articles_of_file(f.key))
+                return
         f.state = FileState(f.key, f.state.size, f.state.mtime_ns, digest)
-        f.task = ReadTask(
+        f.relabel = known
+        f.task = self._task(f)
+
+    def _task(self, f: _File) -> ReadTask:
+        return ReadTask(
             f.item.path,
             f.item.display,
             self.source or f.item.fallback_source,
@@ -279,6 +307,12 @@ class _Run:
             self._prepare,
             self.fields,
         )
+
+    def _relabels(self, key: str, state: Ledger) -> bool:
+        """Whether an unchanged file must be read again for ``--source``: some of its
+        articles have another source, which the option may be what gave them (only
+        reading it tells whether their source came from the file itself)."""
+        return self.source is not None and state.file_sources(key) != {self.source}
 
     # -- after reading: duplicates, ids, and the writes --------------------------------
 
@@ -290,6 +324,14 @@ class _Run:
         for n, (f, read) in enumerate(files):
             if read is None:
                 assert f.plan is not None
+                if f.plan.unchanged is not None and f.state is not None:
+                    if f.key in self._orphans:
+                        # Its copies went with an article changed or pruned after
+                        # this chunk was looked at: it is new again.
+                        self._read_again(f)
+                        yield f.item
+                        continue
+                    self._unchanged[f.key] = f
                 self._apply(f.plan, f.key)
                 yield f.item
                 continue
@@ -303,6 +345,30 @@ class _Run:
             self._apply(plan, f.key)
             yield f.item
 
+    def _read_again(self, f: _File) -> None:
+        """Read and apply, here and now, a file whose stored copies are gone."""
+        assert f.state is not None
+        try:
+            digest = _file_hash(f.item.path)
+        except OSError as error:
+            self._apply(_failed(os_reason(error), f.item), f.key)
+            return
+        f.state = FileState(f.key, f.state.size, f.state.mtime_ns, digest)
+        f.relabel = False
+        f.task = self._task(f)
+        read = read_file(f.task)
+        self._prefetch([(f, read)])
+        self._apply(self._plan(f, read), f.key)
+
+    def read_orphans(self) -> None:
+        """Read again the files found unchanged earlier in this run whose copies went
+        with the article they copied later in it (that article's file came after)."""
+        for key in [k for k in self._unchanged if k in self._orphans]:
+            f = self._unchanged.pop(key)
+            assert f.plan is not None and f.plan.unchanged is not None
+            self.report.unchanged -= f.plan.unchanged
+            self._read_again(f)
+
     def _prefetch(self, files: list[tuple[_File, FileRead | None]]) -> None:
         read = [(f, r) for f, r in files if r is not None]
         entries = [e for _, r in read for e in r.entries]
@@ -315,8 +381,14 @@ class _Run:
     def _plan(self, f: _File, read: FileRead) -> _Plan:
         assert f.state is not None
         item, key, state = f.item, f.key, self.state
-        if state.has_file_stat(key, f.state.size, f.state.mtime_ns) or state.has_file_digest(
-            key, f.state.digest
+        orphan = key in self._orphans
+        if (
+            not orphan
+            and (
+                state.has_file_stat(key, f.state.size, f.state.mtime_ns)
+                or state.has_file_digest(key, f.state.digest)
+            )
+            and not (f.relabel and self._relabels(key, state))
         ):
             return _Plan(unchanged=state.articles_of_file(key))
         plan = _Plan(file=f.state)
@@ -324,23 +396,39 @@ class _Run:
         if read.failed:
             plan.failed = True
             return plan
-        plan.previous = state.articles_of_file(key)
+        # An orphan's records went with the article they copied.
+        plan.previous = 0 if orphan else state.articles_of_file(key)
         ids_here: set[str] = set()
-        hashes_here: dict[str, str] = {}
+        # Content hash -> (path, id) of this file's article with it (None: unreadable).
+        hashes_here: dict[str, tuple[str, str | None]] = {}
         for entry in read.entries:
             original = hashes_here.get(entry.digest) or self._duplicate_of(entry.digest, key)
-            if original is not None:
-                plan.duplicates.append(Duplicate(item.display, original))
-                continue
-            hashes_here[entry.digest] = item.display
             article = entry.article
+            if original is not None:
+                # Still reported as a duplicate; kept as a copy of the first article.
+                plan.duplicates.append(Duplicate(item.display, original[0]))
+                if article is not None and original[1] is not None:
+                    plan.copies.append((original[1], article, entry.digest))
+                continue
             if article is None:
+                hashes_here[entry.digest] = (item.display, None)
                 plan.skipped.append(Skipped(item.display, entry.error or "could not be read"))
                 continue
             unique = self._unique_id(article.id, key, ids_here)
             if unique != article.id:
                 article = replace(article, id=unique)
+            hashes_here[entry.digest] = (item.display, unique)
             plan.articles.append((article, entry.digest, entry.prepared))
+        if f.relabel:
+            # An unchanged file read again for --source: rewritten only when the
+            # option changes a source, and then its articles are relabelled, not updated.
+            stored = state.file_sources(key)
+            written = [a for a, _, _ in plan.articles] + [c for _, c, _ in plan.copies]
+            plan.relabelled = sum(1 for a in written if (a.source or "") not in stored)
+            if not plan.relabelled:
+                return _Plan(unchanged=plan.previous)
+            # Its copies were stored and reported before: now they are relabelled.
+            plan.duplicates = []
         return plan
 
     def _apply(self, plan: _Plan, key: str) -> None:
@@ -357,20 +445,28 @@ class _Run:
             return
         writer = self._open_writer()
         if plan.previous:
-            writer.delete_file(key)
+            self._orphans |= writer.delete_file(key)
             self._replaced.add(key)
         assert plan.file is not None  # set for every file whose records were read
         for article, digest, prepared in plan.articles:
             writer.add(article, file=plan.file, content_hash=digest, prepared=prepared)
             self._ids[article.id] = key
-            self._hashes[digest] = article.path
+            self._hashes[digest] = (article.path, article.id)
             self._pending += 1
             self._pending_chars += len(article.text)
+        for owner, copy, digest in plan.copies:
+            writer.add_copy(owner, copy, file=plan.file, content_hash=digest)
+            self._pending += 1
         added = len(plan.articles)
-        if plan.previous:
-            report.updated += min(plan.previous, added)
-            report.added += max(0, added - plan.previous)
-            report.removed += max(0, plan.previous - added)
+        # A file's records, as ledgers count them: its articles and its copies.
+        records = added + len(plan.copies)
+        if plan.relabelled is not None:
+            report.relabelled += plan.relabelled
+            report.unchanged += records - plan.relabelled
+        elif plan.previous:
+            report.updated += min(plan.previous, records)
+            report.added += max(0, min(added, records - plan.previous))
+            report.removed += max(0, plan.previous - records)
         else:
             report.added += added
         if self._pending >= self._batch or self._pending_chars >= BATCH_CHARS:
@@ -394,13 +490,14 @@ class _Run:
             n += 1
             candidate = f"{wanted}-{n}"
 
-    def _duplicate_of(self, digest: str, key: str) -> str | None:
+    def _duplicate_of(self, digest: str, key: str) -> tuple[str, str] | None:
+        """(path, id) of the article already stored or added with this text, if any."""
         if digest in self._hashes:
             return self._hashes[digest]
         owner = self.state.content_owner(digest)
         if owner is None or owner[1] == key or owner[1] in self._replaced:
             return None
-        return owner[0]
+        return owner[0], owner[2]
 
     # -- removals ------------------------------------------------------------------
 
@@ -424,7 +521,7 @@ class _Run:
         writer = self._open_writer()
         for key in gone(writer):
             self.report.removed += writer.articles_of_file(key)
-            writer.delete_file(key)
+            self._orphans |= writer.delete_file(key)
             self._replaced.add(key)
 
 

@@ -68,7 +68,10 @@ def near_duplicates(store: Store, threshold: float = 0.8) -> list[Cluster]:
 
     Pairs are linked when their estimated Jaccard similarity (MinHash, 128
     permutations) is at least ``threshold``; clusters are the connected groups.
-    Largest clusters first, then by their earliest article.
+    An article with exact copies (kept on it by ingest) is a cluster too, of one
+    article and similarity 1, unless it is in a cluster already; every cluster's
+    articles carry their copies. Largest clusters (articles and copies) first,
+    then by their earliest article.
     """
     if not 0.0 < threshold <= 1.0:
         raise UsageError(
@@ -78,13 +81,17 @@ def near_duplicates(store: Store, threshold: float = 0.8) -> list[Cluster]:
 
     keys: list[tuple[int, str, str]] = []
     sketcher = _Sketcher()
+    #: Articles with exact copies: id -> (chronological key, copies).
+    copied: dict[str, tuple[tuple[int, str, str], int]] = {}
     for article in store.iter_articles():
+        if article.copies:
+            copied[article.id] = (article.chronological_key, len(article.copies))
         signature = sketcher.signature(article.text)
         if signature is not None:
             keys.append(article.chronological_key)
             sketcher.keep(signature)
     if len(keys) < 2:
-        return []
+        return _exact_copies(store, copied, set())
     signatures = sketcher.matrix()
     pairs = _candidate_pairs(signatures, threshold)
     parent = list(range(len(keys)))
@@ -114,11 +121,29 @@ def near_duplicates(store: Store, threshold: float = 0.8) -> list[Cluster]:
             for n in range(len(members) - 1)
         )
         clusters.append((members, lowest))
-    clusters.sort(key=lambda c: (-len(c[0]), keys[c[0][0]]))
     found = []
     for members, lowest in clusters:
         ids = [keys[m][2] for m in members]
         found.append(Cluster(ids, lowest, [store.get(i) for i in ids]))
+    return _exact_copies(store, copied, {i for c in found for i in c.ids}, found)
+
+
+def _exact_copies(
+    store: Store,
+    copied: dict[str, tuple[tuple[int, str, str], int]],
+    clustered: set[str],
+    found: list[Cluster] | None = None,
+) -> list[Cluster]:
+    """``found`` with a cluster for each article with copies in none of them, ordered."""
+    found = list(found or [])
+    for article_id, (_, _) in sorted(copied.items(), key=lambda item: item[1][0]):
+        if article_id not in clustered:
+            found.append(Cluster([article_id], 1.0, [store.get(article_id)]))
+
+    def size(cluster: Cluster) -> int:
+        return len(cluster.ids) + sum(len(a.copies) for a in cluster.articles)
+
+    found.sort(key=lambda c: (-size(c), c.articles[0].chronological_key))
     return found
 
 

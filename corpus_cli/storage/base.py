@@ -37,6 +37,10 @@ __all__ = ["Batch", "Ledger", "Store", "Vocabulary"]
 class Ledger(Protocol):
     """What is stored, as of one moment: the questions ingest asks before writing.
 
+    A file whose records are kept as copies of other articles (see
+    :meth:`Batch.add_copy`) is stored like any other: its state, its records and
+    their sources are answered for the copies as for articles.
+
     A ledger takes no lock and writes nothing, so a run that finds every file
     unchanged leaves the store untouched and never waits for another ingest.
     """
@@ -50,11 +54,16 @@ class Ledger(Protocol):
         ...
 
     def articles_of_file(self, key: str) -> int:
-        """How many stored articles came from the file ``key``."""
+        """How many stored records came from the file ``key``: articles and copies."""
         ...
 
-    def content_owner(self, content_hash: str) -> tuple[str, str] | None:
-        """(path, file key) of the stored article with this normalised text, if any."""
+    def file_sources(self, key: str) -> set[str]:
+        """The sources of the stored articles of file ``key`` ("" for none), to tell
+        whether ``ingest --source NAME`` would relabel them."""
+        ...
+
+    def content_owner(self, content_hash: str) -> tuple[str, str, str] | None:
+        """(path, file key, id) of the stored article with this normalised text, if any."""
         ...
 
     def id_owner(self, article_id: str) -> str | None:
@@ -93,8 +102,18 @@ class Batch(Ledger, Protocol):
         of it (in another process, perhaps), or None to do that work here."""
         ...
 
-    def delete_file(self, key: str) -> None:
-        """Remove every article that came from the file ``key``."""
+    def add_copy(self, owner_id: str, copy: Article, *, file: FileState, content_hash: str) -> None:
+        """Record ``copy`` (a record of ``file`` with the text of article ``owner_id``,
+        stored or added in this batch) as a copy of that article: listed with it, and
+        its source matched by ``--source`` and ``source:`` as the article's own."""
+        ...
+
+    def delete_file(self, key: str) -> set[str]:
+        """Remove every article and every copy that came from the file ``key``.
+
+        The copies of the removed articles go with them: returns the keys of the
+        other files that had such copies, which are then no longer stored.
+        """
         ...
 
     def commit(self) -> None: ...

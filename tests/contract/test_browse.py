@@ -67,6 +67,7 @@ def test_show_gives_the_whole_article(giornale: Backend, giornale_folder: Path) 
         "date_evidence": "2023",
         "source": "Carlino",
         "url": None,
+        "copies": [],
         "text": "A Modena lo stato ha chiesto di fermare l’emergenza idrica.",
         "extra": {},
     }

@@ -6,7 +6,15 @@ from pathlib import Path
 
 from .conftest import SEED_IDS, Backend, article, write
 
-SUMMARY_KEYS = ["added", "updated", "unchanged", "removed", "duplicates", "skipped"]
+SUMMARY_KEYS = [
+    "added",
+    "updated",
+    "unchanged",
+    "removed",
+    "duplicates",
+    "skipped",
+    "relabelled",
+]
 
 
 def three(tmp_path: Path) -> Path:
@@ -27,6 +35,7 @@ def test_summary_counts_every_new_article(backend: Backend, seeds: Path) -> None
         "removed": 0,
         "duplicates": [],
         "skipped": [],
+        "relabelled": 0,
     }
     assert sorted(backend.ids("list", "--json")) == SEED_IDS
 
@@ -50,6 +59,7 @@ def test_second_run_on_unchanged_files_changes_nothing(backend: Backend, seeds: 
         "removed": 0,
         "duplicates": [],
         "skipped": [],
+        "relabelled": 0,
     }
     assert backend.rows("list", "--json") == before
     assert backend.rows("stats", "--json")[0]["articles"] == 5

@@ -192,12 +192,14 @@ def test_ingest_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     first = CliRunner().invoke(cli, ["--index", "index", "ingest", "inbox"], env=CONSOLE)
     assert (first.exit_code, first.stderr) == (0, "")
     assert first.stdout == INGEST
-    # Again: nothing added, and the same files reported.
+    # Again: nothing added; the copy is stored with its article, so it is unchanged too,
+    # and only the file that could not be read is reported again.
     again = CliRunner().invoke(cli, ["--index", "index", "ingest", "inbox"], env=CONSOLE)
     assert (again.exit_code, again.stderr) == (0, "")
     assert again.stdout == INGEST.replace(
-        "1 added, 0 updated, 0 unchanged", "0 added, 0 updated, 1 unchanged"
-    )
+        "1 added, 0 updated, 0 unchanged, 0 removed, 1 duplicates",
+        "0 added, 0 updated, 2 unchanged, 0 removed, 0 duplicates",
+    ).replace("  duplicate  inbox/b.txt  (same text as inbox/a.txt)\n", "")
 
 
 # -- other widths: ids and dates are never cut -------------------------------------------
@@ -348,4 +350,5 @@ def test_one_derived_title_everywhere(seeds: Run) -> None:
     exported = seeds("list", "--format", "csv").stdout.splitlines()
     assert exported[0].startswith("id,path,title,derived_title,date,")
     [line] = [line for line in exported if line.startswith(f"{seed},")]
-    assert line.endswith(f"/{seed}.txt,,{derived},2024-01,month,false, date 2024-01,seeds,")
+    # ... then an empty url and an empty copies cell.
+    assert line.endswith(f"/{seed}.txt,,{derived},2024-01,month,false, date 2024-01,seeds,,")

@@ -5,8 +5,9 @@ Text leaves become ``tsquery`` literals over the article's ``terms`` vector
 field), a phrase its stems side by side (``<->``), a prefix the surface words that
 start with it (``'.pre':*``), a fuzzy term's or a wildcard's expansion the OR of
 surface words. A field scope is a weight: ``:A`` the title, ``:D`` the text.
-Sources (``source_key = ...``) and a lone ``*`` are SQL; every subtree that is
-text alone stays one tsquery, so one GIN index scan answers it.
+Sources (``source_keys @> ...``: the article's own or a copy's) and a lone ``*``
+are SQL; every subtree that is text alone stays one tsquery, so one GIN index scan
+answers it.
 
 Clauses that match nothing are dropped as Whoosh's normalising drops them (from
 an AND or an OR; an AND left with exclusions only matches nothing), so the two
@@ -37,6 +38,7 @@ from corpus_cli.query.tree import (
     TextField,
     Wildcard,
 )
+from corpus_cli.storage.postgresql.filtering import SOURCE_MATCH
 from corpus_cli.storage.postgresql.vectors import SURFACE, quote
 
 #: ts_rank's weights, in its order {D, C, B, A}: a title match (A) counts twice a text
@@ -116,7 +118,9 @@ def compile_query(node: Node, words: WordSource, ranked: bool = False) -> Compil
         )
         compiled.score_params += [RANK_WEIGHTS, exact.query]
     for folded in dict.fromkeys(sources):
-        scores.append(f"CASE WHEN a.source_key = %s THEN {SOURCE_SCORE} ELSE 0 END")
+        scores.append(
+            f"CASE WHEN a.source_keys @> ARRAY[%s]::text[] THEN {SOURCE_SCORE} ELSE 0 END"
+        )
         compiled.score_params.append(folded)
     if scores:
         # Never 0 for a match (an exclusion-only branch, say): scores stay positive.
@@ -225,7 +229,7 @@ def _compile(node: Node) -> _Part:
     if isinstance(node, Wildcard):  # the lone *
         return _Sql(_FIELD_SQL[node.field])
     if isinstance(node, Source):
-        return _Sql("a.source_key = %s", (node.folded,))
+        return _Sql(SOURCE_MATCH, (node.folded,))
     if isinstance(node, Not):
         inner = _compile(node.child)
         if isinstance(inner, _Ts):

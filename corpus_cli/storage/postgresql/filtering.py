@@ -12,6 +12,10 @@ from typing import Any
 from corpus_cli.model import Filters, SortOrder
 from corpus_cli.text.analysis import source_key
 
+#: An article of a source (its folded name the parameter): its own source or one of
+#: its copies' (``source_keys`` holds them all, its own first).
+SOURCE_MATCH = "a.source_keys @> ARRAY[%s]::text[]"
+
 
 def filter_sql(filters: Filters | None) -> tuple[list[str], list[Any]]:
     """(conditions to AND, their parameters) for ``filters``."""
@@ -26,7 +30,7 @@ def filter_sql(filters: Filters | None) -> tuple[list[str], list[Any]]:
         conditions.append("a.date_end >= %s")
         params.append(filters.date_from)
     if filters.source is not None:
-        conditions.append("a.source_key = %s")
+        conditions.append(SOURCE_MATCH)
         params.append(source_key(filters.source))
     if filters.cites is not None:
         conditions.append("a.cites @> ARRAY[%s]::text[]")

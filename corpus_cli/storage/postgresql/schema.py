@@ -9,6 +9,11 @@ one database can hold several corpora, one per schema
   :mod:`.vectors` with the stems at their positions (title weighted A, text D,
   text positions after the title's so that no phrase spans the two) and the folded
   surface words, marked by a leading ``.``, at the same positions.
+  ``source_keys`` holds its folded source and its copies' (``--source`` and
+  ``source:`` match either); ``copies`` the copies as JSON, for display.
+- ``corpus_copies``: exact copies of articles (same text, from another record): the
+  file each came from (ingest's questions about that file find it here) and what
+  is shown of it; ``owner_id`` is the article it is kept on.
 - ``corpus_words``: every folded surface word with the articles whose title and
   whose text have it and its occurrences in the texts: fuzzy terms, wildcards and
   did-you-mean read it instead of the articles.
@@ -49,6 +54,8 @@ _TABLES = [
         body text NOT NULL,
         source_name text,
         source_key text NOT NULL,
+        source_keys text[] NOT NULL,
+        copies text NOT NULL DEFAULT '[]',
         url text,
         extra text NOT NULL,
         date_value text COLLATE "C",
@@ -65,7 +72,25 @@ _TABLES = [
     "CREATE INDEX corpus_articles_terms ON corpus_articles USING gin (terms)",
     "CREATE INDEX corpus_articles_file ON corpus_articles (file_key)",
     "CREATE INDEX corpus_articles_content ON corpus_articles (content_hash)",
-    "CREATE INDEX corpus_articles_source ON corpus_articles (source_key)",
+    "CREATE INDEX corpus_articles_source ON corpus_articles USING gin (source_keys)",
+    """CREATE TABLE corpus_copies (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        owner_id text NOT NULL,
+        id text NOT NULL,
+        file_key text NOT NULL,
+        file_size bigint NOT NULL,
+        file_mtime_ns bigint NOT NULL,
+        file_digest text NOT NULL,
+        content_hash text NOT NULL,
+        path text NOT NULL,
+        title text,
+        source_name text,
+        source_key text NOT NULL,
+        url text,
+        date_value text COLLATE "C"
+    )""",
+    "CREATE INDEX corpus_copies_owner ON corpus_copies (owner_id)",
+    "CREATE INDEX corpus_copies_file ON corpus_copies (file_key)",
     "CREATE INDEX corpus_articles_start ON corpus_articles (date_start, seq)",
     "CREATE INDEX corpus_articles_end ON corpus_articles (date_end)",
     "CREATE INDEX corpus_articles_cites ON corpus_articles USING gin (cites)",

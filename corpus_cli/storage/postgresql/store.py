@@ -19,6 +19,7 @@ import psycopg2
 from corpus_cli.errors import ArticleNotFound, IndexNotFound, IndexUnreadable
 from corpus_cli.model import (
     Article,
+    Copy,
     Filters,
     Hit,
     IndexStats,
@@ -43,6 +44,7 @@ from corpus_cli.storage.postgresql.schema import (
 )
 from corpus_cli.storage.postgresql.vectors import quote
 from corpus_cli.storage.postgresql.vocabulary import PostgresVocabulary
+from corpus_cli.text.analysis import source_key
 from corpus_cli.text.analysis import terms as analysed_terms
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
 #: The columns a StoredArticle is made of, in the order :func:`_stored` reads them.
 STORED = (
     "a.id, a.path, a.title, a.date_value, a.date_precision, a.date_inferred, "
-    "a.date_evidence, a.source_name, a.url, a.body, a.extra"
+    "a.date_evidence, a.source_name, a.url, a.body, a.extra, a.copies"
 )
 #: Rows fetched at a time by :meth:`PostgresStore.iter_articles`'s server-side cursor.
 ITER_ROWS = 200
@@ -307,19 +309,38 @@ class PostgresStore:
         self, query: Query | None = None, filters: Filters | None = None
     ) -> list[SourceSummary]:
         with self._server.errors():
-            rows = self._grouped(
-                "SELECT coalesce(a.source_name, ''), count(*), min(a.date_value), "
-                "max(a.date_value) FROM corpus_articles a",
-                query,
-                filters,
-            )
+            rows = self._credited(query, filters)
             found = [SourceSummary(str(s), int(n), first, last) for s, n, first, last in rows]
             if query is not None and found:
-                select = "SELECT coalesce(a.source_name, ''), count(*) FROM corpus_articles a"
-                totals = dict(self._grouped(select, None, filters))
+                totals = {s: n for s, n, _, _ in self._credited(None, filters)}
                 for entry in found:
                     entry.total = int(totals.get(entry.source, 0))
         return sorted(found, key=lambda e: (-e.count, e.source.lower()))
+
+    def _credited(self, query: Query | None, filters: Filters | None) -> list[tuple[Any, ...]]:
+        """(source, articles, first date, last date) over the matches, each article
+        counted once for its own source and once for each other source of its copies;
+        with ``--source``, for that source alone."""
+        compiled = None
+        if query is not None:
+            compiled = self._compiled(query)[0]
+            if compiled is None:
+                return []
+        where, params = self._where(compiled, filters)
+        only, wanted = "", []
+        if filters is not None and filters.source is not None:
+            only, wanted = "WHERE p.key = %s", [source_key(filters.source)]
+        self._matching(
+            "SELECT p.name, count(DISTINCT p.seq), min(p.date), max(p.date) FROM ("
+            "SELECT a.seq, coalesce(a.source_name, '') AS name, a.source_key AS key, "
+            f"a.date_value AS date FROM corpus_articles a WHERE {where} UNION ALL "
+            "SELECT a.seq, coalesce(c.source_name, ''), c.source_key, c.date_value "
+            f"FROM corpus_articles a JOIN corpus_copies c ON c.owner_id = a.id WHERE {where}"
+            f") AS p {only} GROUP BY 1",
+            [*params, *params, *wanted],
+            compiled is not None,
+        )
+        return list(self._cursor.fetchall())
 
     def cite_counts(self, query: Query | None, filters: Filters | None = None) -> dict[str, int]:
         with self._server.errors():
@@ -494,4 +515,8 @@ def _stored(row: tuple[Any, ...]) -> StoredArticle:
         url=row[8],
         text=row[9] or "",
         extra=json.loads(row[10]) if row[10] else {},
+        copies=tuple(
+            Copy(c["id"], c["path"], c["title"], c["date"], c["source"], c["url"])
+            for c in json.loads(row[11] or "[]")
+        ),
     )

@@ -33,8 +33,15 @@ from corpus_cli.storage.postgresql.vectors import Terms, article_terms
 FLUSH_ROWS = 250
 COLUMNS = (
     "id, file_key, file_size, file_mtime_ns, file_digest, content_hash, path, title, body, "
-    "source_name, source_key, url, extra, date_value, date_precision, date_inferred, "
+    "source_name, source_key, source_keys, url, extra, date_value, date_precision, date_inferred, "
     "date_evidence, date_start, date_end, cites, title_length, text_length, terms"
+)
+
+
+#: The columns of corpus_copies that :meth:`PostgresBatch.add_copy` fills.
+COPY_COLUMNS = (
+    "owner_id, id, file_key, file_size, file_mtime_ns, file_digest, content_hash, path, "
+    "title, source_name, source_key, url, date_value"
 )
 
 
@@ -71,21 +78,34 @@ def cites_of(article: Article) -> list[str]:
     return sorted({c.strip().lower() for c in article.cites if c.strip()})
 
 
+#: Every stored record of a file, article or copy, with what the ledger asks of it.
+RECORDS = (
+    "(SELECT file_key, file_size, file_mtime_ns, file_digest, source_name "
+    "FROM corpus_articles UNION ALL "
+    "SELECT file_key, file_size, file_mtime_ns, file_digest, source_name "
+    "FROM corpus_copies) AS r"
+)
+
+
 class Statements:
     """The ledger's questions, prepared once per connection: ingest asks several for
     every file, and planning them again each time cost more than answering them."""
 
     QUESTIONS: ClassVar[dict[str, str]] = {
         "corpus_has_stat": (
-            "SELECT 1 FROM corpus_articles "
+            f"SELECT 1 FROM {RECORDS} "
             "WHERE file_key = $1 AND file_size = $2 AND file_mtime_ns = $3 LIMIT 1"
         ),
         "corpus_has_digest": (
-            "SELECT 1 FROM corpus_articles WHERE file_key = $1 AND file_digest = $2 LIMIT 1"
+            f"SELECT 1 FROM {RECORDS} WHERE file_key = $1 AND file_digest = $2 LIMIT 1"
         ),
-        "corpus_of_file": "SELECT count(*) FROM corpus_articles WHERE file_key = $1",
+        "corpus_of_file": f"SELECT count(*) FROM {RECORDS} WHERE file_key = $1",
+        "corpus_file_sources": (
+            "SELECT coalesce(array_agg(DISTINCT coalesce(source_name, '')), '{}') "
+            f"FROM {RECORDS} WHERE file_key = $1"
+        ),
         "corpus_content_owner": (
-            "SELECT path, file_key FROM corpus_articles WHERE content_hash = $1 "
+            "SELECT path, file_key, id FROM corpus_articles WHERE content_hash = $1 "
             "ORDER BY seq LIMIT 1"
         ),
         "corpus_id_owner": "SELECT file_key FROM corpus_articles WHERE id = $1",
@@ -121,8 +141,8 @@ class PostgresLedger:
         self._server = server
         self._writing = writing
         # Prefetched answers, each for exactly the keys asked (absent: none stored).
-        self._files: dict[str, list[tuple[int, int, str, int]]] | None = None
-        self._contents: dict[str, tuple[str, str]] | None = None
+        self._files: dict[str, list[tuple[int, int, str, int, list[str]]]] | None = None
+        self._contents: dict[str, tuple[str, str, str]] | None = None
         self._ids: dict[str, str] | None = None
         self._asked: tuple[set[str], set[str], set[str]] = (set(), set(), set())
 
@@ -140,21 +160,22 @@ class PostgresLedger:
             cursor = self._statements.cursor
             if keys:
                 cursor.execute(
-                    "SELECT file_key, file_size, file_mtime_ns, file_digest, count(*) "
-                    "FROM corpus_articles WHERE file_key = ANY(%s::text[]) GROUP BY 1, 2, 3, 4",
+                    "SELECT file_key, file_size, file_mtime_ns, file_digest, count(*), "
+                    "array_agg(DISTINCT coalesce(source_name, '')) "
+                    f"FROM {RECORDS} WHERE file_key = ANY(%s::text[]) GROUP BY 1, 2, 3, 4",
                     (text_array(sorted(keys)),),
                 )
                 self._files = {}
-                for key, size, mtime, digest, count in cursor.fetchall():
-                    self._files.setdefault(key, []).append((size, mtime, digest, count))
+                for key, size, mtime, digest, count, names in cursor.fetchall():
+                    self._files.setdefault(key, []).append((size, mtime, digest, count, names))
             if hashes:
                 cursor.execute(
-                    "SELECT DISTINCT ON (content_hash) content_hash, path, file_key "
+                    "SELECT DISTINCT ON (content_hash) content_hash, path, file_key, id "
                     "FROM corpus_articles WHERE content_hash = ANY(%s::text[]) "
                     "ORDER BY content_hash, seq",
                     (text_array(sorted(hashes)),),
                 )
-                self._contents = {h: (str(p), str(k)) for h, p, k in cursor.fetchall()}
+                self._contents = {h: (str(p), str(k), str(i)) for h, p, k, i in cursor.fetchall()}
             if names:
                 cursor.execute(
                     "SELECT id, file_key FROM corpus_articles WHERE id = ANY(%s::text[])",
@@ -162,7 +183,7 @@ class PostgresLedger:
                 )
                 self._ids = {str(i): str(k) for i, k in cursor.fetchall()}
 
-    def _states(self, key: str) -> list[tuple[int, int, str, int]] | None:
+    def _states(self, key: str) -> list[tuple[int, int, str, int, list[str]]] | None:
         """The prefetched states of file ``key``, or None when it was not prefetched."""
         if self._files is None or key not in self._asked[0]:
             return None
@@ -186,11 +207,17 @@ class PostgresLedger:
             return sum(s[3] for s in states)
         return int(self._one("corpus_of_file", (key,))[0])
 
-    def content_owner(self, content_hash: str) -> tuple[str, str] | None:
+    def file_sources(self, key: str) -> set[str]:
+        states = self._states(key)
+        if states is not None:
+            return {str(name) for s in states for name in s[4]}
+        return {str(name) for name in self._one("corpus_file_sources", (key,))[0]}
+
+    def content_owner(self, content_hash: str) -> tuple[str, str, str] | None:
         if self._contents is not None and content_hash in self._asked[1]:
             return self._contents.get(content_hash)
         row = self._one("corpus_content_owner", (content_hash,))
-        return None if row is None else (str(row[0]), str(row[1]))
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
 
     def id_owner(self, article_id: str) -> str | None:
         if self._ids is not None and article_id in self._asked[2]:
@@ -201,7 +228,7 @@ class PostgresLedger:
     def files(self) -> set[str]:
         with self._server.errors(self._writing):
             cursor = self._statements.cursor
-            cursor.execute("SELECT DISTINCT file_key FROM corpus_articles")
+            cursor.execute(f"SELECT DISTINCT file_key FROM {RECORDS}")
             return {str(row[0]) for row in cursor.fetchall()}
 
     def close(self) -> None:
@@ -231,6 +258,8 @@ class PostgresBatch(PostgresLedger):
         self._articles = 0
         self._text_words = 0
         self._sending: _Copy | None = None
+        #: Copies to insert once the articles sent before them are in (rows of COPY_COLUMNS).
+        self._copies: list[tuple[Any, ...]] = []
         self._done = False
 
     @classmethod
@@ -240,7 +269,8 @@ class PostgresBatch(PostgresLedger):
             cursor = batch._cursor
             cursor.execute(
                 "SELECT current_setting('transaction_read_only') = 'on', "
-                "has_table_privilege('corpus_articles', 'INSERT, DELETE') "
+                "has_table_privilege('corpus_articles', 'INSERT, UPDATE, DELETE') "
+                "AND has_table_privilege('corpus_copies', 'INSERT, DELETE') "
                 "AND has_table_privilege('corpus_words', 'INSERT, UPDATE, DELETE') "
                 "AND has_table_privilege('corpus_stems', 'INSERT, UPDATE, DELETE') "
                 "AND has_table_privilege('corpus_totals', 'UPDATE')"
@@ -285,6 +315,7 @@ class PostgresBatch(PostgresLedger):
             article.text,
             article.source or None,
             article.source_key,
+            text_array([article.source_key]),
             article.url,
             json.dumps(article.extra, ensure_ascii=False, default=str),
             date.value if date else None,
@@ -303,15 +334,85 @@ class PostgresBatch(PostgresLedger):
         if len(self._rows) >= FLUSH_ROWS:
             self._flush()
 
-    def delete_file(self, key: str) -> None:
+    def add_copy(self, owner_id: str, copy: Article, *, file: FileState, content_hash: str) -> None:
+        self._copies.append(
+            (
+                owner_id,
+                copy.id,
+                file.key,
+                file.size,
+                file.mtime_ns,
+                file.digest,
+                content_hash,
+                copy.path,
+                copy.title,
+                copy.source or None,
+                copy.source_key,
+                copy.url,
+                copy.date.value if copy.date else None,
+            )
+        )
+
+    def _flush_copies(self) -> None:
+        """Insert the copies added so far, after the articles they may be copies of."""
+        if not self._copies:
+            return
+        self._flush(wait=True)
+        copies, self._copies = self._copies, []
+        with self._server.errors(writing=True):
+            self._cursor.executemany(
+                f"INSERT INTO corpus_copies ({COPY_COLUMNS}) "
+                f"VALUES ({', '.join(['%s'] * len(copies[0]))})",
+                copies,
+            )
+            self._refresh({c[0] for c in copies})
+
+    def _refresh(self, owners: set[str]) -> None:
+        """Write the copies of these articles into their own rows (sources and JSON)."""
+        if not owners:
+            return
+        self._cursor.execute(
+            "UPDATE corpus_articles a SET "
+            "source_keys = ARRAY[a.source_key] || coalesce(("
+            "  SELECT array_agg(c.source_key ORDER BY c.seq) FROM corpus_copies c "
+            "  WHERE c.owner_id = a.id), '{}'), "
+            "copies = coalesce(("
+            "  SELECT json_agg(json_build_object('id', c.id, 'path', c.path, "
+            "  'title', c.title, 'date', c.date_value, 'source', c.source_name, "
+            "  'url', c.url) ORDER BY c.seq)::text FROM corpus_copies c "
+            "  WHERE c.owner_id = a.id), '[]') "
+            "WHERE a.id = ANY(%s::text[])",
+            (text_array(sorted(owners)),),
+        )
+
+    def delete_file(self, key: str) -> set[str]:
+        self._flush_copies()
         self._flush(wait=True)
         with self._server.errors(writing=True):
-            self._cursor.execute(
-                "DELETE FROM corpus_articles WHERE file_key = %s RETURNING title, body", (key,)
+            cursor = self._cursor
+            cursor.execute(
+                "DELETE FROM corpus_copies WHERE file_key = %s RETURNING owner_id", (key,)
             )
-            removed = self._cursor.fetchall()
-        for title, body in removed:
+            owners = {str(row[0]) for row in cursor.fetchall()}
+            cursor.execute(
+                "DELETE FROM corpus_articles WHERE file_key = %s RETURNING id, title, body",
+                (key,),
+            )
+            removed = cursor.fetchall()
+            ids = [str(row[0]) for row in removed]
+            orphans: set[str] = set()
+            if ids:
+                # The copies of the removed articles go with them.
+                cursor.execute(
+                    "DELETE FROM corpus_copies WHERE owner_id = ANY(%s::text[]) RETURNING file_key",
+                    (text_array(ids),),
+                )
+                orphans = {str(row[0]) for row in cursor.fetchall()}
+            self._refresh(owners - set(ids))
+        for _, title, body in removed:
             self._count(article_terms(title, body, with_vector=False), -1)
+        orphans.discard(key)
+        return orphans
 
     def _count(self, terms: Terms, sign: int) -> None:
         self._articles += sign
@@ -402,6 +503,7 @@ class PostgresBatch(PostgresLedger):
             return
         self._done = True
         try:
+            self._flush_copies()
             self._flush(wait=True)
             with self._server.errors(writing=True):
                 self._write_counts()
@@ -417,6 +519,7 @@ class PostgresBatch(PostgresLedger):
 
     def _rollback(self) -> None:
         self._rows = []
+        self._copies = []
         with contextlib.suppress(Exception):
             self._wait()
         # When the connection is gone, the server has rolled the transaction back.

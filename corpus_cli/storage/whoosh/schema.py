@@ -19,6 +19,24 @@ INDEX_NAME = "corpus"
 #: analysis changes what is indexed (7: light stems instead of Snowball's).
 SCHEMA_VERSION = 7
 VERSION_FILE = "corpus-schema"
+#: Between the values of a field that holds several (an article's file and those of
+#: its copies, its source and theirs): NUL, which no path or folded source contains.
+SEPARATOR = "\x00"
+#: The values :func:`document` indexes but does not store under their own names,
+#: kept in ``rebuild`` so that an article can be written again with other copies.
+REBUILT = (
+    "file_stat",
+    "file_hash",
+    "source",
+    "date_kind",
+    "date_value",
+    "date_periods",
+    "date_start",
+    "date_end",
+    "sort_asc",
+    "sort_desc",
+    "cites",
+)
 #: Sort keys of undated articles, so that they come last both ways.
 NO_DATE_LOW = 0
 NO_DATE_HIGH = 99_999_999
@@ -26,18 +44,33 @@ NO_DATE_HIGH = 99_999_999
 
 def schema() -> Any:
     from whoosh import columns, fields
+    from whoosh.analysis import RegexTokenizer
 
     from corpus_cli.storage.whoosh.analyzer import ItalianAnalyzer
 
     stemmed = ItalianAnalyzer(stemmed=True)
+
+    def several() -> Any:
+        """An ID field of one term per value, the values joined by SEPARATOR."""
+        return fields.ID(analyzer=RegexTokenizer(f"[^{SEPARATOR}]+"))
+
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         # Where the article came from: the absolute file key identifies it across
         # runs from other working folders; ``path`` is what the user typed.
         file=fields.ID(stored=True),
-        file_stat=fields.ID(),
-        file_hash=fields.ID(),
+        # That file and the files of its copies: the ledger's questions about a
+        # file whose records are copies find the article they are kept on.
+        files=several(),
+        file_stat=several(),
+        file_hash=several(),
         content=fields.ID(stored=True),
+        # Exact copies from other records (see model.Copy), as dicts; ``copied`` is
+        # "yes" on the articles that have some, so that counting by source reads
+        # the stored fields of those alone.
+        copies=fields.STORED(),
+        copied=fields.ID(),
+        rebuild=fields.STORED(),
         path=fields.STORED(),
         title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
         text=fields.TEXT(analyzer=stemmed, stored=True),
@@ -45,7 +78,8 @@ def schema() -> Any:
         # the very string ``text`` is, so the analyser's memo spares a second pass.
         exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
         title_exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
-        source=fields.ID(),
+        # The folded source and those of the copies: --source and source: find both.
+        source=several(),
         source_name=fields.ID(stored=True, sortable=True),
         url=fields.STORED(),
         date=fields.STORED(),
@@ -97,8 +131,8 @@ def day_number(value: Any) -> int:
 
 
 def document(article: Article, file: FileState, content_hash: str) -> dict[str, Any]:
-    """The Whoosh fields of one article."""
-    return {
+    """The Whoosh fields of one article, without copies."""
+    doc = {
         "id": article.id,
         "file": file.key,
         "file_stat": stat_term(file.key, file.size, file.mtime_ns),
@@ -116,6 +150,70 @@ def document(article: Article, file: FileState, content_hash: str) -> dict[str, 
         "cites": ",".join(article.cites),
         **_date_fields(article.date, article.periods),
     }
+    doc["rebuild"] = {name: doc[name] for name in REBUILT if name in doc}
+    return with_copies(doc, [])
+
+
+def copy_fields(copy: Article, file: FileState) -> dict[str, Any]:
+    """One copy as the article it is kept on stores it."""
+    return {
+        "id": copy.id,
+        "path": copy.path,
+        "title": copy.title,
+        "date": copy.date.value if copy.date else None,
+        "source": copy.source,
+        "url": copy.url,
+        "source_key": copy.source_key,
+        "file": file.key,
+        "file_stat": stat_term(file.key, file.size, file.mtime_ns),
+        "file_hash": hash_term(file.key, file.digest),
+    }
+
+
+def with_copies(doc: dict[str, Any], copies: list[dict[str, Any]]) -> dict[str, Any]:
+    """``doc`` (as :func:`document` or :func:`rebuilt` made it) with exactly ``copies``."""
+    own = doc["rebuild"]
+    doc = {name: value for name, value in doc.items() if name not in ("copies", "copied")}
+    if copies:
+        doc["copies"] = copies
+        doc["copied"] = "yes"
+
+    def joined(first: str, name: str) -> str:
+        return SEPARATOR.join([first, *(c[name] for c in copies)])
+
+    doc["files"] = joined(doc["file"], "file")
+    doc["file_stat"] = joined(own["file_stat"], "file_stat")
+    doc["file_hash"] = joined(own["file_hash"], "file_hash")
+    doc["source"] = joined(own["source"], "source_key")
+    return doc
+
+
+#: The stored fields that are the document's own, as :func:`document` gives them.
+_STORED = (
+    "id",
+    "file",
+    "content",
+    "path",
+    "title",
+    "text",
+    "source_name",
+    "url",
+    "date",
+    "date_precision",
+    "date_inferred",
+    "date_evidence",
+    "extra",
+    "rebuild",
+)
+
+
+def rebuilt(stored: dict[str, Any]) -> dict[str, Any]:
+    """The document an article's stored fields were written from, copies included."""
+    doc = {name: stored.get(name) for name in _STORED}
+    doc.update(stored["rebuild"])
+    doc["exact"] = doc["text"]
+    doc["title_exact"] = doc["title"]
+    return with_copies(doc, list(stored.get("copies") or []))
 
 
 def period_term(period: str) -> str:

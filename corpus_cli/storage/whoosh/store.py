@@ -24,6 +24,7 @@ from corpus_cli.errors import (
     UsageError,
 )
 from corpus_cli.model import (
+    Copy,
     Filters,
     Hit,
     IndexStats,
@@ -45,6 +46,7 @@ from corpus_cli.storage.whoosh.schema import (
     schema_version,
 )
 from corpus_cli.storage.whoosh.vocabulary import WhooshVocabulary
+from corpus_cli.text.analysis import source_key
 
 if TYPE_CHECKING:
     # Imported when ingest asks for them: a search never writes.
@@ -278,7 +280,12 @@ class WhooshStore:
     def source_summaries(
         self, query: Query | None = None, filters: Filters | None = None
     ) -> list[SourceSummary]:
+        from whoosh import query as whoosh_query
+
         found: dict[str, SourceSummary] = {}
+        # With --source, an article found by a copy's source counts for that source
+        # alone, not for its own.
+        wanted = source_key(filters.source) if filters and filters.source is not None else None
         with self._ix.searcher() as searcher:
             matches = self._matches(searcher, query, filters)
             if not matches:
@@ -286,20 +293,35 @@ class WhooshStore:
             reader = searcher.reader()
             names = reader.column_reader("source_name", translate=True)
             dates = reader.column_reader("date_value", translate=True)
+            copied = set(searcher.docs_for_query(whoosh_query.Term("copied", "yes")))
+
+            def credits(n: int) -> set[tuple[str, str | None]]:
+                """(source, date) of each publication of article ``n``: its own, its copies'."""
+                found = {(names[n] or "", dates[n] or None)}
+                if n in copied:
+                    for c in searcher.stored_fields(n).get("copies") or ():
+                        found.add((c["source"] or "", c["date"]))
+                return {(s, d) for s, d in found if wanted is None or source_key(s) == wanted}
+
             for n in matches:
-                name = names[n] or ""
-                date = dates[n] or None
-                entry = found.setdefault(name, SourceSummary(name, 0, None, None))
-                entry.count += 1
-                if date is not None:
-                    if entry.first_date is None or date < entry.first_date:
-                        entry.first_date = date
-                    if entry.last_date is None or date > entry.last_date:
-                        entry.last_date = date
+                publications = credits(n)
+                # An article counts once for each source that published it; the
+                # dates of every publication make the source's span.
+                for name in {name for name, _ in publications}:
+                    entry = found.setdefault(name, SourceSummary(name, 0, None, None))
+                    entry.count += 1
+                for name, date in publications:
+                    entry = found[name]
+                    if date is not None:
+                        if entry.first_date is None or date < entry.first_date:
+                            entry.first_date = date
+                        if entry.last_date is None or date > entry.last_date:
+                            entry.last_date = date
             if query is not None:
                 totals: dict[str, int] = {}
                 for n in self._matches(searcher, None, filters):
-                    totals[names[n] or ""] = totals.get(names[n] or "", 0) + 1
+                    for name in {name for name, _ in credits(n)}:
+                        totals[name] = totals.get(name, 0) + 1
                 for entry in found.values():
                     entry.total = totals.get(entry.source, 0)
         return sorted(found.values(), key=lambda e: (-e.count, e.source.lower()))
@@ -459,6 +481,10 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
         url=fields.get("url"),
         text=fields.get("text") or "",
         extra=fields.get("extra") or {},
+        copies=tuple(
+            Copy(c["id"], c["path"], c["title"], c["date"], c["source"], c["url"])
+            for c in fields.get("copies") or ()
+        ),
     )
 
 

@@ -6,7 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from corpus_cli.model import Article, FileState
-from corpus_cli.storage.whoosh.schema import document, hash_term, stat_term
+from corpus_cli.storage.whoosh.schema import (
+    copy_fields,
+    document,
+    hash_term,
+    rebuilt,
+    stat_term,
+    with_copies,
+)
 
 #: Segments an index may reach before its smallest half is merged into one.
 MAX_SEGMENTS = 48
@@ -31,11 +38,11 @@ class WhooshLedger:
 
         return any(True for _ in self._searcher.docs_for_query(query.Term(field_name, value)))
 
-    def content_owner(self, content_hash: str) -> tuple[str, str] | None:
+    def content_owner(self, content_hash: str) -> tuple[str, str, str] | None:
         fields = self._searcher.document(content=content_hash)
         if fields is None:
             return None
-        return fields["path"], fields["file"]
+        return fields["path"], fields["file"], fields["id"]
 
     def id_owner(self, article_id: str) -> str | None:
         fields = self._searcher.document(id=article_id)
@@ -44,14 +51,37 @@ class WhooshLedger:
     def files(self) -> set[str]:
         # The lexicon keeps the keys of deleted articles too: check each is live.
         keys = (
-            f.decode("utf-8") if isinstance(f, bytes) else f for f in self._searcher.lexicon("file")
+            f.decode("utf-8") if isinstance(f, bytes) else f
+            for f in self._searcher.lexicon("files")
         )
-        return {key for key in keys if self._has_live("file", key)}
+        return {key for key in keys if self._has_live("files", key)}
 
     def articles_of_file(self, key: str) -> int:
         from whoosh import query
 
-        return sum(1 for _ in self._searcher.docs_for_query(query.Term("file", key)))
+        count = sum(1 for _ in self._searcher.docs_for_query(query.Term("file", key)))
+        # Stored fields are read only for the few articles with copies from this file.
+        for n in self._with_copies_from(key):
+            count += sum(1 for c in self._searcher.stored_fields(n)["copies"] if c["file"] == key)
+        return count
+
+    def _with_copies_from(self, key: str) -> list[int]:
+        """The articles with a copy (or more) from file ``key``, or from their own file."""
+        from whoosh import query
+
+        both = query.And([query.Term("files", key), query.Term("copied", "yes")])
+        return list(self._searcher.docs_for_query(both))
+
+    def file_sources(self, key: str) -> set[str]:
+        from whoosh import query
+
+        found: set[str] = set()
+        for n in self._searcher.docs_for_query(query.Term("files", key)):
+            stored = self._searcher.stored_fields(n)
+            if stored["file"] == key:
+                found.add(stored.get("source_name") or "")
+            found |= {c["source"] or "" for c in stored.get("copies") or [] if c["file"] == key}
+        return found
 
     def prefetch(
         self, files: Iterable[str] = (), contents: Iterable[str] = (), ids: Iterable[str] = ()
@@ -63,32 +93,104 @@ class WhooshLedger:
 
 
 class WhooshBatch(WhooshLedger):
-    """One Whoosh writer: its changes are committed together or not at all."""
+    """One Whoosh writer: its changes are committed together or not at all.
+
+    Articles are handed to the writer at :meth:`commit`: until then a copy may
+    still be added to one (a Whoosh writer cannot change a document it was given).
+    An article of an earlier batch that gains or loses a copy is deleted and
+    written again, from its stored fields, in this batch.
+    """
 
     def __init__(self, searcher: Any, writer: Any) -> None:
         super().__init__(searcher)
         self._writer = writer
         self._done = False
+        #: id -> document, to write at commit, in the order they came.
+        self._pending: dict[str, dict[str, Any]] = {}
+        #: Ids of the committed articles this batch deleted (or took into _pending).
+        self._taken: set[str] = set()
+        #: File key -> ids of the documents in _pending that came from it or have a
+        #: copy from it (some perhaps gone since: look them up again).
+        self._by_file: dict[str, set[str]] = {}
 
     def add(
         self, article: Article, *, file: FileState, content_hash: str, prepared: object = None
     ) -> None:
         # Whoosh analyses inside its writer: there is nothing prepared to take.
-        self._writer.add_document(**document(article, file, content_hash))
+        self._put(document(article, file, content_hash))
 
-    def delete_file(self, key: str) -> None:
-        self._writer.delete_by_term("file", key)
+    def add_copy(self, owner_id: str, copy: Article, *, file: FileState, content_hash: str) -> None:
+        doc = self._take(owner_id)
+        if doc is None:
+            raise KeyError(f"no article {owner_id!r} to keep a copy on")
+        self._put(with_copies(doc, [*(doc.get("copies") or []), copy_fields(copy, file)]))
+
+    def _put(self, doc: dict[str, Any]) -> None:
+        self._pending[doc["id"]] = doc
+        for key in [doc["file"], *(c["file"] for c in doc.get("copies") or [])]:
+            self._by_file.setdefault(key, set()).add(doc["id"])
+
+    def _take(self, article_id: str) -> dict[str, Any] | None:
+        """The document of an article, moved into _pending if it was committed before."""
+        if article_id in self._pending:
+            return self._pending[article_id]
+        if article_id in self._taken:
+            return None
+        stored = self._searcher.document(id=article_id)
+        if stored is None:
+            return None
+        self._writer.delete_by_term("id", article_id)
+        self._taken.add(article_id)
+        doc = rebuilt(stored)
+        self._put(doc)
+        return doc
+
+    def delete_file(self, key: str) -> set[str]:
+        from whoosh import query
+
+        orphans: set[str] = set()
+        # The file's own articles go by one deletion of their term; stored fields
+        # are read only for the articles that have copies.
+        own = any(True for _ in self._searcher.docs_for_query(query.Term("file", key)))
+        for n in self._with_copies_from(key):
+            stored = self._searcher.stored_fields(n)
+            article_id = stored["id"]
+            if article_id in self._taken:
+                continue  # deleted already, or its document is in _pending
+            if stored["file"] == key:
+                self._taken.add(article_id)
+                orphans |= {c["file"] for c in stored.get("copies") or []}
+            else:
+                self._take(article_id)  # one of its copies is from this file
+        if own:
+            self._writer.delete_by_term("file", key)
+        for article_id in self._by_file.pop(key, set()):
+            doc = self._pending.get(article_id)
+            if doc is None:
+                continue
+            copies = doc.get("copies") or []
+            if doc["file"] == key:
+                del self._pending[article_id]
+                orphans |= {c["file"] for c in copies}
+            elif any(c["file"] == key for c in copies):
+                self._put(with_copies(doc, [c for c in copies if c["file"] != key]))
+        orphans.discard(key)
+        return orphans
 
     def commit(self) -> None:
         if not self._done:
             self._done = True
             self._searcher.close()
+            for doc in self._pending.values():
+                self._writer.add_document(**doc)
+            self._pending.clear()
             self._writer.commit(mergetype=merge_smallest)
 
     def abort(self) -> None:
         if not self._done:
             self._done = True
             self._searcher.close()
+            self._pending.clear()
             self._writer.cancel()
 
 
