@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 #: Seconds without a keystroke before a search starts: long enough to skip the
 #: searches of a word typed in one go, short enough that results follow typing.
-DEBOUNCE = 0.06
+DEBOUNCE = 0.03
 #: Seconds the hits must stay current before the timeline is counted again: while
 #: typing, the store is kept for the searches.
 FACETS_DELAY = 0.3
@@ -178,9 +178,14 @@ class TimelineBar(Widget, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if not self.timeline or not self.timeline.bars:
             return
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
         # The bars start after the first period's label and a space.
-        index = event.x - len(self.timeline.bars[0].period) - 1
-        if 0 <= index < len(self.timeline.bars):
+        cells = views.bar_cells(self.timeline, self.size.width)
+        start = len(self.timeline.bars[0].period) + 1
+        index = (offset.x - start) // cells
+        if offset.x >= start and index < len(self.timeline.bars):
             self.selected = index
             self.action_choose()
 
@@ -309,9 +314,9 @@ class ReaderScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n", "match(1)", "Next match"),
-        Binding("N,shift+n", "match(-1)", "Previous match"),
+        Binding("N,shift+n", "match(-1)", "Prev match"),
         Binding("c", "app.copy('id')", "Copy id"),
-        Binding("p", "app.copy('path')", "Copy path"),
+        Binding("p", "app.copy('path')", "Copy path", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit_app", "Quit"),
     ]
@@ -389,7 +394,10 @@ class BrowseApp(App[int]):
     #search { height: 3; }
     #narrowing, #status, TimelineBar { padding: 0 1; }
     #status { height: 1; }
-    #hits { height: 1fr; }
+    /* No border: the highlighted hit's colour says where the focus is, and at 80x24
+       the two lines are a hit more. */
+    #hits { height: 1fr; border: none; }
+    #hits:focus { border: none; }
     #article-head { padding: 0 1; border-bottom: solid $primary; }
     #article-body { height: 1fr; padding: 0 1; }
     #reader-status { padding: 0 1; background: $boost; }
@@ -404,7 +412,7 @@ class BrowseApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit_app", "Quit"),
         Binding("question_mark", "help", "Help"),
-        Binding("slash", "focus_search", "Search"),
+        Binding("slash", "focus_search", "Search", show=False),
         Binding("d", "dates", "Dates"),
         Binding("s", "source", "Source"),
         Binding("o", "sort", "Order"),
@@ -491,32 +499,46 @@ class BrowseApp(App[int]):
 
     def _open(self) -> None:
         try:
-            stats = self.session.open()
+            self.session.open()
         except CorpusError as error:
             self.call_from_thread(self._failed, str(error))
         except Exception as error:  # a message in the app, never a traceback over it
             self.call_from_thread(self._failed, _unexpected(error))
         else:
-            self.call_from_thread(self._opened, stats)
+            self.call_from_thread(self._opened)
 
     def _failed(self, message: str) -> None:
         self.failure = message
         self.status(_plain(message, "bold red"))
         self.timeline.show(None, Text(""))
 
-    def _opened(self, stats: IndexStats) -> None:
-        self.stats = stats
+    def _opened(self) -> None:
         self.opened = True
+        # The query's search first, the counts of the whole index after it: opening
+        # with a query then costs what one search costs.
+        if self.search_box.value.strip():
+            self.hit_list.focus()
+            self._start_search(typed=False)
+        self.run_worker(self._read_stats, thread=True, group="open", exit_on_error=False)
+
+    def _read_stats(self) -> None:
+        try:
+            stats = self.session.read_stats()
+        except CorpusError as error:
+            self.call_from_thread(self._failed, str(error))
+        except Exception as error:
+            self.call_from_thread(self._failed, _unexpected(error))
+        else:
+            self.call_from_thread(self._stats_read, stats)
+
+    def _stats_read(self, stats: IndexStats) -> None:
+        self.stats = stats
         if stats.articles == 0:
             self._failed(
                 f"The index at {self.session.location} has no articles yet: "
                 "'corpus ingest PATH' adds some."
             )
-            return
-        if self.search_box.value.strip():
-            self.hit_list.focus()
-            self._start_search()
-        else:
+        elif self.parsed is None and not self.search_box.value.strip():
             self._idle()
 
     def _idle(self) -> None:
@@ -573,26 +595,32 @@ class BrowseApp(App[int]):
             self.hit_list.clear_options()
             self._idle()
             return
-        width = self._prompt_width()
+        width, first = self._prompt_width(), self._first_page()
         self.run_worker(
-            lambda: self._search(generation, request, started, width),
+            lambda: self._search(generation, request, started, width, first),
             thread=True,
             group="search",
             exit_on_error=False,
         )
 
     def _prompt_width(self) -> int:
-        # Room inside the list's border and scroll bar.
-        return max(40, (self.hit_list.size.width or self.size.width) - 5)
+        # The list's width but its scroll bar (2 cells) and the options' padding.
+        return max(40, (self.hit_list.content_region.width or self.size.width) - 4)
 
     def _wanted(self, generation: int) -> Callable[[], bool]:
         return lambda: generation == self._generation
 
-    def _search(self, generation: int, request: Request, started: float, width: int) -> None:
+    def _first_page(self) -> int:
+        """The hits the list shows at once (three lines each), and two more."""
+        return max(8, (self.hit_list.size.height or self.size.height) // 3 + 2)
+
+    def _search(
+        self, generation: int, request: Request, started: float, width: int, first: int
+    ) -> None:
         """In a worker: parse, search the first page, make its lines; hand them over."""
         try:
             parsed = Session.parse(request)
-            result = self.session.search(parsed, wanted=self._wanted(generation))
+            result = self.session.search(parsed, 0, first, wanted=self._wanted(generation))
             prompts = self._prompts(result.hits, result.terms, width)
         except Superseded:
             return
@@ -621,8 +649,8 @@ class BrowseApp(App[int]):
         prompts: list[Text],
         started: float,
     ) -> None:
-        if generation != self._generation:
-            return  # a newer search is on its way: these hits are stale
+        if generation != self._generation or self.failure is not None:
+            return  # a newer search is on its way (these hits are stale), or the index is empty
         self.parsed, self.result, self.hits = parsed, result, list(result.hits)
         hit_list = self.hit_list
         hit_list.set_options(Option(prompt, id=str(n)) for n, prompt in enumerate(prompts))
@@ -653,9 +681,9 @@ class BrowseApp(App[int]):
         line.append(f" {'article matches' if total == 1 else 'articles match'} ")
         line.append(sanitize(self.parsed.request.text), style="bold")
         if total:
-            line.append(f"  · {len(self.hits)} loaded", style="dim")
+            line.append(f" · {len(self.hits)} loaded", style="dim")
         if self.latencies:
-            line.append(f"  · {self.latencies[-1]:.0f} ms", style="dim")
+            line.append(f" · {self.latencies[-1]:.0f} ms", style="dim")
         if not total:
             line.append("  (u: any date and source)" if not self.filters.is_empty else "")
         self.status(line)
@@ -702,6 +730,8 @@ class BrowseApp(App[int]):
         parsed = self.parsed
         if generation != self._generation or parsed is None:
             return
+        # Typing has paused: read the next page too, so that scrolling finds it there.
+        self.post_message(HitList.NeedMore())
         bars = max(8, self.timeline.size.width - 40)
 
         def count() -> None:
@@ -851,6 +881,8 @@ class BrowseApp(App[int]):
     LIST_ACTIONS = frozenset({"dates", "source", "sort", "timeline", "clear", "export"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_search" and isinstance(self.focused, SearchBox):
+            return False  # already there
         if action in self.LIST_ACTIONS or action == "focus_search":
             return not isinstance(self.screen, ReaderScreen | ModalScreen)
         return True

@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: Hits read at once: the first page is what a keystroke waits for, and each hit's
-#: fragment costs ~0.7 ms (text/snippets.py), so a page is a little more than a tall
-#: screen holds (hits take three lines), not hundreds.
+#: Hits read at once after the first page. The first page is what a keystroke waits
+#: for, and each hit's fragment costs 1-2 ms on articles of 600 words
+#: (text/snippets.py), so the first page is only what the screen shows (the app asks
+#: for that many) and the next one is read when typing pauses.
 PAGE = 30
 
 Granularity = Literal["year", "month", "day"]
@@ -87,15 +88,18 @@ class Session:
 
     # -- opening and closing ------------------------------------------------------------
 
-    def open(self) -> IndexStats:
-        """Open the store and read what it holds; raises the store's errors (IndexNotFound...)."""
+    def open(self) -> None:
+        """Open the store; raises the store's errors (IndexNotFound, IndexUnreadable...)."""
         from corpus_cli.storage import open_store
 
         with self._lock:
             if self._store is None:
                 self._store = open_store(self.location)
-            self.stats = self._store.stats()
-            return self.stats
+
+    def read_stats(self) -> IndexStats:
+        """What the store holds (kept for the timeline's first and last dates)."""
+        self.stats = self._call(lambda s: s.stats())
+        return self.stats
 
     def close(self) -> None:
         with self._lock:

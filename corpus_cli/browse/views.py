@@ -156,18 +156,27 @@ def _line_starts(plain: str, lines: list[str]) -> list[int]:
     return starts
 
 
+def bar_cells(timeline: Timeline, width: int) -> int:
+    """Cells a period takes: one when many periods share the width, up to three when
+    a few years would make a sparkline too small to read or to click."""
+    labels = len(timeline.bars[0].period) + len(timeline.bars[-1].period) + 2
+    room = width - labels - 24  # and the chosen period's count after it
+    return max(1, min(3, room // max(1, len(timeline.bars))))
+
+
 def timeline_bar(timeline: Timeline | None, selected: int | None, width: int) -> Text:
     """``2011 ▃▁▁▅▆█ 2021`` with the chosen period reversed, and what it holds."""
     if timeline is None or not timeline.bars:
         return Text("no dated matches", style="dim")
     bars = timeline.bars
+    cells = bar_cells(timeline, width)
     highest = max(bar.count for bar in bars) or 1
     line = Text()
     line.append(bars[0].period + " ", style="dim")
     for n, bar in enumerate(bars):
         level = 0 if bar.count == 0 else 1 + round((bar.count / highest) * (len(_SPARKS) - 2))
         style = "reverse bold" if n == selected else ("dim" if bar.count == 0 else "magenta")
-        line.append(_SPARKS[level], style=style)
+        line.append(_SPARKS[level] * cells, style=style)
     line.append(" " + bars[-1].period, style="dim")
     if selected is not None:
         bar = bars[selected]
