@@ -204,16 +204,21 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        text = Text()
+        from rich.table import Table
+
+        # A table, so that a description that wraps stays in its column.
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(ratio=1)
         for key, what in HELP:
-            if not what:
-                text.append(f"{key}\n", style="bold underline")
+            if what:
+                table.add_row(Text("  " + key), Text(what))
             else:
-                text.append(f"  {key:<15}", style="bold")
-                text.append(f"{what}\n")
-        text.append("\nEsc or ? closes this help.", style="dim")
+                table.add_row(Text(key, style="bold underline"), Text(""))
+        table.add_row(Text(""), Text(""))
+        table.add_row(Text(""), Text("Esc or ? closes this help", style="dim"))
         with VerticalScroll(id="dialog"):
-            yield Static(text, id="help")
+            yield Static(table, id="help")
 
 
 class DatesScreen(ModalScreen["tuple[datetime.date | None, datetime.date | None] | None"]):
