@@ -495,7 +495,11 @@ class BrowseApp(App[int]):
     def on_mount(self) -> None:
         self.timeline.show(None, Text(""))
         self.search_box.focus()
-        self.run_worker(self._open, thread=True, group="open", exit_on_error=False)
+        # After the first frame: the store's imports would otherwise hold the
+        # interpreter while the screen is drawn for the first time.
+        self.call_after_refresh(
+            lambda: self.run_worker(self._open, thread=True, group="open", exit_on_error=False)
+        )
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -908,6 +912,8 @@ class BrowseApp(App[int]):
         """True while a search is waited for or running, or its hits are not shown."""
         if self._timer is not None or self._facets_timer is not None:
             return True
+        if not self.opened and self.failure is None:
+            return True  # the index is being opened
         return any(
             worker.is_running or not worker.is_finished
             for worker in self.workers

@@ -177,7 +177,8 @@ def timeline_bar(timeline: Timeline | None, selected: int | None, width: int) ->
         level = 0 if bar.count == 0 else 1 + round((bar.count / highest) * (len(_SPARKS) - 2))
         style = "reverse bold" if n == selected else ("dim" if bar.count == 0 else "magenta")
         line.append(_SPARKS[level] * cells, style=style)
-    line.append(" " + bars[-1].period, style="dim")
+    if len(bars) > 1:
+        line.append(" " + bars[-1].period, style="dim")
     if selected is not None:
         bar = bars[selected]
         line.append(f"  {bar.period}: {bar.count}", style="bold")

@@ -518,6 +518,44 @@ def test_help_lists_the_keys_and_q_quits_with_status_zero(giornale: Backend) -> 
     assert app.return_value == 0
 
 
+MAIN_SCREEN_80x24 = """\
+▊▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▎
+▊  esercitazione                                                               ▎
+▊▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▎
+ dates any · source any · sort relevance
+ 2022-12 ███
+ 2 articles match esercitazione · 2 loaded · N ms
+ undated     Carlino             Una esercitazione a scuola
+   A Modena una esercitazione di evacuazione nella scuola, riferisce
+   Xinhua.
+ 2022-12-30  Gazzetta            Esercitazioni navali russe
+   Nuove esercitazioni congiunte nel Mar Baltico, seguite anche da Modena,
+   secondo la Tass.
+
+
+
+
+
+
+
+
+
+
+
+ q Quit  ? Help  d Dates  s Source  o Order  t Timeline  c Copy id  e Export"""
+
+
+def test_the_main_screen_at_80x24(giornale: Backend) -> None:
+    """A text snapshot of the whole screen: the layout at the smallest size it must fit."""
+
+    async def script(app: BrowseApp, pilot: Pilot[int]) -> None:
+        screen = [line.rstrip() for line in screen_text(app).splitlines()]
+        # The time the search took changes from run to run.
+        assert re.sub(r"· [0-9]+ ms", "· N ms", "\n".join(screen)) == MAIN_SCREEN_80x24
+
+    drive(giornale.location, script, "esercitazione", size=(80, 24))
+
+
 def test_a_narrow_terminal_without_colour(
     giornale: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
