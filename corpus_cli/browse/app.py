@@ -173,7 +173,7 @@ class TimelineBar(Widget, can_focus=True):
             self.post_message(self.Chosen(bar.first, bar.last))
 
     def action_leave(self) -> None:
-        self.screen.focus_next(HitList)
+        self.screen.query_one(HitList).focus()
 
     def on_click(self, event: events.Click) -> None:
         if not self.timeline or not self.timeline.bars:
@@ -345,9 +345,11 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#article-body").focus()
+        # The body's width is known once it is laid out, not yet when it is mounted.
+        self.call_after_refresh(self._wrap)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._wrap()
+        self.call_after_refresh(self._wrap)
 
     def _wrap(self) -> None:
         scroller = self.query_one("#article-body", VerticalScroll)

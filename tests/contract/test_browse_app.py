@@ -582,3 +582,35 @@ def test_browse_refuses_output_that_is_no_terminal(giornale: Backend) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "browse needs a terminal" in result.stderr
+
+
+def test_the_reader_wraps_again_when_the_terminal_is_resized(
+    giornale: Backend,
+) -> None:
+    async def script(app: BrowseApp, pilot: Pilot[int]) -> None:
+        await type_text(app, pilot, "esercitazioni")
+        app.hit_list.highlighted = hit_ids(app).index("b")
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        wide = screen_text(app)
+        assert "Nuove esercitazioni congiunte nel Mar Baltico, seguite anche da Modena" in wide
+        await pilot.resize_terminal(50, 24)
+        await pilot.pause()
+        await pilot.pause()
+        narrow = screen_text(app).splitlines()
+        assert all(len(line) <= 50 for line in narrow)
+        # The text, under the header's rule, now takes more lines, cut at words,
+        # nothing lost or repeated.
+        rule = next(n for n, line in enumerate(narrow) if line.strip().startswith("─"))
+        body = []
+        for line in narrow[rule + 1 :]:
+            if not line.strip():
+                break
+            body.append(line.strip())
+        assert len(body) > 1
+        assert " ".join(body) == (
+            "Nuove esercitazioni congiunte nel Mar Baltico, seguite anche da Modena, "
+            "secondo la Tass."
+        )
+
+    drive(giornale.location, script)
