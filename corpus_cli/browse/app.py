@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 
     from corpus_cli.model import Hit, IndexStats, QueryTerms, SearchResult, SourceSummary
 
-#: Seconds without a keystroke before a search starts: long enough to skip the
-#: searches of a word typed in one go, short enough that results follow typing.
+#: Seconds without a keystroke before a search starts, when keys come faster than
+#: that or a search is still on its way: a burst of keys (a word typed in one go, a
+#: paste) is one search. A key after a pause, with the screen up to date, searches at
+#: once (the debounce's leading edge): waiting would only add to every keystroke.
 DEBOUNCE = 0.03
 #: Seconds the hits must stay current before the timeline is counted again: while
 #: typing, the store is kept for the searches.
@@ -456,6 +458,10 @@ class BrowseApp(App[int]):
         self._generation = 0
         self._timer: Any = None
         self._typed_at: float | None = None
+        self._last_key_at: float | None = None
+        #: The search whose hits (or message) the screen shows: behind _generation
+        #: while one is on its way.
+        self._shown = 0
         self.parsed: Parsed | None = None
         self.result: SearchResult | None = None
         self.hits: list[Hit] = []
@@ -572,10 +578,16 @@ class BrowseApp(App[int]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":
             return
-        self._typed_at = time.perf_counter()
+        now = time.perf_counter()
+        quiet = self._last_key_at is None or now - self._last_key_at >= self.debounce
+        self._typed_at = self._last_key_at = now
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(self.debounce, self._start_search)
+            self._timer = None
+        if quiet and self._shown == self._generation:
+            self._start_search()
+        else:
+            self._timer = self.set_timer(self.debounce, self._start_search)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "search":
@@ -596,6 +608,7 @@ class BrowseApp(App[int]):
         started = self._typed_at if typed and self._typed_at is not None else time.perf_counter()
         self._typed_at = None
         if not self.opened or self.failure is not None:
+            self._shown = generation  # nothing to wait for
             if self.failure is not None:
                 self.status(_plain(self.failure, "bold red"))
             return
@@ -605,6 +618,7 @@ class BrowseApp(App[int]):
             self.parsed, self.result, self.hits = None, None, []
             self.hit_list.clear_options()
             self._idle()
+            self._shown = generation
             return
         width, first = self._prompt_width(), self._first_page()
         self.run_worker(
@@ -649,6 +663,7 @@ class BrowseApp(App[int]):
     def _search_failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
             return
+        self._shown = generation
         # The hits of the last query understood stay; the message says what went wrong.
         self.status(_plain(message, "bold red"))
 
@@ -660,8 +675,11 @@ class BrowseApp(App[int]):
         prompts: list[Text],
         started: float,
     ) -> None:
-        if generation != self._generation or self.failure is not None:
-            return  # a newer search is on its way (these hits are stale), or the index is empty
+        if generation != self._generation:
+            return  # a newer search is on its way: these hits are stale
+        self._shown = generation
+        if self.failure is not None:
+            return  # the index turned out empty
         self.parsed, self.result, self.hits = parsed, result, list(result.hits)
         hit_list = self.hit_list
         hit_list.set_options(Option(prompt, id=str(n)) for n, prompt in enumerate(prompts))

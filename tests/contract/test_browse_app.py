@@ -39,9 +39,10 @@ def drive(
     size: tuple[int, int] = (100, 30),
     filters: Filters | None = None,
     notifications: bool = False,
+    debounce: float = 0.01,
 ) -> BrowseApp:
     """Run the app on ``location`` until ``script`` is done; the app, for its return value."""
-    app = BrowseApp(location, query, filters, debounce=0.01, facets_delay=0.01)
+    app = BrowseApp(location, query, filters, debounce=debounce, facets_delay=0.01)
 
     async def main() -> None:
         async with app.run_test(size=size, notifications=notifications) as pilot:
@@ -178,6 +179,30 @@ def test_a_newer_keystroke_wins_over_a_slow_older_search(
         assert hit_ids(app) == ["d"]
 
     drive(giornale.location, script)
+
+
+def test_a_burst_of_keys_is_one_search_after_the_first(
+    giornale: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searched: list[str] = []
+    real_search = session_module.Session.search
+
+    def counted(self: session_module.Session, parsed: Any, *args: Any, **kw: Any) -> Any:
+        if not args or args[0] == 0:  # first pages only, not the next page read later
+            searched.append(parsed.request.text)
+        return real_search(self, parsed, *args, **kw)
+
+    monkeypatch.setattr(session_module.Session, "search", counted)
+
+    async def script(app: BrowseApp, pilot: Pilot[int]) -> None:
+        app.search_box.focus()
+        await pilot.press(*"derby")  # much faster than the debounce of 0.5 s
+        await settle(app, pilot)
+        # The first key after a pause searches at once; the rest wait for the burst's end.
+        assert searched == ["d", "derby"]
+        assert hit_ids(app) == ["d"]
+
+    drive(giornale.location, script, debounce=0.5)
 
 
 def test_more_hits_load_as_the_cursor_goes_down(backend: Backend, tmp_path: Path) -> None:
