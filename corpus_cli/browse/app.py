@@ -901,7 +901,7 @@ class BrowseApp(App[int]):
                 self.call_from_thread(self.notify, message, severity="error", markup=False)
                 return
             kind = "CSV" if path.suffix.lower() == ".csv" else "JSON Lines"
-            message = f"{written} hits written to {path} ({kind})."
+            message = f"{written} hits written to {path.absolute()} ({kind})."
             self.call_from_thread(self.notify, sanitize(message), markup=False)
 
         self.run_worker(write, thread=True, group="export", exit_on_error=False)
