@@ -235,6 +235,8 @@ class Run:
     stdout: str
     #: Peak RSS in kB, when the run was made with measure_rss.
     maxrss_kb: int | None = None
+    #: corpus prints its count line there when its output is piped.
+    stderr: str = ""
 
 
 class ChildFailed(RuntimeError):
@@ -298,7 +300,9 @@ def run_process(
             maxrss = int(rss_file.read().split()[-1])
         elif measure_rss:
             maxrss = usage.ru_maxrss
-    return Run(seconds, out.decode("utf-8", "replace"), maxrss)
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", "replace")
+    return Run(seconds, out.decode("utf-8", "replace"), maxrss, stderr)
 
 
 def time_round_robin(
@@ -647,7 +651,10 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
         if run is None:
             return None
         # rg -l prints one file per line; the two search programs print a total.
-        return len(run.stdout.splitlines()) if engine == "rg" else hit_count(run.stdout)
+        if engine == "rg":
+            return len(run.stdout.splitlines())
+        # corpus says its count on stderr when piped, fts5_search.py on stdout.
+        return hit_count(run.stdout + run.stderr)
 
     targets = {"term": TARGET_TERM_RATIO, "phrase": TARGET_PHRASE_RATIO}
     for key, label, _query in QUERIES:

@@ -63,3 +63,9 @@ class WatchNotFound(CorpusError):
 
 class WatchesUnreadable(CorpusError):
     """The saved watches (watches.json) cannot be read, parsed or written."""
+
+
+class IngestInterrupted(CorpusError):
+    """Ctrl-C during an ingest: the message says what the finished batches kept."""
+
+    exit_code = ExitStatus.INTERRUPTED

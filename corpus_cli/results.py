@@ -35,6 +35,8 @@ class IngestReport(Record):
     duplicates: list[Duplicate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    #: Hidden files and folders (a name starting with "."), left out unread.
+    hidden: list[str] = field(default_factory=list)
     #: Inputs tried: files found, plus paths and folders that could not be walked.
     files: int = 0
     #: Inputs of which nothing at all could be read.

@@ -74,6 +74,7 @@ def test_search_json_fields_follow_the_contract(seeded: Run, seeds: Path) -> Non
         "id",
         "path",
         "title",
+        "derived_title",
         "date",
         "date_precision",
         "date_inferred",
@@ -247,5 +248,5 @@ def test_total_counts_every_match_whatever_the_limit(run: Run, tmp_path: Path) -
     for limit in ("1", "3", "10", "500"):
         result = run("search", "carabinieri", "--limit", limit)
         assert result.exit_code == 0, result.output
-        assert result.stdout.startswith(f"{expected} articles match carabinieri")
+        assert result.stderr.startswith(f"{expected} articles match carabinieri")
     assert len(json_lines(run("search", "carabinieri", "--limit", "500", "--json"))) == expected

@@ -14,7 +14,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -178,9 +179,12 @@ def test_ctrl_c_exits_130_and_keeps_finished_batches(big: Path, tmp_path: Path) 
             proc.kill()
             proc.wait()
     assert proc.returncode == 130, err
-    assert err.decode() == "corpus: interrupted.\n"
     assert out == b""
     kept = stats(index)["articles"]
+    assert err.decode() == (
+        f"corpus: interrupted; {kept} articles written before it are kept. "
+        "Run the same ingest again to add the rest.\n"
+    )
     assert 0 < kept < N
     assert kept % BATCH_ARTICLES == 0
     assert len(listed(index) or []) == kept
@@ -238,3 +242,48 @@ def test_ctrl_c_message_is_exactly_one_line(
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "index"), "ingest", "x"])
     assert result.exit_code == 130
     assert result.stderr == "corpus: interrupted.\n"
+
+
+@pytest.mark.parametrize(
+    ("stop_at", "message"),
+    [
+        (
+            1,
+            "corpus: interrupted before the first batch was written; "
+            "no article of this run was kept.\n",
+        ),
+        (
+            5,
+            "corpus: interrupted; 2 articles written before it are kept. "
+            "Run the same ingest again to add the rest.\n",
+        ),
+    ],
+)
+def test_ctrl_c_says_how_many_articles_were_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_at: int, message: str
+) -> None:
+    """Batches of 2, then 4: Ctrl-C at the fifth file keeps the first batch's two."""
+    from click.testing import CliRunner
+
+    from corpus_cli.cli import cli
+    from corpus_cli.render.terminal import Terminal
+    from corpus_cli.services import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(8):
+        (folder / f"a{i}.txt").write_text(f"Articolo {i}: parola{i}.\n", encoding="utf-8")
+    monkeypatch.setattr(ingest, "BATCH_ARTICLES", 2)
+
+    @contextmanager
+    def progress(self: Terminal, enabled: bool = True) -> Iterator[Any]:
+        def update(done: int, total: int, path: str) -> None:
+            if done == stop_at:
+                raise KeyboardInterrupt
+
+        yield update
+
+    monkeypatch.setattr(Terminal, "progress", progress)
+    index = str(tmp_path / "index")
+    result = CliRunner().invoke(cli, ["--index", index, "ingest", str(folder)])
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", message)

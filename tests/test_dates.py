@@ -375,3 +375,124 @@ def test_dateinfo_refuses_a_value_that_does_not_match_its_precision(
 ) -> None:
     with pytest.raises(ValueError):
         DateInfo(value, precision, False, None)  # type: ignore[arg-type]
+
+
+# --- Other languages: fr, de, es, pt, ru ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # agency datelines
+        (
+            "МОСКВА, 21 декабря 2022 года. /ТАСС/. Президент России провел совещание.",
+            inferred("2022-12-21", "day", "МОСКВА, 21 декабря 2022 года"),
+        ),
+        (
+            "MADRID, 17 de abril de 2023 - El Gobierno aprobó el decreto.",
+            inferred("2023-04-17", "day", "MADRID, 17 de abril de 2023"),
+        ),
+        (
+            "LISBOA, 17 de abril de 2023 - O Governo aprovou o decreto.",
+            inferred("2023-04-17", "day", "LISBOA, 17 de abril de 2023"),
+        ),
+        # "published" bylines, with their times
+        (
+            "Publié le 17 avril 2023 à 10h30\nLe président a annoncé la réforme.",
+            inferred("2023-04-17", "day", "Publié le 17 avril 2023 à 10h30"),
+        ),
+        (
+            "Veröffentlicht am 17. April 2023, 10:30 Uhr\nDie Regierung hat beschlossen.",
+            inferred("2023-04-17", "day", "Veröffentlicht am 17. April 2023, 10:30 Uhr"),
+        ),
+        (
+            "Publicado el 17 de abril de 2023\nEl Gobierno aprobó el decreto.",
+            inferred("2023-04-17", "day", "Publicado el 17 de abril de 2023"),
+        ),
+        (
+            "Publicado em 17 de abril de 2023 às 10:30\nO Governo aprovou o decreto.",
+            inferred("2023-04-17", "day", "Publicado em 17 de abril de 2023 às 10:30"),
+        ),
+        (
+            "Опубликовано 21 декабря 2022 года в 10:30\nПрезидент провел совещание.",
+            inferred("2022-12-21", "day", "Опубликовано 21 декабря 2022 года в 10:30"),
+        ),
+        # the publication beats the update, in German as in Italian
+        (
+            "Aktualisiert am 18. April 2023\nVeröffentlicht am 17. April 2023\nText.",
+            inferred("2023-04-17", "day", "Veröffentlicht am 17. April 2023"),
+        ),
+        # dates in running text
+        (
+            "Paris — le 17 avril 2023, le président a annoncé la réforme.",
+            inferred("2023-04-17", "day", "17 avril 2023"),
+        ),
+        (
+            "Le 1er mars 2023, la loi est entrée en vigueur.",
+            inferred("2023-03-01", "day", "1er mars 2023"),
+        ),
+        (
+            "Berlin. Am 17. April 2023 hat die Regierung beschlossen.",
+            inferred("2023-04-17", "day", "17. April 2023"),
+        ),
+        ("Es geschah im März 2021.", inferred("2021-03", "month", "März 2021")),
+        ("Ocurrió en enero de 2021.", inferred("2021-01", "month", "enero de 2021")),
+        ("Это произошло в декабре 2022 года.", inferred("2022-12", "month", "декабре 2022")),
+        # a weekday with day and month: the latest year that fits, before today
+        (
+            "Le ministre a parlé mardi 17 avril devant l'Assemblée.",
+            inferred("2018-04-17", "day", "mardi 17 avril"),
+        ),
+        (
+            "Am Dienstag, den 14. Januar sprach der Minister.",
+            inferred("2025-01-14", "day", "Dienstag, den 14. Januar"),
+        ),
+        (
+            "El ministro habló el martes 14 de enero.",
+            inferred("2025-01-14", "day", "martes 14 de enero"),
+        ),
+        ("Он выступил в среду 21 декабря.", inferred("2022-12-21", "day", "среду 21 декабря")),
+        # juin and juillet share their first three letters
+        ("Le 3 juillet 2024 et le 2 juin 2024.", inferred("2024-07-03", "day", "3 juillet 2024")),
+    ],
+)
+def test_infer_date_in_other_languages(text: str, expected: DateInfo) -> None:
+    assert infer_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("17. April 2023", metadata("2023-04-17", "day", "17. April 2023")),
+        ("21 декабря 2022 года", metadata("2022-12-21", "day", "21 декабря 2022 года")),
+        ("17 de abril de 2023", metadata("2023-04-17", "day", "17 de abril de 2023")),
+        ("mardi 17 avril 2023", metadata("2023-04-17", "day", "mardi 17 avril 2023")),
+        ("Dezember 2022", metadata("2022-12", "month", "Dezember 2022")),
+    ],
+)
+def test_parse_metadata_date_in_other_languages(text: str, expected: DateInfo) -> None:
+    assert parse_metadata_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # capitalised, these month names are a city, a planet, a clinic: not months
+        (
+            "Alle Olimpiadi di Rio de Janeiro del 2016 ha vinto l'oro.",
+            inferred("2016", "year", "2016"),
+        ),
+        ("The Mars 2020 rover landed in the crater.", inferred("2020", "year", "2020")),
+        # all capitals is a dateline's way of writing them
+        (
+            "MADRID, 17 DE ABRIL DE 2023 - El Gobierno aprobó el decreto.",
+            inferred("2023-04-17", "day", "MADRID, 17 DE ABRIL DE 2023"),
+        ),
+    ],
+)
+def test_lower_case_month_names_count_in_lower_case(text: str, expected: DateInfo) -> None:
+    assert infer_date(text, TODAY) == expected
+
+
+def test_a_date_in_another_language_after_today_is_refused() -> None:
+    assert infer_date("MOSCA. МОСКВА, 21 декабря 2027 года. Текст.", TODAY) is None

@@ -18,7 +18,7 @@ from corpus_cli.readers.markdown import split_front_matter
 
 NO_TEXT = (
     "no text field (looked for text, body, content, article, full_text, fulltext, "
-    "description, summary)"
+    "article_body, testo, description, summary; --map text=NAME names another)"
 )
 
 
@@ -509,4 +509,80 @@ def test_front_matter_to_record() -> None:
     assert front is not None
     assert record_from_mapping({**front, "text": body}) == RawRecord(
         text="Body.", date="2024-02-10", source="ANSA", extra={"author": "J. Doe"}
+    )
+
+
+# --------------------------------------------------------------------------- headlines
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "body"),
+    [
+        # A two-word first line is the headline, not words run into the first sentence.
+        (
+            "Sciopero generale\nOggi i treni si fermano.\n",
+            "Sciopero generale",
+            "Oggi i treni si fermano.",
+        ),
+        # One word is a section label: passed over, and no headline without another line.
+        (
+            "Russia\nPutin ha parlato ieri a Mosca.\n",
+            None,
+            "Russia\nPutin ha parlato ieri a Mosca.",
+        ),
+        # A two-word label before a longer headline stays a label.
+        (
+            "Cronaca locale\nIl Secchia esce dagli argini\nAllagata Navicello.\n",
+            "Il Secchia esce dagli argini",
+            "Cronaca locale\nAllagata Navicello.",
+        ),
+        # Two words ending a sentence are text.
+        ("Piove ancora.\nDomani sole.\n", None, "Piove ancora.\nDomani sole."),
+    ],
+)
+def test_plain_text_headline(text: str, title: str | None, body: str) -> None:
+    from corpus_cli.readers.plaintext import read_text
+
+    record = read_text(text)
+    assert (record.title, record.text) == (title, body)
+
+
+def test_markdown_emphasis_marks_are_dropped() -> None:
+    from corpus_cli.readers.markdown import read_markdown
+
+    record = read_markdown(
+        "# **Furto** in banca\n\nI **ladri** sono *entrati* di __notte__.\n"
+        "Restano: 5 * 3 * 2, snake_case_name, un * solo e **.\n"
+    )
+    assert record.title == "Furto in banca"
+    assert record.text == (
+        "I ladri sono entrati di notte.\nRestano: 5 * 3 * 2, snake_case_name, un * solo e **."
+    )
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "Pubblicato il 12/03/2021 alle 10:30",
+        "Aggiornato il 12 marzo 2021 ore 10:30",
+        "Publié le 12 mars 2021 à 10h30",
+    ],
+)
+def test_a_byline_with_a_time_dates_the_article_and_is_not_its_title(byline: str) -> None:
+    import datetime
+
+    from corpus_cli.readers import resolve
+    from corpus_cli.readers.plaintext import read_text
+
+    text = f"{byline}\nRapina in centro, arrestati due giovani\nIl fatto è avvenuto in via Emilia."
+    record = read_text(text)
+    assert record.title == "Rapina in centro, arrestati due giovani"
+    article = resolve(
+        record, id="a", path="a.txt", fallback_source="x", today=datetime.date(2026, 11, 22)
+    )
+    assert article.date is not None
+    assert (article.date.value, article.date.precision, article.date.evidence) == (
+        "2021-03-12",
+        "day",
+        byline,
     )

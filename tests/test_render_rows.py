@@ -189,6 +189,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "000_3aa3d3d712357d35",
             "path": "seeds/000_3aa3d3d712357d35.txt",
             "title": "Esercitazioni militari nel Baltico",
+            "derived_title": None,
             "date": "2022-12",
             "date_precision": "month",
             "date_inferred": False,
@@ -205,6 +206,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "gazzetta-7",
             "path": "in/gazzetta.jsonl",
             "title": None,
+            "derived_title": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",
             "date": "2023-04-05",
             "date_precision": "day",
             "date_inferred": True,
@@ -220,6 +222,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "x",
             "path": "notes/x.md",
             "title": "[red]Allarme[/red] \x07 \u202e rovescio",
+            "derived_title": None,
             "date": None,
             "date_precision": None,
             "date_inferred": False,
@@ -235,6 +238,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "gazzetta-7",
             "path": "in/gazzetta.jsonl",
             "title": None,
+            "derived_title": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",
             "date": "2023-04-05",
             "date_precision": "day",
             "date_inferred": True,
@@ -250,6 +254,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "x",
             "path": "notes/x.md",
             "title": "[red]Allarme[/red] \x07 \u202e rovescio",
+            "derived_title": None,
             "date": None,
             "date_precision": None,
             "date_inferred": False,
@@ -265,6 +270,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "000_3aa3d3d712357d35",
             "path": "seeds/000_3aa3d3d712357d35.txt",
             "title": "Esercitazioni militari nel Baltico",
+            "derived_title": None,
             "date": "2022-12",
             "date_precision": "month",
             "date_inferred": False,
@@ -284,6 +290,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "000_3aa3d3d712357d35",
             "path": "seeds/000_3aa3d3d712357d35.txt",
             "title": "Esercitazioni militari nel Baltico",
+            "derived_title": None,
             "date": "2022-12",
             "date_precision": "month",
             "date_inferred": False,
@@ -295,6 +302,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "gazzetta-7",
             "path": "in/gazzetta.jsonl",
             "title": None,
+            "derived_title": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",
             "date": "2023-04-05",
             "date_precision": "day",
             "date_inferred": True,
@@ -306,6 +314,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "x",
             "path": "notes/x.md",
             "title": "[red]Allarme[/red] \x07 \u202e rovescio",
+            "derived_title": None,
             "date": None,
             "date_precision": None,
             "date_inferred": False,
@@ -319,6 +328,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "000_3aa3d3d712357d35",
             "path": "seeds/000_3aa3d3d712357d35.txt",
             "title": "Esercitazioni militari nel Baltico",
+            "derived_title": None,
             "date": "2022-12",
             "date_precision": "month",
             "date_inferred": False,
@@ -339,6 +349,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "id": "gazzetta-7",
             "path": "in/gazzetta.jsonl",
             "title": None,
+            "derived_title": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",
             "date": "2023-04-05",
             "date_precision": "day",
             "date_inferred": True,
@@ -482,26 +493,26 @@ ROWS: dict[str, list[dict[str, Any]]] = {
 #: CSV as the old render.Output printed it under --format csv.
 CSV: dict[str, str] = {
     "search": (
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,2022-12,month,false, date 2022-12,seeds,,3.2142,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\"\n"
-        'gazzetta-7,in/gazzetta.jsonl,,2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,false,,,,0.0,Testo breve.\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,3.2142,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\"\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,0.0,Testo breve.\n"
     ),
     "similar": (
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
-        'gazzetta-7,in/gazzetta.jsonl,,2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,false,,,,0.0,Testo breve.\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,0.0,Testo breve.\n"
     ),
     "watch_results": (
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,2022-12,month,false, date 2022-12,seeds,,1.2346,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\",baltico\n"
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,1.2346,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\",baltico\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet,watch\n"
     ),
     "listing": (
-        "id,path,title,date,date_precision,date_inferred,date_evidence,source,url\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,2022-12,month,false, date 2022-12,seeds,\n"
-        'gazzetta-7,in/gazzetta.jsonl,,2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,false,,,\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,\n"
     ),
     "kwic": (
         "id,date,source,left,match,right\n"
@@ -509,16 +520,15 @@ CSV: dict[str, str] = {
         'gazzetta-7,2023-04-05,,una breve notizia sulle ,esercitazioni,", con"\n'
         'x,,"a, ""quoted"" source",sinistra,match,destra\n'
     ),
-    "search_empty": "id,path,title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n",
-    "listing_empty": "id,path,title,date,date_precision,date_inferred,date_evidence,source,url\n",
+    "search_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,score,snippet\n",
+    "listing_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url\n",
 }
 
 #: (stdout, stderr) of the old render.Output's Rich views at width 80, no colour.
 TABLE: dict[str, tuple[str, str]] = {
+    # Off a terminal the count goes to stderr (as list's), and stdout holds the hits.
     "search": (
         (
-            "12 articles match esercitazioni [bold] (showing 3; --limit for more)\n"
-            "\n"
             " 1. Esercitazioni militari nel Baltico\n"
             "    2022-12 · seeds · 000_3aa3d3d712357d35\n"
             "    Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti\n"
@@ -526,7 +536,7 @@ TABLE: dict[str, tuple[str, str]] = {
             "    paesi. [bold]Non è markup[/bold]␛[31m e nemmeno questo. Un secondo\n"
             "    paragrafo, lontano, parla …\n"
             "\n"
-            " 2. Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
+            " 2. ≈ Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
             "    ≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7\n"
             "    Senza titolo: una breve notizia sulle esercitazioni, con ␇ un campanello e\n"
             "    parole abbastanza numerose da superare la misura della riga di testa.\n"
@@ -535,30 +545,31 @@ TABLE: dict[str, tuple[str, str]] = {
             "    undated · unknown source · x\n"
             "    Testo breve.\n"
         ),
-        "",
+        "12 articles match esercitazioni [bold] (showing 3; --limit for more)\n\n",
     ),
     "search_empty": (
-        "0 articles match nulla\n",
         "",
+        "0 articles match nulla\n",
     ),
     "listing": (
         (
-            "date         source                title                    id                  \n"
-            "2022-12      seeds                 Esercitazioni militari…  000_3aa3d3d712357d35\n"
-            "≈2023-04-05  Gazzetta di Parma, …  Senza titolo: una brev…  gazzetta-7          \n"
-            "undated                            [red]Allarme[/red] ␇ �…  x                   \n"
+            "date         source               title                     id                  \n"
+            "2022-12      seeds                Esercitazioni militari …  000_3aa3d3d712357d35\n"
+            "≈2023-04-05  Gazzetta di Parma,…  ≈ Senza titolo: una bre…  gazzetta-7          \n"
+            "undated                           [red]Allarme[/red] ␇ � …  x                   \n"
         ),
         "3 articles\n",
     ),
+    # No bare header over nothing: the count alone says it.
     "listing_empty": (
-        "date         source  title                                                    id\n",
+        "",
         "0 articles\n",
     ),
     "similar": (
         (
             "2 articles like Esercitazioni militari nel Baltico\n"
             "\n"
-            " 1. Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
+            " 1. ≈ Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
             "    ≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7\n"
             "    Senza titolo: una breve notizia sulle esercitazioni, con ␇ un campanello e\n"
             "    parole abbastanza numerose da superare la misura della riga di testa.\n"
@@ -592,32 +603,36 @@ TABLE: dict[str, tuple[str, str]] = {
             "date from: “ date 2022-12”\n"
             "file: seeds/000_3aa3d3d712357d35.txt\n"
             "\n"
-            "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti \n"
-            "della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei \n"
+            # Off a terminal a paragraph is one line, whatever the width.
+            "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti "
+            "della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei "
             "paesi. [bold]Non è markup[/bold]␛[31m e nemmeno questo.\n"
             "\n"
-            "Un secondo paragrafo, lontano, parla di esercitazioni militari ancora, con la \n"
+            "Un secondo paragrafo, lontano, parla di esercitazioni militari ancora, con la "
             "parola Baltico ripetuta per il frammento migliore.\n"
         ),
         "",
     ),
     "show_plain": (
         (
+            # No title in the input: its first words stand in, marked as derived.
+            "≈ Senza titolo: una breve notizia sulle esercitazioni, con ␇ un…\n"
             "≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7\n"
             "date inferred from: “giovedì 5 aprile”\n"
             "url: https://example.org/a?b=1\n"
             "file: in/gazzetta.jsonl\n"
             "\n"
-            "Senza titolo: una breve notizia sulle esercitazioni, con ␇ un campanello e \n"
+            "Senza titolo: una breve notizia sulle esercitazioni, con ␇ un campanello e "
             "parole abbastanza numerose da superare la misura della riga di testa.\n"
         ),
         "",
     ),
     "kwic": (
         (
-            "2022-12     seeds                           Le esercitazioni militari nel Ba\n"
-            "≈2023-04-05                    e notizia sulle esercitazioni, con\n"
-            'undated     a, "quoted" source         sinistramatchdestra\n'
+            # Two spaces after the source, and "…" where the context was cut.
+            "2022-12     seeds                             Le esercitazioni militari nel Bal…\n"
+            "≈2023-04-05                     …e notizia sulle esercitazioni, con\n"
+            'undated     a, "quoted" source           sinistramatchdestra\n'
         ),
         "",
     ),
@@ -627,7 +642,7 @@ TABLE: dict[str, tuple[str, str]] = {
             "\n"
             " 1. 2 articles, similarity ≥ 0.83\n"
             "    2022-12 · seeds · 000_3aa3d3d712357d35  Esercitazioni militari nel Baltico\n"
-            "    ≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7  Senza titolo…\n"
+            "    ≈2023-04-05 · Gazzetta di Parma, edizione serale · gazzetta-7  ≈ Senza tito…\n"
         ),
         "",
     ),
@@ -689,9 +704,9 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "terms": (
         (
-            "term           score  in matches  stem   \n"
-            "esercitazioni   12.3           4  esercit\n"
-            "baltico          0.5           1  baltic \n"
+            "term           score  occurrences  stem   \n"
+            "esercitazioni   12.3            4  esercit\n"
+            "baltico          0.5            1  baltic \n"
         ),
         "",
     ),
@@ -727,7 +742,7 @@ TABLE: dict[str, tuple[str, str]] = {
             "2 added, 1 updated, 3 unchanged, 0 removed, 1 duplicates, 1 skipped  → /tmp/idx\n"
             "  duplicate  in/b.txt  (same text as in/a.txt)\n"
             "  skipped    in/c.bin  not text (binary)\n"
-            "  1 other files ignored (--verbose lists them)\n"
+            "  1 other file ignored (--verbose lists them)\n"
         ),
         "",
     ),

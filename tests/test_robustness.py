@@ -438,7 +438,7 @@ def test_folder_of_other_formats_only_is_not_an_error(run: Run, tmp_path: Path) 
     write(folder, "a.png", b"\x89PNG")
     result = run("ingest", str(folder))
     assert result.exit_code == 0
-    assert "1 other files ignored (--verbose lists them)" in result.stdout
+    assert "1 other file ignored (--verbose lists them)" in result.stdout
 
 
 # -- 4. a second writer ---------------------------------------------------------------

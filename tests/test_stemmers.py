@@ -45,8 +45,12 @@ EXPECTED = {
     "esercitazioni": ("esercitazion", "esercitazion"),
     "rapinatore": ("rapinator", "rapinator"),
     "rapinatori": ("rapinator", "rapinator"),
-    "rapinatrice": ("rapinatric", "rapinatric"),
-    "rapinatrici": ("rapinatric", "rapinatric"),
+    # rule 4+ (light+ only): a feminine agent noun is its masculine
+    "rapinatrice": ("rapinatric", "rapinator"),
+    "rapinatrici": ("rapinatric", "rapinator"),
+    "direttrice": ("direttric", "direttor"),
+    "matrice": ("matric", "matric"),
+    "cicatrici": ("cicatric", "cicator"),
     "arrestato": ("arrestat", "arrestat"),
     "arrestata": ("arrestat", "arrestat"),
     "arrestati": ("arrestat", "arrestat"),
@@ -134,7 +138,17 @@ MERGE = [
     ("banche", "banchi"),
 ]
 #: Merged by light+ only: masculine short words.
-MERGE_PLUS = [("furto", "furti"), ("colpo", "colpi"), ("ladro", "ladri"), ("luogo", "luoghi")]
+MERGE_PLUS = [
+    ("furto", "furti"),
+    ("colpo", "colpi"),
+    ("ladro", "ladri"),
+    ("luogo", "luoghi"),
+]
+#: Merged by light+ only: an agent noun's masculine and feminine (rule 4+).
+MERGE_AGENTS = [
+    ("rapinatore", "rapinatori", "rapinatrice", "rapinatrici"),
+    ("lavoratore", "lavoratrici"),
+]
 #: Different words: kept apart by both.
 APART = [
     ("spaccio", "spaccata"),
@@ -148,7 +162,7 @@ APART = [
     ("sparito", "sparato"),
     ("complice", "complicata"),
     ("razzia", "razzo"),
-    ("rapinatore", "rapinatrice"),
+    ("matrice", "matto"),
 ]
 
 
@@ -161,6 +175,12 @@ def test_inflections_merge(group: tuple[str, ...]) -> None:
 @pytest.mark.parametrize("group", MERGE_PLUS, ids="/".join)
 def test_short_masculine_plurals_merge_in_light_plus_only(group: tuple[str, ...]) -> None:
     assert len({light_stem(w) for w in group}) == len(group)
+    assert len({light_plus_stem(w) for w in group}) == 1
+
+
+@pytest.mark.parametrize("group", MERGE_AGENTS, ids="/".join)
+def test_agent_nouns_of_both_genders_merge_in_light_plus_only(group: tuple[str, ...]) -> None:
+    assert len({light_stem(w) for w in group}) == 2
     assert len({light_plus_stem(w) for w in group}) == 1
 
 

@@ -90,11 +90,14 @@ def test_og_tags_json_ld_and_time() -> None:
     )
     record = ok(read_html(page(FULL_HEAD, article, chrome=True)))
     assert record == RawRecord(
-        text="Floods hit the valley\n" + TEXT,
+        # The <h1> is the title: not repeated as the text's first line.
+        text=TEXT,
         title="Floods hit the valley",
-        # the <meta> tag beats JSON-LD and <time>; the og:url's /2021/03/05/ is ignored
+        # the <meta> tag beats JSON-LD and <time>; the og:url's /2021/03/05/ is no local
+        # day of that UTC+1 time, so it changes nothing
         date="2024-02-10",
         date_evidence="page metadata (<meta property=article:published_time>)",
+        dates_in_body=False,
         source="The Daily Example",
         url="https://news.example.com/valley/floods-hit-the-valley",
         extra={
@@ -164,9 +167,9 @@ def test_navigation_footer_and_banners_stay_out_of_the_text() -> None:
         assert chrome not in record.text
 
 
-def test_page_without_date_metadata_has_no_date() -> None:
-    # A date in the URL, in the visible text and in an element classed "date":
-    # htmldate would guess from any of them; none is page metadata.
+def test_page_without_date_metadata_is_dated_by_its_url() -> None:
+    # A date in the URL, in the visible text and in an element classed "date": the
+    # page's own address is the page's signal; the visible text is not consulted.
     data = b"""<html><head><title>Council approves budget - Town News</title>
 <link rel="canonical" href="https://town.example.org/2019/07/15/council-approves-budget.html">
 </head><body>
@@ -177,13 +180,15 @@ long debate about the cost of repairing the old library building.</p>
 <p>Councillors from both groups agreed to set aside money for a new playground.</p>
 </article></body></html>"""
     record = ok(read_html(data))
-    assert record.date is None
-    assert record.date_evidence is None
+    assert record.date == "2019-07-15"
+    assert record.date_evidence == (
+        "page URL https://town.example.org/2019/07/15/council-approves-budget.html"
+    )
     assert record.title == "Council approves budget"
     assert record.url == "https://town.example.org/2019/07/15/council-approves-budget.html"
     assert record.source is None  # not made up from the host name
     assert record.extra == {}
-    assert record.text.startswith("Council approves budget\nPosted on 12 June 2018.")
+    assert record.text.startswith("Posted on 12 June 2018.")
 
 
 def test_modified_date_alone_is_not_a_publication_date() -> None:
@@ -249,3 +254,125 @@ def test_trafilatura_is_imported_lazily() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_heading_that_is_not_the_title_stays_in_the_text() -> None:
+    article = "<h2>Emergency in the valley</h2>\n" + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods hit the valley</title>", article)))
+    assert record.title == "Floods hit the valley"
+    assert record.text.startswith("Emergency in the valley\nHeavy rain")
+
+
+# --- The page's own day, its signals weighed against each other --------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "date", "evidence"),
+    [
+        # a UTC instant late in the evening, and the URL holding the next day: Rome's day
+        (
+            '<meta property="article:published_time" content="2023-11-01T23:01:00Z">'
+            '<link rel="canonical" href="https://news.example.it/esteri/2023/11/02/gaza/">',
+            "2023-11-02",
+            "page metadata (<meta property=article:published_time>, in local time per "
+            "page URL https://news.example.it/esteri/2023/11/02/gaza/)",
+        ),
+        # a UTC instant early in the morning, the same moment written with its offset
+        (
+            '<meta property="article:published_time" content="2023-11-09T02:11:03+00:00">'
+            '<meta name="date" content="2023-11-08T21:11:03-05:00">',
+            "2023-11-08",
+            "page metadata (<meta property=article:published_time>, in local time per "
+            "<meta name=date>)",
+        ),
+        # midday UTC is the same day everywhere: the URL's other day is not taken
+        (
+            '<meta property="article:published_time" content="2023-11-09T12:00:00Z">'
+            '<link rel="canonical" href="https://news.example.com/2023/11/08/story">',
+            "2023-11-09",
+            "page metadata (<meta property=article:published_time>)",
+        ),
+        # a UTC instant and no local signal: the day as written, no zone guessed
+        (
+            '<meta property="article:published_time" content="2023-11-01T23:01:00Z">',
+            "2023-11-01",
+            "page metadata (<meta property=article:published_time>)",
+        ),
+        # written with the page's own offset: that is the local day, the URL does not move it
+        (
+            '<meta property="article:published_time" content="2020-02-19T18:37:32+01:00">'
+            '<link rel="canonical" href="https://news.example.es/2020/02/18/ciencia/1.html">',
+            "2020-02-19",
+            "page metadata (<meta property=article:published_time>)",
+        ),
+    ],
+)
+def test_a_utc_instant_is_read_on_the_pages_calendar(head: str, date: str, evidence: str) -> None:
+    record = ok(read_html(page("<title>Floods</title>" + head)))
+    assert (record.date, record.date_evidence, record.date_inferred) == (date, evidence, False)
+
+
+def test_visible_byline_dates_a_page_without_metadata() -> None:
+    article = '<p class="date">Veröffentlicht am 14.01.2020</p>\n' + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods</title>", article)))
+    assert (record.date, record.date_evidence, record.date_inferred) == (
+        "2020-01-14",
+        "the page's visible dates (htmldate)",
+        True,
+    )
+    assert record.dates_in_body is False
+
+
+def test_a_year_in_a_pages_body_does_not_date_it() -> None:
+    import datetime
+
+    from corpus_cli.readers import resolve
+
+    article = "<p>The bridge, built in 1966, was closed on Tuesday, January 14.</p>\n" + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods</title>", article)))
+    resolved = resolve(
+        record, id="a", path="a.html", fallback_source="x", today=datetime.date(2026, 11, 22)
+    )
+    assert resolved.date is None
+
+
+def test_a_page_whose_own_claims_disagree_is_undated() -> None:
+    head = (
+        '<title>Floods</title><meta property="article:published_time" content="2019-12-12">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2019-12-09T22:25:10Z"}</script>'
+    )
+    record = ok(read_html(page(head)))
+    assert (record.date, record.date_evidence) == (None, None)
+
+
+def test_teasers_dated_in_microdata_do_not_contradict_the_page() -> None:
+    head = '<title>Floods</title><meta property="article:published_time" content="2022-02-02">'
+    teaser = '<div><meta itemprop="datePublished" content="2022-01-27"></div>\n'
+    record = ok(read_html(page(head, PARAGRAPHS + teaser)))
+    assert record.date == "2022-02-02"
+
+
+def test_a_whole_date_where_the_byline_sits_dates_a_page() -> None:
+    import datetime
+
+    from corpus_cli.readers import resolve
+
+    article = "<p>Karlsruhe, (12.11.2021). Heavy rain over the weekend.</p>\n" + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods</title>", article)))
+    resolved = resolve(
+        record, id="a", path="a.html", fallback_source="x", today=datetime.date(2026, 11, 22)
+    )
+    assert resolved.date is not None
+    assert (resolved.date.value, resolved.date.inferred, resolved.date.evidence) == (
+        "2021-11-12",
+        True,
+        "12.11.2021",
+    )
+
+
+def test_an_ambiguous_day_month_order_is_not_guessed_by_the_fallback() -> None:
+    # 11/01/2023: 11 January or 1 November; nothing in the page says which
+    head = '<title>Floods</title><meta name="date" content="11/01/2023 12:43:42">'
+    record = ok(read_html(page(head)))
+    assert (record.date, record.date_evidence) == (None, None)

@@ -18,9 +18,9 @@ from corpus_cli.render.display import (
     MATCH_STYLE,
     date_style,
     display_date,
-    lead,
     marked,
     sanitize,
+    title_text,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def hit_prompt(hit: Hit, terms: QueryTerms, width: int, console: Console) -> Tex
     if article.title:
         title = marked(article.title, find_matches(article.title, terms), "bold")
     else:
-        title = Text(lead(article.text, width), style="bold italic")
+        title = title_text(article, "bold")  # its first words, marked ≈, as everywhere
     line.append_text(title)
     _cut(line, width)
     snippet = make_snippet(article.text, terms, width=2 * (width - 4), fragments=1)
@@ -82,7 +82,7 @@ def header(article: StoredArticle, terms: QueryTerms | None) -> Text:
         found = find_matches(article.title, terms) if terms else []
         lines.append(marked(article.title, found, "bold"))
     else:
-        lines.append(Text(lead(article.text), style="bold italic"))
+        lines.append(title_text(article, "bold"))
     when = Text(display_date(article), style=date_style(article))
     if article.date is not None and article.date_evidence:
         how = "inferred from" if article.date_inferred else "from"

@@ -38,7 +38,9 @@ def sources(
     source's articles.
     """
     found = settings.open_store().source_summaries(query, filters)
-    settings.output(output_format("table", json_lines)).sources(found)
+    settings.output(output_format("table", json_lines)).sources(
+        found, query.text if query is not None else None
+    )
 
 
 @click.command(cls=QueryCommand)
@@ -92,8 +94,11 @@ def terms(
     """
     from corpus_cli.services.analytics import characteristic_terms
 
-    found = characteristic_terms(settings.open_store(), query, filters, limit=limit)
-    settings.output(output_format("table", json_lines)).terms(found)
+    store = settings.open_store()
+    found = characteristic_terms(store, query, filters, limit=limit)
+    # With no terms, how many matched says why: none, or none stood out.
+    matched = 0 if found else store.count(query, filters)
+    settings.output(output_format("table", json_lines)).terms(found, query.text, matched)
 
 
 @click.command(cls=QueryCommand)

@@ -95,6 +95,9 @@ class CorpusGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, globals_first(args))
+
     def invoke(self, ctx: click.Context) -> Any:
         # Kept so that an error prints as the global options (--no-color) asked.
         self._context = ctx
@@ -116,6 +119,11 @@ class CorpusGroup(click.Group):
             # The reader (head, less) went away: nothing left to say to it.
             sys.stderr.close()
             sys.exit(ExitStatus.ERROR)
+        except click.exceptions.NoArgsIsHelpError as error:
+            # `corpus` (or `corpus watch`) alone: the help itself, not an error line
+            # made of it. Still exit 2, as Click does: nothing was run.
+            click.echo(error.ctx.get_help() if error.ctx else error.format_message(), err=True)
+            sys.exit(ExitStatus.USAGE)
         except BaseException as error:
             if isinstance(error, SystemExit):
                 raise
@@ -138,13 +146,53 @@ class CorpusGroup(click.Group):
         return Terminal(no_color="NO_COLOR" in os.environ)
 
 
+#: The group's options, and whether each takes a value. No command has an option of
+#: the same name, so wherever they stand they can only mean the group's.
+GLOBAL_OPTIONS = {"--index": True, "--no-color": False, "--debug": False}
+
+
+def globals_first(args: list[str]) -> list[str]:
+    """``search rapina --index DIR`` -> ``--index DIR search rapina``.
+
+    People put options after the command (``corpus search rapina --no-color``);
+    Click reads the group's options only before it. Nothing after ``--`` moves (it
+    is a query); an ``--index`` with no value after it is a usage error.
+    """
+    moved: list[str] = []
+    kept: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            kept.extend(args[i:])
+            break
+        if name in GLOBAL_OPTIONS:
+            takes_value = GLOBAL_OPTIONS[name] and "=" not in arg
+            if takes_value and i + 1 < len(args):
+                moved.extend(args[i : i + 2])
+                i += 2
+                continue
+            if not takes_value:
+                moved.append(arg)
+                i += 1
+                continue
+            raise click.UsageError(f"{name} needs a value: {name} FOLDER|URI.")
+        kept.append(arg)
+        i += 1
+    return [*moved, *kept]
+
+
 def _report(error: BaseException) -> tuple[str, int]:
     """The one-line message and the exit code for an error that ends the command."""
     from corpus_cli.errors import CorpusError
 
     if isinstance(error, click.UsageError):
+        message = error.format_message().rstrip()
+        if not message.endswith((".", "?", "!")):
+            message += "."  # Click ends some messages bare; the hint follows a sentence
         hint = f" Try '{error.ctx.command_path} --help'." if error.ctx is not None else ""
-        return f"{error.format_message()}{hint}", ExitStatus.USAGE
+        return f"{message}{hint}", ExitStatus.USAGE
     if isinstance(error, click.ClickException):
         return error.format_message(), error.exit_code
     if isinstance(error, _Interrupted | KeyboardInterrupt | click.Abort):
@@ -183,6 +231,8 @@ def cli(ctx: click.Context, index: str, no_color: bool, debug: bool) -> None:
       corpus search '"esercitazioni congiunte"' --from 2023 --sort date
       corpus list --from 2022-12 --to 2023-06
       corpus show 002_9be9ee8e938c10f9 --query esercitazioni
+
+    The options below may also follow the command: corpus search rapina --no-color.
     """
     ctx.obj = Settings(index, no_color or "NO_COLOR" in os.environ)
 

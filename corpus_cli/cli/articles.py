@@ -33,11 +33,33 @@ if TYPE_CHECKING:
     from corpus_cli.storage.base import Store
 
 
+def _field_map(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+    """``--map text=corpo`` -> ``{"text": "corpo"}``; a bad pair is a usage error (exit 2)."""
+    from corpus_cli.readers import parse_field_map
+
+    return parse_field_map(value)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", help="Source name for articles whose metadata and URL name none.")
 @click.option("--prune", is_flag=True, help="Remove articles whose files are gone from PATHS.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list files ignored as non-articles.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also list files ignored as non-articles, and hidden ones.",
+)
+@click.option(
+    "--map",
+    "field_map",
+    metavar="FIELD=NAME",
+    multiple=True,
+    callback=_field_map,
+    help="Read FIELD (text, title, date, source, url, id, author, language) from the "
+    "input field NAME: --map text=corpo --map date=pubblicazione. Files already in the "
+    "index and unchanged are not read again.",
+)
 @json_option
 @pass_settings
 def ingest(
@@ -46,19 +68,23 @@ def ingest(
     source: str | None,
     prune: bool,
     verbose: bool,
+    field_map: dict[str, str],
     json_lines: bool,
 ) -> int:
     """Add, update or skip the articles in PATHS (files or folders, recursively).
 
-    Reads .txt, .md, .json, .jsonl, .csv and .html. Unchanged files are skipped
-    without re-reading; unreadable files are listed with their reason.
+    Reads .txt/.text, .md/.markdown, .json, .jsonl/.ndjson, .csv/.tsv and
+    .html/.htm. Unchanged files are skipped without re-reading; unreadable files
+    are listed with their reason.
     """
     from corpus_cli.services.ingest import ingest as run_ingest
 
     out = settings.output(output_format("table", json_lines))
     store = settings.create_store()
     with out.progress() as progress:
-        report = run_ingest(store, paths, source=source, prune=prune, progress=progress)
+        report = run_ingest(
+            store, paths, source=source, prune=prune, progress=progress, fields=field_map
+        )
     # The store's location, not the option: a URI's password is left out of it.
     out.ingest(report, store.location, verbose=verbose)
     if report.nothing_done:
@@ -243,9 +269,16 @@ def list_(
 @click.argument("article_id", metavar="ID")
 @click.option("--query", "-q", metavar="Q", help="Highlight the matches of this query.")
 @json_option
+@pager_option
 @pass_settings
-def show(settings: Settings, article_id: str, query: str | None, json_lines: bool) -> None:
-    """Print one whole article, with QUERY's matches highlighted."""
+def show(
+    settings: Settings, article_id: str, query: str | None, json_lines: bool, no_pager: bool
+) -> None:
+    """Print one whole article, with QUERY's matches highlighted.
+
+    On a terminal a long article goes through the pager (less), header first;
+    piped or saved, each paragraph is one line.
+    """
     store = settings.open_store()
     article = store.get(article_id)
     terms = None
@@ -254,7 +287,7 @@ def show(settings: Settings, article_id: str, query: str | None, json_lines: boo
         from corpus_cli.services.search import highlight_terms
 
         terms = highlight_terms(store, parse(query))
-    settings.output(output_format("table", json_lines)).show(article, terms)
+    settings.output(output_format("table", json_lines)).show(article, terms, pager=not no_pager)
 
 
 @click.command()

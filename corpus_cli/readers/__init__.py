@@ -9,16 +9,20 @@ here and one line in ``dispatch.py``.
 
 from corpus_cli.readers.decoding import decode, os_reason, too_large
 from corpus_cli.readers.dispatch import is_supported, read_records, size_limit
+from corpus_cli.readers.mapping import FIELDS, mapped_fields, parse_field_map
 from corpus_cli.readers.record import RawRecord, RecordError, UnreadableFile
 from corpus_cli.readers.resolve import resolve
 
 __all__ = [
+    "FIELDS",
     "RawRecord",
     "RecordError",
     "UnreadableFile",
     "decode",
     "is_supported",
+    "mapped_fields",
     "os_reason",
+    "parse_field_map",
     "read_records",
     "resolve",
     "size_limit",

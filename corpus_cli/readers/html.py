@@ -20,6 +20,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -224,21 +225,163 @@ def _time_candidates(tree: Any) -> Iterator[tuple[tuple[int, int], str, str]]:
         yield (_TIER_TIME_SINGLE, 0), "<time datetime>", plain[0][1]
 
 
-def metadata_date(tree: Any) -> tuple[str, str] | None:
-    """The publication day stated by the page's metadata, and where it was read.
+_CLOCK = re.compile(r"[T\s_](\d{1,2}):(\d{2})")
+_UTC_ZONE = re.compile(r"(?:Z|[+-]00:?00|\s*(?:UTC|GMT))\s*$", re.IGNORECASE)
+# A URL path holding a whole day: /2020/06/28/, /2020-06-28-title, _2020_06_28.
+_URL_DAY = re.compile(r"(?<![\d])((?:19|20)\d\d)([/_-])([01]\d)\2([0-3]\d)(?![\d])")
+# Time zones run from UTC-12 to UTC+14: a UTC instant from 10:00 on may already be the next
+# day somewhere, one before 12:00 may still be the day before.
+_NEXT_DAY_FROM_HOUR = 10
+_PREVIOUS_DAY_UNTIL_HOUR = 11
 
-    Returns ``("2024-02-10", "page metadata (<meta property=article:published_time>)")``
-    or ``None``. Never looks at the URL or at the visible text.
+
+@dataclass(frozen=True)
+class _Stamp:
+    """One date the page states, read as the page wrote it."""
+
+    day: dt.date
+    label: str
+    #: Written as a UTC instant with a clock time ("2020-06-29T03:30:00Z"): a moment, not the
+    #: day on the calendar of the page's readers, which may be the day before or after.
+    utc_hour: int | None
+
+
+def _stamp(label: str, value: str) -> _Stamp | None:
+    day = _iso_day(value)
+    if day is None:
+        return None
+    text = value.strip()
+    utc_hour = None
+    if clock := _CLOCK.search(text):
+        if _UTC_ZONE.search(text):
+            utc_hour = int(clock[1])
+    elif re.search(r"[A-Za-z]{3}", text) and re.search(r"[+-]0000|GMT|UTC", text):
+        utc_hour = None  # RFC 2822 without a clock cannot be told apart; keep its day
+    return _Stamp(dt.date.fromisoformat(day), label, utc_hour)
+
+
+def _url_day(urls: list[str]) -> _Stamp | None:
+    """The day a page's own address holds in its path, as many newspapers' CMS write it."""
+    for url in urls:
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            continue
+        if match := _URL_DAY.search(path):
+            day = _day(match[1], match[3], match[4])
+            if day is not None:
+                return _Stamp(dt.date.fromisoformat(day), f"page URL {url}", None)
+    return None
+
+
+def _local_day(chosen: _Stamp, others: list[_Stamp]) -> _Stamp:
+    """The chosen date on the page's own calendar.
+
+    A CMS that writes ``2023-11-01T23:01:00Z`` for an article published on 2 November in Rome
+    states a moment; the page's local day is the one its other signals written in local time
+    give (an offset other than UTC, no zone at all, or the day in its URL), when exactly one
+    of them is the day before or after and the clock time allows it. Without such a signal
+    the written day is kept: no time zone is guessed from the language or the site.
     """
-    candidates: list[tuple[tuple[int, ...], int, str, str]] = []
+    if chosen.utc_hour is None:
+        return chosen
+    local = {other.day: other for other in others if other.utc_hour is None}
+    if chosen.day in local:
+        return chosen
+    neighbours = []
+    if chosen.utc_hour >= _NEXT_DAY_FROM_HOUR:
+        neighbours.append(chosen.day + dt.timedelta(days=1))
+    if chosen.utc_hour <= _PREVIOUS_DAY_UNTIL_HOUR:
+        neighbours.append(chosen.day - dt.timedelta(days=1))
+    found = [local[day] for day in neighbours if day in local]
+    if len(found) != 1:
+        return chosen
+    return _Stamp(found[0].day, f"{chosen.label}, in local time per {found[0].label}", None)
+
+
+_AMBIGUOUS_DAY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+
+
+def _refused_days(tree: Any) -> set[str]:
+    """Days htmldate may return that this reader refuses on purpose.
+
+    htmldate falls back on modification dates, but a page's last change is not its
+    publication; and it reads ``11/01/2023`` in a ``<meta>`` as one order of day and month,
+    where nothing in the page says which: both readings are refused.
+    """
+    days = set()
+    for element in tree.iter("meta"):
+        keys = " ".join(_lower_attr(element, attr) for attr in ("property", "name", "itemprop"))
+        content = element.get("content") or ""
+        if _UPDATED_CLASS.search(keys) and (day := _iso_day(content)):
+            days.add(day)
+        if match := _AMBIGUOUS_DAY.match(content.strip()):
+            first, second, year = match.groups()
+            if int(first) <= 12 and int(second) <= 12 and first != second:
+                for reading in (_day(year, first, second), _day(year, second, first)):
+                    if reading is not None:
+                        days.add(reading)
+    for script in tree.iter("script"):
+        if _lower_attr(script, "type") == "application/ld+json":
+            modified = re.finditer(r'"date(?:Modified|Updated)"\s*:\s*"([^"]+)"', script.text or "")
+            for match in modified:
+                if day := _iso_day(match[1]):
+                    days.add(day)
+    return days
+
+
+def _page_stamps(tree: Any) -> list[tuple[tuple[int, ...], _Stamp]]:
+    candidates: list[tuple[tuple[int, ...], int, _Stamp]] = []
     sources = (_meta_candidates(tree), _jsonld_candidates(tree), _time_candidates(tree))
     for source in sources:
         for rank, label, value in source:
-            candidates.append((rank, len(candidates), label, value))
-    for _rank, _order, label, value in sorted(candidates):
-        day = _iso_day(value)
-        if day is not None:
-            return day, f"page metadata ({label})"
+            stamp = _stamp(label, value)
+            if stamp is not None:
+                candidates.append((rank, len(candidates), stamp))
+    return [(rank, stamp) for rank, _order, stamp in sorted(candidates)]
+
+
+def _claims_the_page(rank: tuple[int, ...], stamp: _Stamp) -> bool:
+    """Whether a signal states the date of the page itself: a specific ``<meta>`` name or
+    property in the head, or the JSON-LD ``datePublished`` of an article at the top of its
+    graph. Microdata (``itemprop``), ``<time>`` elements and nested JSON-LD also date the
+    teasers, comments and related articles a page lists, so they cannot contradict it."""
+    if rank[0] == _TIER_META:
+        return not stamp.label.startswith("<meta itemprop")
+    return rank[0] == _TIER_JSONLD and rank[1] == 0 and rank[2] <= 1
+
+
+#: What :func:`metadata_date` returns for a page whose own claims contradict each other.
+CONFLICT = ("", "")
+
+
+def metadata_date(tree: Any, urls: list[str] | None = None) -> tuple[str, str] | None:
+    """The publication day stated by the page's metadata, and where it was read.
+
+    Returns ``("2024-02-10", "page metadata (<meta property=article:published_time>)")``
+    or ``None``. The best-ranked metadata date is taken on the page's own calendar (see
+    :func:`_local_day`); without any, the day in the page's URL (``urls``: its canonical
+    address and ``og:url``). Never looks at the visible text. :data:`CONFLICT` when two
+    signals that each claim to be the publication date give different days on the page's
+    calendar: the page does not know its own date, and no guess is better than either.
+    """
+    stamps = _page_stamps(tree)
+    url_stamp = _url_day(urls or [])
+    if stamps:
+        signals = [stamp for _rank, stamp in stamps]
+        if url_stamp is not None:
+            signals.append(url_stamp)
+        chosen = _local_day(stamps[0][1], signals[1:])
+        # Only when the chosen date is itself such a claim: a generic or <time> date chosen
+        # for want of better is not weighed against the page's own.
+        if _claims_the_page(*stamps[0]):
+            for rank, stamp in stamps[1:]:
+                claimed = _claims_the_page(rank, stamp)
+                if claimed and _local_day(stamp, [chosen, *signals]).day != chosen.day:
+                    return CONFLICT
+        return chosen.day.isoformat(), f"page metadata ({chosen.label})"
+    if url_stamp is not None:
+        return url_stamp.day.isoformat(), url_stamp.label
     return None
 
 
@@ -262,6 +405,15 @@ def _canonical_url(tree: Any, base: str | None) -> str | None:
         if parts.scheme in ("http", "https") and parts.netloc:
             return href
     return None
+
+
+def _page_urls(tree: Any, url: str | None) -> list[str]:
+    """The page's own addresses: canonical first, then ``og:url``."""
+    urls = [url] if url else []
+    for meta in tree.iter("meta"):
+        if _lower_attr(meta, "property") == "og:url" and meta.get("content"):
+            urls.append(meta.get("content").strip())
+    return urls
 
 
 def _stated_in_page(tree: Any, name: str) -> bool:
@@ -329,6 +481,22 @@ def _quiet_libraries() -> None:
         _quieted = True
 
 
+def _without_repeated_title(text: str, title: str) -> str:
+    """``text`` without its first line when that line is the title (the page's ``<h1>``).
+
+    The extractor keeps the heading in the text, so the title would be shown twice,
+    and a search of its words would count it twice.
+    """
+    first, _, rest = text.partition("\n")
+
+    def same(line: str) -> str:
+        return " ".join(line.split()).casefold()
+
+    if rest.strip() and same(first) == same(title):
+        return rest.strip()
+    return text
+
+
 def read_html(data: bytes) -> RawRecord | RecordError:
     """The main text and metadata of one saved HTML page.
 
@@ -361,16 +529,30 @@ def read_html(data: bytes) -> RawRecord | RecordError:
         return RecordError(_NO_TEXT)
 
     url = _canonical_url(tree, document.url) or document.url or None
+    title = (document.title or "").strip() or None
+    if title is not None:
+        text = _without_repeated_title(text, title)
 
     record = RawRecord(
         text=text,
-        title=(document.title or "").strip() or None,
+        title=title,
         source=_site_name(tree, document.sitename, url),
         url=url,
     )
-    found = metadata_date(tree)
-    if found is not None:
+    found = metadata_date(tree, _page_urls(tree, url))
+    if found == CONFLICT:
+        pass  # undated: the page's own claims disagree, and no visible date settles it
+    elif found is not None:
         record.date, record.date_evidence = found
+    elif document.date and document.date not in _refused_days(tree):
+        # No date in the metadata or the URL: htmldate's fast search of the page's visible
+        # dates (bylines, elements classed "date", <abbr>, the title), which trafilatura has
+        # run already. It reads the whole page, where the byline often sits outside the
+        # article text the text inference sees.
+        record.date = document.date
+        record.date_evidence = "the page's visible dates (htmldate)"
+        record.date_inferred = True
+    record.dates_in_body = False
 
     if document.description:
         record.extra["description"] = document.description

@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from corpus_cli.errors import UsageError
 from corpus_cli.readers.record import RawRecord, RecordError, UnreadableFile
 
-# Alternative keys, best first. Keys are compared after _norm_key(), so
-# "pubDate", "pub_date" and "PubDate" are the same key, as are "datePublished"
-# and "date_published".
-_ID_KEYS = ("id", "guid", "uuid", "article_id", "doc_id")
-_TITLE_KEYS = ("title", "headline", "heading")
+# Alternative keys, best first: English, schema.org's NewsArticle, Italian. Keys are
+# compared after _norm_key(), so "pubDate", "pub_date" and "PubDate" are the same
+# key, as are "datePublished" and "date_published". Nested schema.org objects
+# ("publisher": {"name": ...}, "author": {"name": ...}) are read by their name.
+_ID_KEYS = ("id", "guid", "uuid", "article_id", "doc_id", "identifier")
+_TITLE_KEYS = ("title", "headline", "heading", "titolo")
 _DATE_KEYS = (
     "date",
     "published",
@@ -27,8 +31,13 @@ _DATE_KEYS = (
     "published_at",
     "pubdate",
     "date_published",
+    "data",
+    "data_pubblicazione",
     "created_at",
+    "date_created",
     "timestamp",
+    # Last: when an article was changed says little about when it was published.
+    "date_modified",
 )
 _SOURCE_KEYS = (
     "source",
@@ -38,15 +47,39 @@ _SOURCE_KEYS = (
     "site",
     "publication",
     "newspaper",
+    "testata",
+    "fonte",
+    "publisher_name",  # a flattened publisher.name column
 )
 _URL_KEYS = ("url", "link", "href", "permalink", "canonical_url")
-_TEXT_KEYS = ("text", "body", "content", "article", "full_text", "fulltext")
+_TEXT_KEYS = (
+    "text",
+    "body",
+    "content",
+    "article",
+    "full_text",
+    "fulltext",
+    "article_body",
+    "testo",
+)
 _TEXT_LAST_RESORT_KEYS = ("description", "summary")
+#: Fields a record has no slot for but that are understood all the same: kept in
+#: ``extra`` under these names, whatever the input called them.
+_AUTHOR_KEYS = ("author", "autore", "byline", "creator", "author_name")
+_LANGUAGE_KEYS = ("language", "in_language", "lingua", "lang")
+
+#: The fields ``ingest --map FIELD=NAME`` can point at another input name.
+FIELDS = ("id", "title", "date", "source", "url", "text", "author", "language")
+
+#: ``FIELD -> input name`` from ``ingest --map``, for the records read in this context.
+_FIELD_MAP: ContextVar[Mapping[str, str] | None] = ContextVar("field_map", default=None)
 #: Date keys whose value is used only when it is a string (a number there is
 #: usually a Unix timestamp, which this reader does not interpret).
 _STRING_ONLY_DATE_KEYS = frozenset({"timestamp"})
 
-_NO_TEXT = "no text field (looked for {})".format(", ".join(_TEXT_KEYS + _TEXT_LAST_RESORT_KEYS))
+_NO_TEXT = "no text field (looked for {}; --map text=NAME names another)".format(
+    ", ".join(_TEXT_KEYS + _TEXT_LAST_RESORT_KEYS)
+)
 
 #: Keys of a top-level JSON object that hold the list of records.
 _WRAPPER_KEYS = (
@@ -66,6 +99,45 @@ _WRAPPER_KEYS = (
 _EXTRA_BUDGET = 100_000
 
 _NON_ALNUM = re.compile(r"[\W_]+")
+
+
+# --------------------------------------------------------------------------- --map
+
+
+def parse_field_map(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``["text=corpo", "date=pubblicazione"]`` -> ``{"text": "corpo", "date": ...}``.
+
+    Raises :class:`UsageError` with one sentence for a pair that is not FIELD=NAME or
+    names no field a record has.
+    """
+    found: dict[str, str] = {}
+    for pair in pairs:
+        target, equals, name = pair.partition("=")
+        target, name = target.strip().lower(), name.strip()
+        if not equals or not target or not name:
+            raise UsageError(f"--map takes FIELD=NAME, as in --map text=corpo; got '{pair}'.")
+        if target not in FIELDS:
+            raise UsageError(
+                f"--map {pair}: '{target}' is no field; the fields are {', '.join(FIELDS)}."
+            )
+        found[target] = name
+    return found
+
+
+@contextmanager
+def mapped_fields(field_map: Mapping[str, str] | None) -> Iterator[None]:
+    """Read the records of this context with ``field_map``'s names first."""
+    token = _FIELD_MAP.set(dict(field_map) if field_map else None)
+    try:
+        yield
+    finally:
+        _FIELD_MAP.reset(token)
+
+
+def _keys(target: str, defaults: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys to look for ``target`` under: the name --map gave it, then the usual ones."""
+    mapped = (_FIELD_MAP.get() or {}).get(target)
+    return defaults if mapped is None else (mapped, *defaults)
 
 
 def _norm_key(key: object) -> str:
@@ -132,6 +204,14 @@ def _source_text(value: Any, key: str) -> str | None:
     return None
 
 
+def _name_text(value: Any, key: str) -> str | None:
+    """An author: ``"Ada"``, ``{"name": "Ada"}``, or a list of them -> ``"Ada, Bo"``."""
+    if isinstance(value, list | tuple):
+        names = [_source_text(item, key) for item in value]
+        return ", ".join(n for n in names if n) or None
+    return _source_text(value, key)
+
+
 def _body_text(value: Any, key: str) -> str | None:
     """The article text, unchanged, if it has any non-blank character."""
     if isinstance(value, str):
@@ -180,7 +260,11 @@ def _pick(
     convert: Any,
     used: set[str],
 ) -> str | None:
-    """The first usable value among ``keys``; marks its key as used."""
+    """The first usable value among ``keys``; marks its key as used.
+
+    A dotted key (``publisher.name``, from --map) is also looked up as a path into
+    nested objects, when no key is spelt that way.
+    """
     for key in keys:
         norm = _norm_key(key)
         if norm in entries and norm not in used:
@@ -188,6 +272,16 @@ def _pick(
             if result is not None:
                 used.add(norm)
                 return result
+        elif "." in key:
+            head, _, rest = key.partition(".")
+            top = _norm_key(head)
+            inner = entries.get(top, (None, None))[1]
+            if top not in used and isinstance(inner, Mapping):
+                nested = {_norm_key(k): (str(k), v) for k, v in inner.items()}
+                result = _pick(nested, (rest,), convert, set())
+                if result is not None:
+                    used.add(top)
+                    return result
     return None
 
 
@@ -213,20 +307,27 @@ def record_from_mapping(data: Mapping[str, Any]) -> RawRecord | RecordError:
         entries.setdefault(_norm_key(original), (original, value))
 
     used: set[str] = set()
-    text = _pick(entries, _TEXT_KEYS, _body_text, used)
+    text = _pick(entries, _keys("text", _TEXT_KEYS), _body_text, used)
     if text is None:
         text = _pick(entries, _TEXT_LAST_RESORT_KEYS, _body_text, used)
     if text is None:
+        mapped = (_FIELD_MAP.get() or {}).get("text")
+        if mapped is not None:
+            return RecordError(f"no text field '{mapped}' (from --map text={mapped})")
         return RecordError(_NO_TEXT)
 
     record = RawRecord(
         text=text,
-        title=_pick(entries, _TITLE_KEYS, _plain_text, used),
-        date=_pick(entries, _DATE_KEYS, _date_text, used),
-        source=_pick(entries, _SOURCE_KEYS, _source_text, used),
-        url=_pick(entries, _URL_KEYS, _url_text, used),
-        id=_pick(entries, _ID_KEYS, _id_text, used),
+        title=_pick(entries, _keys("title", _TITLE_KEYS), _plain_text, used),
+        date=_pick(entries, _keys("date", _DATE_KEYS), _date_text, used),
+        source=_pick(entries, _keys("source", _SOURCE_KEYS), _source_text, used),
+        url=_pick(entries, _keys("url", _URL_KEYS), _url_text, used),
+        id=_pick(entries, _keys("id", _ID_KEYS), _id_text, used),
     )
+    for name, keys in (("author", _AUTHOR_KEYS), ("language", _LANGUAGE_KEYS)):
+        value = _pick(entries, _keys(name, keys), _name_text, used)
+        if value is not None:
+            record.extra[name] = value
 
     known = {
         _norm_key(k)
@@ -237,6 +338,8 @@ def record_from_mapping(data: Mapping[str, Any]) -> RawRecord | RecordError:
         + _URL_KEYS
         + _TEXT_KEYS
         + _TEXT_LAST_RESORT_KEYS
+        + _AUTHOR_KEYS
+        + _LANGUAGE_KEYS
     }
     budget = [_EXTRA_BUDGET]
     for norm, (original, value) in entries.items():
@@ -267,7 +370,8 @@ def record_from_headers(headers: dict[str, Any] | None, body: str) -> RawRecord:
 
 def has_text_field(obj: Mapping[str, Any]) -> bool:
     keys = {_norm_key(k) for k in obj}
-    return any(_norm_key(k) in keys for k in _TEXT_KEYS + _TEXT_LAST_RESORT_KEYS)
+    wanted = _keys("text", _TEXT_KEYS) + _TEXT_LAST_RESORT_KEYS
+    return any(_norm_key(k.partition(".")[0]) in keys for k in wanted)
 
 
 def wrapped_list(obj: Mapping[str, Any]) -> list[Any] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -25,10 +26,22 @@ def read_markdown(text: str) -> RawRecord:
                 title = line[2:].strip()
                 del lines[i]
             break
-    record = record_from_headers(front, "\n".join(lines).strip())
+    record = record_from_headers(front, plain_emphasis("\n".join(lines).strip()))
     if record.title is None:
-        record.title = title
+        record.title = plain_emphasis(title) if title else title
     return record
+
+
+# **bold**, __bold__ and *italic*: the words stay, the marks go (they are not part
+# of the article, and a search for "**furto**" or a snippet full of stars helps no
+# one). A mark must hug its words, so "5 * 3 * 2" and snake_case are left alone.
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+
+
+def plain_emphasis(text: str) -> str:
+    """``text`` without Markdown's bold and italic marks around words."""
+    return _EMPHASIS.sub(r"\1", _STRONG.sub(r"\2", text))
 
 
 def _is_fence(line: str, *marks: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from corpus_cli.readers.mapping import record_from_headers
 from corpus_cli.readers.record import RawRecord
+from corpus_cli.text.dates import is_dateline
 
 # " date 2022-12 Le relazioni..." in the seeds: a marker, sometimes with the body after it.
 _DATE_MARKER = re.compile(r"\A\s*date\s+(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)(?=\s|$)", re.I)
@@ -83,10 +84,14 @@ def _split_headers(text: str) -> tuple[dict[str, Any] | None, str]:
 def _headline(lines: list[str]) -> tuple[str | None, list[str]]:
     """A short first line that is followed by more text is the headline.
 
-    One- or two-word lines before it are section labels ("Russia") and are passed
-    over; a line ending like a sentence is body text, not a headline.
+    One- or two-word lines before it are section labels ("Russia") and bylines
+    ("Pubblicato il 12/03/2021 alle 10:30") are passed over; a line ending like a
+    sentence is body text, not a headline. A two-word first line with no headline
+    after it is the headline itself ("Sciopero generale"), rather than words run into
+    the first sentence.
     """
     seen = 0
+    short: int | None = None  # the first two-word line, if the first line is one
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
@@ -96,9 +101,16 @@ def _headline(lines: list[str]) -> tuple[str | None, list[str]]:
             break
         n_words = len(stripped.split())
         if n_words < 3:
+            if seen == 1 and n_words == 2 and stripped[-1] not in ".!?…:;,":
+                short = i
+            continue
+        # a byline with its date and time is no headline: left in the text, it dates it
+        if is_dateline(stripped):
             continue
         rest = "\n".join(lines[i + 1 :]).strip()
         if len(stripped) <= 200 and stripped[-1] not in ".!?…:;," and rest:
             return stripped, lines[:i] + lines[i + 1 :]
         break
+    if short is not None and "\n".join(lines[short + 1 :]).strip():
+        return lines[short].strip(), lines[:short] + lines[short + 1 :]
     return None, lines

@@ -20,6 +20,13 @@ class RawRecord:
     date: str | None = None
     #: The words the metadata date was read from (a header line), if not ``date`` itself.
     date_evidence: str | None = None
+    #: ``date`` was read from the record's visible words (a web page's bylines, by htmldate),
+    #: not from its metadata: it is shown as inferred, and a dateline in the text that gives
+    #: another day leaves the record undated rather than picking one.
+    date_inferred: bool = False
+    #: Whether any date mentioned in the text may date the record. False for web pages: their
+    #: own signals were read already, and the dates in an article's body are its events.
+    dates_in_body: bool = True
     source: str | None = None
     url: str | None = None
     id: str | None = None

@@ -26,13 +26,7 @@ def resolve(
     The article's derived fields (folded source, cited outlets, date periods) are
     computed here, once, so every backend stores the same.
     """
-    date = None
-    if record.date:
-        date = parse_metadata_date(record.date, today)
-        if date is not None and record.date_evidence:
-            date = DateInfo(date.value, date.precision, False, record.date_evidence)
-    if date is None:
-        date = infer_date(record.text, today)
+    date = _date_of(record, today)
     source = record.source or _site_of(record.url) or fallback_source
     return Article(
         id=id,
@@ -47,6 +41,33 @@ def resolve(
         cites=tuple(sorted(outlets_named(_full_text(record.title, record.text)))),
         periods=periods_touched(date),
     )
+
+
+def _date_of(record: RawRecord, today: datetime.date | None) -> DateInfo | None:
+    """Metadata first; the text's own words only where the metadata leaves room.
+
+    A metadata date of month or year precision is narrowed to a day the text gives inside
+    it, and never replaced by one outside it: an inferred date does not contradict the
+    date the record states.
+    """
+    stated = None
+    if record.date:
+        stated = parse_metadata_date(record.date, today)
+        if stated is not None:
+            evidence = record.date_evidence or stated.evidence
+            stated = DateInfo(stated.value, stated.precision, record.date_inferred, evidence)
+    if stated is not None and stated.precision == "day" and not record.date_inferred:
+        return stated
+    inferred = infer_date(record.text, today, body=record.dates_in_body)
+    if stated is None:
+        return inferred
+    if inferred is None or inferred.precision != "day":
+        return stated
+    if stated.precision != "day":
+        inside = stated.start <= inferred.start <= stated.end
+        return inferred if inside else stated
+    # Two readings of the page's visible words that disagree: neither is trusted.
+    return stated if inferred.value == stated.value else None
 
 
 def _full_text(title: str | None, text: str) -> str:

@@ -1,5 +1,5 @@
 """How one value looks on a terminal: safe text, dates, and the small Rich pieces
-that several views share (marked matches, an article's meta line, its lead).
+that several views share (marked matches, an article's meta line, its title or derived title).
 
 Article text is data, never markup: it goes in as :class:`rich.text.Text`, and
 control characters are swapped for visible stand-ins before printing.
@@ -57,22 +57,30 @@ def marked(text: str, spans: list[tuple[int, int]], style: str = "") -> Text:
     return out
 
 
+def meta_parts(article: StoredArticle) -> list[Text]:
+    """The date, the source and the id, each styled, for a meta line or one a line."""
+    return [
+        Text(display_date(article), style=date_style(article)),
+        Text(sanitize(article.source or "unknown source"), style="cyan"),
+        Text(sanitize(article.id), style="dim"),
+    ]
+
+
 def meta(article: StoredArticle) -> Text:
     """The line under a title: date · source · id."""
-    line = Text()
-    line.append(display_date(article), style=date_style(article))
-    line.append(" · ", style="dim")
-    line.append(sanitize(article.source or "unknown source"), style="cyan")
-    line.append(" · ", style="dim")
-    line.append(sanitize(article.id), style="dim")
-    return line
+    return Text(" · ", style="dim").join(meta_parts(article))
 
 
-def lead(text: str, width: int = 70) -> str:
-    """The start of ``text`` on one line, cut at a word, for an article with no title."""
-    flat = " ".join(sanitize(text).split())
-    if len(flat) <= width:
-        return flat
-    from corpus_cli.text.snippets import cut_at_word  # not at import: --help pays nothing
+#: Before a title made of the text's first words (the input had none), in every mode:
+#: like the ≈ of an inferred date, it says corpus derived it.
+DERIVED_MARK = "≈ "
 
-    return cut_at_word(flat, width, 20) + "…"
+
+def title_text(article: StoredArticle, style: str = "") -> Text:
+    """The article's title, or its derived title marked with ``≈`` and in italics."""
+    if article.title:
+        return Text(sanitize(article.title), style=style)
+    from corpus_cli.text.snippets import derived_title  # not at import: --help pays nothing
+
+    derived = sanitize(derived_title(article.text))
+    return Text(DERIVED_MARK + derived, style=f"{style} italic".strip())

@@ -158,11 +158,17 @@ class Output:
         else:
             self._write_rows((contract.article_row(a) for a in articles), contract.ARTICLE_COLUMNS)
 
-    def show(self, article: StoredArticle, terms: QueryTerms | None) -> None:
+    def show(self, article: StoredArticle, terms: QueryTerms | None, pager: bool = True) -> None:
+        """One article; on a terminal, through the pager when it is longer than the screen."""
         if self._is_json:
             self.terminal.emit_json([contract.article_row(article, text=True)])
-        else:
-            views.show(self.terminal, article, terms)
+            return
+        lines = views.show_lines(self.terminal, article, terms)
+        # Screen rows, not lines: a URL longer than the screen takes several.
+        width = max(1, self.terminal.width)
+        rows = sum(max(1, -(-line.cell_len // width)) for line in lines)
+        with self.paged(pager and self.page_needed(rows)):
+            views.print_lines(self.terminal, lines)
 
     def kwic(self, lines: list[KwicLine]) -> None:
         if self._is_table:
@@ -188,12 +194,13 @@ class Output:
         else:
             views.watches(self.terminal, watches)
 
-    def sources(self, sources: list[SourceSummary]) -> None:
+    def sources(self, sources: list[SourceSummary], query: str | None = None) -> None:
+        """Sources, narrowed to the matches of ``query`` when one is given."""
         if self._is_json:
             narrowed = any(s.total is not None for s in sources)
             self.terminal.emit_json(contract.source_row(s, narrowed=narrowed) for s in sources)
         else:
-            views.sources(self.terminal, sources)
+            views.sources(self.terminal, sources, query)
 
     def timeline(self, rows: list[PeriodCount], query: str, by: str, normalize: bool) -> None:
         if self._is_json:
@@ -201,11 +208,12 @@ class Output:
         else:
             views.timeline(self.terminal, rows, query, by, normalize)
 
-    def terms(self, terms: list[TermScore]) -> None:
+    def terms(self, terms: list[TermScore], query: str | None = None, matched: int = 0) -> None:
+        """Terms of the ``matched`` articles that match ``query`` (which says why none)."""
         if self._is_json:
             self.terminal.emit_json(contract.term_row(t) for t in terms)
         else:
-            views.terms(self.terminal, terms)
+            views.terms(self.terminal, terms, query, matched)
 
     def explain(self, e: Explanation) -> None:
         if self._is_json:

@@ -37,6 +37,7 @@ ARTICLE_COLUMNS = [
     "id",
     "path",
     "title",
+    "derived_title",
     "date",
     "date_precision",
     "date_inferred",
@@ -64,10 +65,14 @@ def article_row(
     text: bool = False,
 ) -> Row:
     """One article; with ``hit`` its score and ``snippet``, with ``text`` its whole text."""
+    from corpus_cli.text.snippets import derived_title  # not at import: --help pays nothing
+
     row: Row = {
         "id": article.id,
         "path": article.path,
         "title": article.title,
+        # What the screen shows for a missing title, apart: "title" stays the input's.
+        "derived_title": None if article.title else derived_title(article.text),
         "date": article.date,
         "date_precision": article.date_precision,
         "date_inferred": article.date_inferred,

@@ -117,6 +117,18 @@ class Terminal:
         with bar:
             yield update
 
+    def summary(self, line: Text, blank_after: bool = False) -> None:
+        """A line about the results (how many, which part of them), not a result.
+
+        On a terminal it goes with the results, on stdout (into the pager too); when
+        stdout is piped or saved it goes to stderr, so the pipe carries the results
+        alone and the person at the terminal still reads the count.
+        """
+        console = self.out if self.out.is_terminal else self.err
+        console.print(line, soft_wrap=True)
+        if blank_after:
+            console.print()
+
     def error(self, message: str) -> None:
         """``corpus: message`` in red on stderr."""
         self.err.print(Text(f"corpus: {sanitize(message)}", style="red"), soft_wrap=True)

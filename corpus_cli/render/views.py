@@ -7,6 +7,7 @@ that decides between the two (:class:`corpus_cli.render.Output` does).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,11 +16,12 @@ from corpus_cli.render.display import (
     MATCH_STYLE,
     date_style,
     display_date,
-    lead,
     marked,
     meta,
+    meta_parts,
     plural,
     sanitize,
+    title_text,
 )
 
 if TYPE_CHECKING:
@@ -79,12 +81,15 @@ def _indented(terminal: Terminal, text: Text, indent: int, first: Text | None = 
 def search(
     terminal: Terminal, result: SearchResult, query: str, window: Window | None = None
 ) -> None:
-    head = Text(f"{result.total} {plural(result.total, 'article')} match ")
+    verb = "matches" if result.total == 1 else "match"
+    head = Text(f"{result.total} {plural(result.total, 'article')} {verb} ")
     head.append(sanitize(query), style="bold")
     part = _part_shown(len(result.hits), result.total, window, "hits")
     if part:
         head.append(f" ({part})", style="dim")
-    hits(terminal, result.hits, result.terms, head, start=1 + (window.offset if window else 0))
+    # The count is a summary, not a hit: off a terminal it goes to stderr, as list's.
+    terminal.summary(head, blank_after=bool(result.hits))
+    hits(terminal, result.hits, result.terms, None, start=1 + (window.offset if window else 0))
 
 
 def _part_shown(shown: int, total: int, window: Window | None, noun: str) -> str | None:
@@ -115,7 +120,7 @@ def similar(terminal: Terminal, article: StoredArticle, found: list[Hit]) -> Non
     from corpus_cli.model import QueryTerms
 
     head = Text(f"{len(found)} {plural(len(found), 'article')} like ")
-    head.append(sanitize(article.title or article.id), style="bold")
+    head.append_text(title_text(article, "bold"))
     hits(terminal, found, QueryTerms(), head)
 
 
@@ -130,18 +135,23 @@ def watch_result(terminal: Terminal, result: WatchResult) -> None:
 
 
 def hits(
-    terminal: Terminal, found: list[Hit], terms: QueryTerms, head: Text, start: int = 1
+    terminal: Terminal, found: list[Hit], terms: QueryTerms, head: Text | None, start: int = 1
 ) -> None:
-    """Ranked articles under ``head``, each with its best fragment, numbered from ``start``."""
+    """Ranked articles under ``head``, each with its best fragment, numbered from ``start``.
+
+    With no ``head`` (the caller printed its own), the hits start at once.
+    """
     from corpus_cli.text.snippets import make_snippet
 
-    terminal.out.print(head)
+    if head is not None:
+        terminal.out.print(head)
     # One print for all hits: each print call costs Rich ~0.15 ms whatever its
     # length, and ten hits are ~80 wrapped lines.
     lines: list[Text] = []
     for n, hit in enumerate(found, start):
         snip = make_snippet(hit.article.text, terms)
-        lines.append(Text())
+        if head is not None or n > start:
+            lines.append(Text())
         lines.extend(_hit(terminal, n, hit, terms))
         lines.extend(_indented(terminal, marked(snip.text, snip.spans), 4))
     if lines:
@@ -155,11 +165,22 @@ def _hit(terminal: Terminal, n: int, hit: Hit, terms: QueryTerms) -> list[Text]:
     if article.title:
         title = marked(article.title, find_matches(article.title, terms), "bold")
     else:
-        title = Text(lead(article.text), style="bold italic")
+        title = title_text(article, "bold")
     return [
         *_indented(terminal, title, 4, first=Text(f"{n:>2}. ", style="dim")),
-        *_indented(terminal, meta(article), 4),
+        *_meta_lines(terminal, article, 4),
     ]
+
+
+def _meta_lines(terminal: Terminal, article: StoredArticle, indent: int) -> list[Text]:
+    """The meta line (date · source · id) at ``indent``; one field a line if it does not fit.
+
+    Never wrapped inside a field: a wrap could break the id, which readers copy.
+    """
+    line = meta(article)
+    if indent + line.cell_len <= terminal.width:
+        return [Text(" " * indent).append_text(line)]
+    return [Text(" " * indent).append_text(part) for part in meta_parts(article)]
 
 
 # -- articles -------------------------------------------------------------------------
@@ -171,59 +192,162 @@ def listing(
     window: Window | None = None,
     total: int | None = None,
 ) -> None:
-    """One line per article, then on stderr how many (and which part, under a window)."""
-    # Fixed widths for the short columns so a long title never squeezes them.
-    table = _table()
-    table.add_column("date", width=11, no_wrap=True)
-    source_width = min(20, max((len(a.source or "") for a in articles), default=6))
-    table.add_column("source", style="cyan", width=max(6, source_width), no_wrap=True)
-    # One line per article: a list is for scanning; `show` has the rest.
-    id_width = min(28, max((len(a.id) for a in articles), default=2))
-    # Columns are two spaces apart (one cell of padding on each side).
-    title_width = max(20, terminal.width - 11 - max(6, source_width) - id_width - 6)
-    table.add_column("title", width=title_width, no_wrap=True)
-    table.add_column("id", style="dim", width=id_width, no_wrap=True)
-    for article in articles:
-        title = (
-            Text(sanitize(article.title))
-            if article.title
-            else Text(lead(article.text, 160), style="italic")
+    """One line per article, then how many (and which part, under a window).
+
+    The date and the id are never cut: the id is what a reader copies into ``show``.
+    The source and the title give way to them; when even that leaves the title too
+    little room, each article is drawn one field per line.
+    """
+    dates = [Text(display_date(a), style=date_style(a)) for a in articles]
+    ids = [Text(sanitize(a.id)) for a in articles]
+    sources = [Text(sanitize(a.source or "")) for a in articles]
+    titles = [title_text(a) for a in articles]
+    widths = _listing_widths(terminal.width, dates, sources, ids)
+    if not articles:
+        pass  # no bare header: the count below says there is nothing
+    elif widths is None:
+        _stacked(
+            terminal,
+            ["date", "source", "title", "id"],
+            [list(row) for row in zip(dates, sources, titles, ids, strict=True)],
+            cut={1, 2},
         )
-        title.truncate(title_width, overflow="ellipsis")
-        table.add_row(
-            Text(display_date(article), style=date_style(article)),
-            Text(sanitize(article.source or "")),
-            title,
-            Text(sanitize(article.id)),
-        )
-    terminal.out.print(table)
+    else:
+        date_width, source_width, title_width, id_width = widths
+        table = _table()
+        table.add_column("date", width=date_width, no_wrap=True)
+        table.add_column("source", style="cyan", width=source_width, no_wrap=True)
+        # One line per article: a list is for scanning; `show` has the rest.
+        table.add_column("title", width=title_width, no_wrap=True)
+        table.add_column("id", style="dim", width=id_width, no_wrap=True)
+        for date, source, title, id_ in zip(dates, sources, titles, ids, strict=True):
+            source.truncate(source_width, overflow="ellipsis")
+            title.truncate(title_width, overflow="ellipsis")
+            table.add_row(date, source, title, id_)
+        terminal.out.print(table)
     count = len(articles) if total is None else total
     footer = f"{count} {plural(count, 'article')}"
     part = _part_shown(len(articles), count, window, "articles")
     if part:
         footer += f" ({part})"
-    terminal.err.print(Text(footer, style="dim"))
+    terminal.summary(Text(footer, style="dim"))
 
 
-def show(terminal: Terminal, article: StoredArticle, terms: QueryTerms | None) -> None:
+#: The narrowest title a one-line listing shows, and the width it takes back from
+#: the source before that: below these the listing is drawn one field per line.
+_TITLE_MIN, _TITLE_COMFORT, _SOURCE_MIN, _SOURCE_MAX = 16, 24, 8, 20
+
+
+def _listing_widths(
+    width: int, dates: list[Text], sources: list[Text], ids: list[Text]
+) -> tuple[int, int, int, int] | None:
+    """(date, source, title, id) column widths that fit ``width``, or None if none do."""
+    date_width = max((d.cell_len for d in dates), default=0) or 4
+    date_width = max(4, date_width)  # the header, "date"
+    id_width = max(2, max((i.cell_len for i in ids), default=0))
+    source_natural = max(6, max((s.cell_len for s in sources), default=0))
+    # Columns are two spaces apart (one cell of padding on each side).
+    room = width - date_width - id_width - 6
+    source_min = min(source_natural, _SOURCE_MIN)
+    if room < source_min + _TITLE_MIN:
+        return None
+    source_width = min(source_natural, _SOURCE_MAX)
+    if room - source_width < _TITLE_COMFORT:
+        source_width = max(source_min, room - _TITLE_COMFORT)
+    return date_width, source_width, room - source_width, id_width
+
+
+def _stacked(terminal: Terminal, labels: list[str], rows: list[list[Text]], cut: set[int]) -> None:
+    """Each row as one field a line under its label, rows a blank line apart.
+
+    Fields at the indexes in ``cut`` are cut to the width with an ellipsis; the others
+    (ids, dates, numbers) are printed whole, however narrow the terminal.
+    """
+    label_width = max(len(label) for label in labels)
+    room = max(1, terminal.width - label_width - 2)
+    lines: list[Text] = []
+    for n, row in enumerate(rows):
+        if n:
+            lines.append(Text())
+        for i, (label, cell) in enumerate(zip(labels, row, strict=True)):
+            if not cell.plain:
+                continue
+            if i in cut:
+                cell = cell.copy()
+                cell.truncate(room, overflow="ellipsis")
+            line = Text(f"{label:<{label_width}}  ", style="dim")
+            lines.append(line.append_text(cell))
+    if lines:
+        terminal.out.print(Text("\n").join(lines), soft_wrap=True)
+
+
+def show_lines(terminal: Terminal, article: StoredArticle, terms: QueryTerms | None) -> list[Text]:
+    """One article, header first, as the lines to print.
+
+    On a terminal the title and text are wrapped at its width between words (a word
+    longer than a line, such as a URL, is left whole for the terminal to fold, so
+    it stays one link); anywhere else nothing is wrapped: a file or a pipe gets
+    each paragraph on one line. No line ends in spaces either way.
+    """
     from corpus_cli.text.snippets import find_matches
 
-    out = terminal.out
-    spans = find_matches(article.title or "", terms) if terms else []
+    width = terminal.width if terminal.out.is_terminal else None
+    lines: list[Text] = []
     if article.title:
-        out.print(marked(article.title, spans, "bold"))
-    out.print(meta(article))
-    details = Text(style="dim")
+        spans = find_matches(article.title, terms) if terms else []
+        lines += _wrapped(marked(article.title, spans, "bold"), width)
+    else:
+        lines += _wrapped(title_text(article, "bold"), width)
+    if width is None:
+        lines.append(meta(article))
+    else:
+        lines += _meta_lines(terminal, article, 0)
     if article.date_evidence:
         how = "inferred from" if article.date_inferred else "from"
-        details.append(f"date {how}: “{sanitize(article.date_evidence)}”\n")
+        lines.append(Text(f"date {how}: “{sanitize(article.date_evidence)}”", style="dim"))
     if article.url:
-        details.append(f"url: {sanitize(article.url)}\n")
-    details.append(f"file: {sanitize(article.path)}")
-    out.print(details)
-    out.print()
+        lines.append(Text(f"url: {sanitize(article.url)}", style="dim"))
+    lines.append(Text(f"file: {sanitize(article.path)}", style="dim"))
+    lines.append(Text())
     body_spans = find_matches(article.text, terms) if terms else []
-    out.print(marked(article.text, body_spans))
+    lines += _wrapped(marked(article.text, body_spans), width)
+    return lines
+
+
+def print_lines(terminal: Terminal, lines: list[Text]) -> None:
+    """``lines`` as they are: Rich neither wraps nor pads them."""
+    terminal.out.print(Text("\n").join(lines), soft_wrap=True)
+
+
+_WORD = re.compile(r"\S+\s*")
+
+
+def _wrapped(text: Text, width: int | None) -> list[Text]:
+    """``text`` line by line, wrapped between words at ``width`` (None: not at all).
+
+    Unlike Rich's wrap, a word longer than ``width`` is never cut in two; trailing
+    spaces are dropped.
+    """
+    from rich.cells import cell_len
+
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        if width is None:
+            paragraph.rstrip()
+            lines.append(paragraph)
+            continue
+        plain = paragraph.plain
+        breaks: list[int] = []
+        start = 0  # where the line being filled starts
+        for word in _WORD.finditer(plain):
+            end = word.start() + len(word.group().rstrip())
+            if word.start() > start and cell_len(plain[start:end]) > width:
+                breaks.append(word.start())
+                start = word.start()
+        for line in paragraph.divide(breaks):
+            line.rstrip()
+            lines.append(line)
+    return lines
 
 
 def clusters(terminal: Terminal, found: list[Cluster]) -> None:
@@ -236,26 +360,50 @@ def clusters(terminal: Terminal, found: list[Cluster]) -> None:
         head.append(f"{len(cluster.ids)} articles", style="bold")
         head.append(f", similarity ≥ {cluster.similarity:.2f}", style="dim")
         out.print(head)
-        for article in cluster.articles:
-            line = Text("    ")
-            line.append_text(meta(article))
-            line.append("  ")
-            line.append(sanitize(article.title or lead(article.text, 60)))
-            out.print(line, no_wrap=True, overflow="ellipsis")
+        for i, article in enumerate(cluster.articles):
+            # The meta line is never cut (it holds the id); the title gives way to it.
+            lines = _meta_lines(terminal, article, 4)
+            title = title_text(article)
+            room = terminal.width - lines[-1].cell_len - 2
+            if len(lines) == 1 and room >= 10:
+                title.truncate(room, overflow="ellipsis")
+                lines[0].append("  ").append_text(title)
+            else:
+                title.truncate(max(1, terminal.width - 4), overflow="ellipsis")
+                lines.append(Text("    ").append_text(title))
+            if i and len(lines) > 2:
+                out.print()  # articles of several lines each, told apart
+            out.print(Text("\n").join(lines), soft_wrap=True)
 
 
 def kwic(terminal: Terminal, lines: list[KwicLine]) -> None:
-    source_width = min(18, max((len(k.source or "") for k in lines), default=0))
-    side = max(12, (terminal.width - 12 - source_width - 4 - 14) // 2)
+    # The date never gives way; the source does, to leave each context 12 cells
+    # around a match of about 14 (and goes when fewer than 4 cells are left for it).
+    source_width = min(
+        18, max((len(k.source or "") for k in lines), default=0), terminal.width - 52
+    )
+    if source_width < 4:
+        source_width = 0
+    used = 12 + (source_width + 2 if source_width else 0) + 14
+    side = max(12, (terminal.width - used) // 2)
     for k in lines:
         line = Text()
         date = ("≈" if k.date_inferred else "") + (k.date or "undated")
         line.append(f"{date:<11} ", style="green")
-        line.append(f"{sanitize(k.source or '')[:source_width]:<{source_width}} ", style="cyan")
-        left = sanitize(k.left)[-side:]
+        if source_width:
+            source = Text(sanitize(k.source or ""), style="cyan")
+            source.truncate(source_width, overflow="ellipsis", pad=True)
+            # Two spaces and an ellipsis where the context was cut: else the source
+            # runs into a cut word ("Gazzetta di Modena tata negligenza").
+            line.append_text(source)
+            line.append("  ")
+        left = sanitize(k.left)
+        if len(left) >= side:
+            left = "…" + left[-(side - 1) :]
         line.append(f"{left:>{side}}")
         line.append(sanitize(k.match), style=MATCH_STYLE)
-        line.append(sanitize(k.right)[:side])
+        line.append(sanitize(k.right))
+        line.truncate(terminal.width, overflow="ellipsis")
         terminal.out.print(line, no_wrap=True, overflow="crop")
 
 
@@ -272,40 +420,85 @@ def citations(terminal: Terminal, found: list[Citation]) -> None:
 
 
 def watches(terminal: Terminal, found: list[Watch]) -> None:
-    table = _table()
-    table.add_column("name", style="bold")
-    table.add_column("query")
-    table.add_column("filters", style="dim")
-    table.add_column("last run", no_wrap=True)
-    table.add_column("seen", justify="right")
-    for w in found:
-        table.add_row(
-            Text(sanitize(w.name)),
+    if not found:
+        terminal.out.print(Text("0 watches ('corpus watch add NAME QUERY' saves one)"))
+        return
+    labels = ["name", "query", "filters", "last run", "seen"]
+    rows = [
+        [
+            Text(sanitize(w.name), style="bold"),
             Text(sanitize(w.query)),
-            Text(sanitize(w.filters.describe())),
-            (w.last_run or "never")[:16].replace("T", " "),
-            str(len(w.seen)),
-        )
-    terminal.out.print(table)
-
-
-def sources(terminal: Terminal, found: list[SourceSummary]) -> None:
-    narrowed = any(s.total is not None for s in found)
+            Text(sanitize(w.filters.describe()), style="dim"),
+            Text((w.last_run or "never")[:16].replace("T", " ")),
+            Text(str(len(w.seen))),
+        ]
+        for w in found
+    ]
+    # The date and the count keep their width; the others fold, down to 8 cells each.
+    fixed = sum(
+        max([len(label), *(r[i].cell_len for r in rows)])
+        for i, label in [(3, "last run"), (4, "seen")]
+    )
+    if fixed + 3 * 8 + 8 > terminal.width:
+        _stacked(terminal, labels, rows, cut=set())
+        return
     table = _table()
-    table.add_column("source", style="cyan", overflow="fold")
-    table.add_column("matches" if narrowed else "articles", justify="right")
-    if narrowed:
-        table.add_column("of all", justify="right")
-        table.add_column("share", justify="right")
-    table.add_column("first", no_wrap=True)
-    table.add_column("last", no_wrap=True)
-    for s in found:
-        cells: list[Text | str] = [Text(sanitize(s.source)), str(s.count)]
-        if narrowed:
-            cells += [str(s.total), f"{(s.share or 0) * 100:.1f}%"]
-        cells += [s.first_date or "", s.last_date or ""]
-        table.add_row(*cells)
+    table.add_column("name")
+    table.add_column("query")
+    table.add_column("filters")
+    table.add_column("last run", no_wrap=True)
+    table.add_column("seen", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     terminal.out.print(table)
+
+
+def sources(terminal: Terminal, found: list[SourceSummary], query: str | None = None) -> None:
+    """Sources with their counts and date spans; the dates are never cut."""
+    if not found:
+        # A bare header would read as a table that failed to draw.
+        terminal.out.print(_nothing_matches(query), soft_wrap=True)
+        return
+    narrowed = query is not None or any(s.total is not None for s in found)
+    labels = ["source", "matches" if narrowed else "articles"]
+    if narrowed:
+        labels += ["of all", "share"]
+    labels += ["first", "last"]
+    rows: list[list[Text]] = []
+    for s in found:
+        cells = [Text(sanitize(s.source), style="cyan"), Text(str(s.count))]
+        if narrowed:
+            cells += [Text(str(s.total)), Text(f"{(s.share or 0) * 100:.1f}%")]
+        cells += [Text(s.first_date or ""), Text(s.last_date or "")]
+        rows.append(cells)
+    # Every column but the source keeps its width; the source folds, down to 8 cells.
+    fixed = [
+        max([len(label), *(row[i].cell_len for row in rows)]) for i, label in enumerate(labels)
+    ]
+    needed = sum(fixed[1:]) + min(fixed[0], 8) + 2 * (len(labels) - 1)
+    if needed > terminal.width:
+        _stacked(terminal, labels, rows, cut=set())
+        return
+    table = _table()
+    for i, label in enumerate(labels):
+        if i == 0:
+            table.add_column(label, overflow="fold")
+        else:
+            table.add_column(
+                label, justify="right" if i < len(labels) - 2 else "left", no_wrap=True
+            )
+    for row in rows:
+        table.add_row(*row)
+    terminal.out.print(table)
+
+
+def _nothing_matches(query: str | None) -> Text:
+    """``0 articles match QUERY``, or ``0 articles`` with no query (the filters left none)."""
+    if query is None:
+        return Text("0 articles")
+    line = Text("0 articles match ")
+    line.append(sanitize(query), style="bold")
+    return line
 
 
 def timeline(
@@ -354,11 +547,25 @@ def timeline(
         out.print(line, soft_wrap=True)
 
 
-def terms(terminal: Terminal, found: list[TermScore]) -> None:
+def terms(
+    terminal: Terminal, found: list[TermScore], query: str | None = None, matched: int = 0
+) -> None:
+    """The characteristic terms of ``matched`` articles that match ``query``."""
+    if not found:
+        # A sentence, not a bare header: nothing matched, or nothing stood out.
+        if matched and query is not None:
+            line = Text(f"No word stands out in the {matched} {plural(matched, 'article')} ")
+            line.append(f"{'that matches' if matched == 1 else 'that match'} ")
+            line.append(sanitize(query), style="bold")
+        else:
+            line = _nothing_matches(query)
+        terminal.out.print(line, soft_wrap=True)
+        return
     table = _table()
     table.add_column("term", style="bold")
     table.add_column("score", justify="right")
-    table.add_column("in matches", justify="right")
+    # How often the word occurs in the matching articles, not in how many of them.
+    table.add_column("occurrences", justify="right")
     table.add_column("stem", style="dim")
     for t in found:
         table.add_row(Text(sanitize(t.term)), f"{t.score:.1f}", str(t.count), t.stem)
@@ -509,10 +716,17 @@ def ingest(terminal: Terminal, report: IngestReport, index_path: str, verbose: b
             line.append(sanitize(path))
             line.append("  (not an article format)", style="dim")
             out.print(line, soft_wrap=True)
-    elif report.ignored:
-        out.print(
-            Text(
-                f"  {len(report.ignored)} other files ignored (--verbose lists them)",
-                style="dim",
-            )
-        )
+        for path in report.hidden:
+            line = Text("  hidden     ", style="dim")
+            line.append(sanitize(path))
+            line.append("  (a name starting with '.', not read)", style="dim")
+            out.print(line, soft_wrap=True)
+    elif report.ignored or report.hidden:
+        parts = []
+        if report.ignored:
+            ignored = len(report.ignored)
+            parts.append(f"{ignored} other {plural(ignored, 'file')} ignored")
+        if report.hidden:
+            hidden = len(report.hidden)
+            parts.append(f"{hidden} hidden {'entry' if hidden == 1 else 'entries'} left out")
+        out.print(Text(f"  {', '.join(parts)} (--verbose lists them)", style="dim"))

@@ -86,6 +86,9 @@ def _walk(root: Path, report: IngestReport, unlisted: list[str]) -> Iterator[Pat
             return
         for entry in entries:
             if entry.name.startswith("."):
+                # .git, .DS_Store, editors' swap files: never articles, but the
+                # user may wonder where a folder went (--verbose lists them).
+                report.hidden.append(str(Path(entry.path)))
                 continue
             path = Path(entry.path)
             try:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from corpus_cli.errors import IngestInterrupted
 from corpus_cli.model import Article, FileState
 from corpus_cli.readers import is_supported, os_reason, size_limit, too_large
 from corpus_cli.results import Duplicate, IngestReport, Skipped
@@ -57,11 +58,13 @@ def ingest(
     today: datetime.date | None = None,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    fields: dict[str, str] | None = None,
 ) -> IngestReport:
     """Bring the store in line with the files under ``paths``.
 
     ``workers`` processes read the files (None: one a core when there are many
-    files, else none); the result is the same with any number.
+    files, else none); the result is the same with any number. ``fields`` maps a
+    record's fields to other input names (``{"text": "corpo"}``, from ``--map``).
     """
     report = IngestReport()
     roots = list(paths)
@@ -69,7 +72,7 @@ def ingest(
     report.files = len(found.sources) + report.failed
     if workers is None:
         workers = default_workers() if len(found.sources) >= PARALLEL_FILES else 0
-    run = _Run(store, report, source, today)
+    run = _Run(store, report, source, today, fields)
     try:
         if prune:
             # Removals first: a file that moved, or the copy of a deleted file, is
@@ -86,10 +89,25 @@ def ingest(
                     if progress is not None:
                         progress(done, len(found.sources), item.display)
         run.flush()
+    except KeyboardInterrupt:
+        run.abort()
+        raise IngestInterrupted(_kept(run.committed)) from None
     except BaseException:
         run.abort()
         raise
     return report
+
+
+def _kept(committed: int) -> str:
+    """What Ctrl-C left: the articles of the batches committed before it."""
+    if not committed:
+        return "interrupted before the first batch was written; no article of this run was kept."
+    kept = (
+        "1 article written before it is"
+        if committed == 1
+        else (f"{committed} articles written before it are")
+    )
+    return f"interrupted; {kept} kept. Run the same ingest again to add the rest."
 
 
 @dataclass
@@ -134,16 +152,20 @@ class _Run:
         report: IngestReport,
         source: str | None,
         today: datetime.date | None,
+        fields: dict[str, str] | None = None,
     ) -> None:
         self.store = store
         self.report = report
         self.source = source
         self.today = today
+        self.fields = fields or None
         self._prepare = store.preparer()
         self._view: Ledger | None = None
         self._writer: Batch | None = None
         self._pending = 0
         self._pending_chars = 0
+        #: Articles written by the batches committed so far (what Ctrl-C keeps).
+        self.committed = 0
         self._batch = BATCH_ARTICLES
         # What the open batch has added or deleted, which neither the view nor the
         # writer's own searcher (both snapshots of the last commit) can see.
@@ -178,6 +200,7 @@ class _Run:
         if self._writer is not None:
             writer, self._writer = self._writer, None
             writer.commit()
+            self.committed += self._pending
         self._close_view()
         self._pending = self._pending_chars = 0
         self._ids.clear()
@@ -254,6 +277,7 @@ class _Run:
             self.source or f.item.fallback_source,
             self.today,
             self._prepare,
+            self.fields,
         )
 
     # -- after reading: duplicates, ids, and the writes --------------------------------

@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from corpus_cli.model import Article, Record
-from corpus_cli.readers import RecordError, UnreadableFile, read_records, resolve
+from corpus_cli.readers import (
+    RecordError,
+    UnreadableFile,
+    mapped_fields,
+    read_records,
+    resolve,
+)
 
 #: Files handed to a worker at once: large enough that the round trip is small
 #: beside the work, small enough that the first results come back soon.
@@ -50,6 +56,8 @@ class ReadTask(Record):
     today: datetime.date | None
     #: The store's preparer (:meth:`~corpus_cli.storage.base.Store.preparer`).
     prepare: Callable[[Article], object] | None = None
+    #: ``FIELD -> input name`` from ``ingest --map`` (tried before the usual names).
+    fields: dict[str, str] | None = None
 
 
 @dataclass(eq=False, repr=False)
@@ -82,7 +90,8 @@ def read_file(task: ReadTask) -> FileRead:
     """
     read = FileRead()
     try:
-        records = list(read_records(task.path))
+        with mapped_fields(task.fields):  # the readers ask mapping.py, not their caller
+            records = list(read_records(task.path))
     except UnreadableFile as error:
         read.skipped.append(str(error))
         read.failed = True

@@ -102,6 +102,21 @@ def _lead(flat: str, width: int) -> Snippet:
     return Snippet(cut_at_word(flat, width, width // 2) + " …")
 
 
+#: How long a derived title may be before it is cut at a word (with "…").
+DERIVED_TITLE_WIDTH = 70
+
+
+def derived_title(text: str) -> str:
+    """What stands in for a missing title, in every output: the text's first words.
+
+    On one line, cut at a word after at most ``DERIVED_TITLE_WIDTH`` characters.
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= DERIVED_TITLE_WIDTH:
+        return flat
+    return cut_at_word(flat, DERIVED_TITLE_WIDTH, 20) + "…"
+
+
 def cut_at_word(flat: str, width: int, shortest: int) -> str:
     """At most ``width`` characters of ``flat``, ending at a space after ``shortest`` if any."""
     cut = flat.rfind(" ", 0, width)

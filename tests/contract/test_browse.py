@@ -60,6 +60,7 @@ def test_show_gives_the_whole_article(giornale: Backend, giornale_folder: Path) 
         "id": "c",
         "path": str(giornale_folder / "c.txt"),
         "title": "Cronaca locale",
+        "derived_title": None,
         "date": "2023",
         "date_precision": "year",
         "date_inferred": False,

@@ -67,8 +67,9 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> list[list[str]]:
             assert args[0] == "corpus", command
             result = CliRunner().invoke(cli, args[1:], env=env)
             assert result.exit_code == 0, (command, result.output)
-            # What a terminal shows: the table on stdout, then the count on stderr.
-            outputs.append(_trimmed((result.stdout + result.stderr).splitlines()))
+            # What a terminal shows: stdout and stderr as they were written (off a
+            # terminal the counts of search and list go to stderr).
+            outputs.append(_trimmed(result.output.splitlines()))
     return outputs
 
 

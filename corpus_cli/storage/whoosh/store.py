@@ -72,7 +72,10 @@ class WhooshStore:
         except Exception:
             raise _damaged(path) from None
         if not exists:
-            raise IndexNotFound(f"No index at {path}. Run 'corpus ingest PATH' first to build one.")
+            raise IndexNotFound(
+                f"No index at {shown_path(path)}. Run 'corpus ingest PATH' first to build one, "
+                "or name another with --index FOLDER."
+            )
         try:
             ix = index.open_dir(str(path), indexname=INDEX_NAME)
         except Exception as error:
@@ -399,6 +402,14 @@ class WhooshStore:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+def shown_path(path: Path) -> str:
+    """``index`` as ``./index``: a bare relative name reads as a word in a sentence."""
+    text = str(path)
+    if path.is_absolute() or text.startswith("."):
+        return text
+    return f".{os.sep}{text}"
 
 
 def _damaged(path: Path) -> IndexUnreadable:
