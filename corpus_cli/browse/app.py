@@ -112,7 +112,8 @@ class HitList(OptionList):
 
 
 class TimelineBar(Widget, can_focus=True):
-    """The query's matches over time, one cell a period; choosing one narrows to it."""
+    """The query's matches over time, one to three cells a period (views.bar_cells);
+    choosing a period (← → and Enter, or a click) narrows the dates to it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "Earlier", show=False),
