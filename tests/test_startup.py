@@ -15,7 +15,10 @@ try:
     cli(["--index", sys.argv[1], "search", "esercitazioni"])
 except SystemExit as exit:
     assert exit.code == 0, exit.code
-heavy = ["urllib.request", "asyncio", "whoosh.lang.morph_en", "whoosh.qparser", "trafilatura"]
+heavy = [
+    "urllib.request", "asyncio", "whoosh.lang.morph_en", "whoosh.qparser", "trafilatura",
+    "textual",  # corpus browse alone needs it
+]
 print(" ".join(name for name in heavy if name in sys.modules) or "none")
 """
 
@@ -26,6 +29,22 @@ def test_search_loads_none_of_the_modules_it_never_uses(seeded: Run, index_dir: 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "none"
+
+
+def test_help_lists_browse_without_loading_textual() -> None:
+    code = (
+        "import sys\n"
+        "from corpus_cli.cli import cli\n"
+        "try:\n"
+        "    cli(['--help'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "  browse " in result.stdout
+    assert result.stdout.splitlines()[-1] == "False"
 
 
 def test_whoosh_still_reaches_what_was_left_out() -> None:

@@ -72,6 +72,7 @@ COMMANDS = {
     "similar": "relations",
     "dups": "relations",
     "watch": "relations",
+    "browse": "browse",
 }
 
 

@@ -1,0 +1,946 @@
+"""The full-screen browser: a search box, the hits, a reader, and narrowing by date,
+source and order, on Textual.
+
+Every question to the corpus runs in a worker thread (:class:`~.session.Session`
+serialises them), so the screen keeps answering keys while a search runs. Each
+search gets a number (``_generation``); a newer keystroke or narrowing takes a new
+one, and what an older search finds is dropped when it arrives (and a search still
+waiting for the store when it is superseded never runs). No text of an article is
+ever given to a widget as a string: widgets parse strings as markup, so everything
+goes in as Rich ``Text`` made by :mod:`.views`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from corpus_cli.browse import views
+from corpus_cli.browse.session import PAGE, Parsed, Request, Session, Superseded, Timeline
+from corpus_cli.errors import CorpusError
+from corpus_cli.model import Filters, SortOrder
+from corpus_cli.render.display import sanitize
+
+if TYPE_CHECKING:
+    import datetime
+
+    from corpus_cli.model import Hit, IndexStats, QueryTerms, SearchResult, SourceSummary
+
+#: Seconds without a keystroke before a search starts, when keys come faster than
+#: that or a search is still on its way: a burst of keys (a word typed in one go, a
+#: paste) is one search. A key after a pause, with the screen up to date, searches at
+#: once (the debounce's leading edge): waiting would only add to every keystroke.
+DEBOUNCE = 0.03
+#: Seconds the hits must stay current before the timeline is counted again: while
+#: typing, the store is kept for the searches.
+FACETS_DELAY = 0.3
+#: Load the next page when the cursor comes this close to the last hit loaded.
+MORE_MARGIN = 5
+
+SORTS: list[SortOrder] = ["relevance", "date", "-date"]
+
+HELP = [
+    ("Search box", ""),
+    ("typing", "searches as you type (same language as corpus search)"),
+    ("Enter, ↓, Esc", "to the hits"),
+    ("Hits", ""),
+    ("↑ ↓ PgUp PgDn", "move; more hits load as you go down"),
+    ("Enter, click", "read the article"),
+    ("/", "back to the search box"),
+    ("d", "date range (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("s", "source, with each source's matches"),
+    ("o", "order: relevance, oldest first, newest first"),
+    ("t", "timeline: ← → choose a period, Enter narrows to it"),
+    ("u", "undo the narrowing: any date, any source"),
+    ("c / p", "copy the article's id / path"),
+    ("e", "export the hits (.jsonl, or .csv)"),
+    ("Reader", ""),
+    ("n / N", "next / previous match"),
+    ("↑ ↓ PgUp PgDn", "scroll"),
+    ("Esc", "back to the hits, where you were"),
+    ("Anywhere", ""),
+    ("?", "this help"),
+    ("q, Ctrl+Q", "quit"),
+]
+
+
+def _plain(text: str, style: str = "") -> Text:
+    """A message as literal text (it may quote a query or a path)."""
+    return Text(sanitize(text), style=style)
+
+
+class SearchBox(Input):
+    """The search box. Letters are typed here, so the footer shows the keys that still
+    work while it has the focus: ↓ (or Esc) to the hits, Ctrl+Q to quit."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "app.to_hits", "Hits"),
+        Binding("escape", "app.to_hits", "Hits", show=False),
+        Binding("ctrl+q", "app.quit_app", "Quit"),
+    ]
+
+
+class HitList(OptionList):
+    """The hits: one option a hit; asks for more when the cursor nears the end."""
+
+    class NeedMore(Message):
+        pass
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        if highlighted is not None and highlighted >= self.option_count - MORE_MARGIN:
+            self.post_message(self.NeedMore())
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.max_scroll_y and new >= self.max_scroll_y - 2:
+            self.post_message(self.NeedMore())
+
+
+class TimelineBar(Widget, can_focus=True):
+    """The query's matches over time, one to three cells a period (views.bar_cells);
+    choosing a period (← → and Enter, or a click) narrows the dates to it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Earlier", show=False),
+        Binding("right", "move(1)", "Later", show=False),
+        Binding("home", "move(-1000000)", show=False),
+        Binding("end", "move(1000000)", show=False),
+        Binding("enter", "choose", "Narrow to period"),
+        Binding("escape", "leave", "Back", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    TimelineBar { height: 1; }
+    TimelineBar:focus { background: $boost; }
+    """
+
+    class Chosen(Message):
+        def __init__(self, first: datetime.date, last: datetime.date) -> None:
+            super().__init__()
+            self.first = first
+            self.last = last
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.timeline: Timeline | None = None
+        self.selected: int | None = None
+        self.message: Text | None = None
+
+    def show(self, timeline: Timeline | None, message: Text | None = None) -> None:
+        self.timeline = timeline
+        self.message = message
+        self.selected = None
+        if self.has_focus and timeline and timeline.bars:
+            self.selected = _busiest(timeline)
+        self.refresh()
+
+    def render(self) -> Text:
+        if self.message is not None:
+            return self.message
+        return views.timeline_bar(self.timeline, self.selected, self.size.width)
+
+    def on_focus(self) -> None:
+        if self.timeline and self.timeline.bars and self.selected is None:
+            self.selected = _busiest(self.timeline)
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.selected = None
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        if not self.timeline or not self.timeline.bars:
+            return
+        current = self.selected if self.selected is not None else 0
+        self.selected = min(max(0, current + step), len(self.timeline.bars) - 1)
+        self.refresh()
+
+    def action_choose(self) -> None:
+        if self.timeline and self.selected is not None:
+            bar = self.timeline.bars[self.selected]
+            self.post_message(self.Chosen(bar.first, bar.last))
+
+    def action_leave(self) -> None:
+        self.screen.query_one(HitList).focus()
+
+    def on_click(self, event: events.Click) -> None:
+        if not self.timeline or not self.timeline.bars:
+            return
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        # The bars start after the first period's label and a space.
+        cells = views.bar_cells(self.timeline, self.size.width)
+        start = len(self.timeline.bars[0].period) + 1
+        index = (offset.x - start) // cells
+        if offset.x >= start and index < len(self.timeline.bars):
+            self.selected = index
+            self.action_choose()
+
+
+def _busiest(timeline: Timeline) -> int:
+    counts = [bar.count for bar in timeline.bars]
+    return counts.index(max(counts))
+
+
+# -- modal screens ---------------------------------------------------------------------
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from rich.table import Table
+
+        # A table, so that a description that wraps stays in its column.
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(ratio=1)
+        for key, what in HELP:
+            if what:
+                table.add_row(Text("  " + key), Text(what))
+            else:
+                table.add_row(Text(key, style="bold underline"), Text(""))
+        table.add_row(Text(""), Text(""))
+        table.add_row(Text(""), Text("Esc or ? closes this help", style="dim"))
+        with VerticalScroll(id="dialog"):
+            yield Static(table, id="help")
+
+
+class DatesScreen(ModalScreen["tuple[datetime.date | None, datetime.date | None] | None"]):
+    """From and to, as the command line takes them; empty for no bound."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, filters: Filters) -> None:
+        super().__init__()
+        self.filters = filters
+
+    def compose(self) -> ComposeResult:
+        start = self.filters.date_from.isoformat() if self.filters.date_from else ""
+        end = self.filters.date_to.isoformat() if self.filters.date_to else ""
+        with Vertical(id="dialog"):
+            yield Static(Text("Dates: YYYY, YYYY-MM or YYYY-MM-DD; empty for no bound"))
+            yield Input(start, placeholder="from", id="from")
+            yield Input(end, placeholder="to", id="to")
+            yield Static(Text("Enter applies · Esc cancels", style="dim"), id="dates-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        from corpus_cli.text.dates import parse_cli_date
+
+        texts = [self.query_one(f"#{name}", Input).value.strip() for name in ("from", "to")]
+        try:
+            first = parse_cli_date(texts[0]) if texts[0] else None
+            last = parse_cli_date(texts[1], end=True) if texts[1] else None
+            Filters(first, last)  # refuses a range that ends before it starts
+        except CorpusError as error:
+            self.query_one("#dates-error", Static).update(_plain(str(error), "red"))
+            return
+        self.dismiss((first, last))
+
+
+class SourcesScreen(ModalScreen["str | None"]):
+    """The sources with their matches for the current query; "" for any source."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, sources: list[SourceSummary], current: str | None) -> None:
+        super().__init__()
+        self.sources = sources
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        width = max((len(str(s.count)) for s in self.sources), default=1)
+        options = [Option(Text("any source", style="italic"), id="")]
+        for summary in self.sources:
+            line = Text(f"{summary.count:>{width}}  ", style="bold")
+            line.append(sanitize(summary.source or "unknown source"), style="cyan")
+            options.append(Option(line))
+        with Vertical(id="dialog"):
+            yield Static(Text("Source (matches of the current search)"))
+            yield OptionList(*options, id="sources")
+
+    def on_mount(self) -> None:
+        names = [s.source for s in self.sources]
+        listed = self.query_one(OptionList)
+        listed.highlighted = names.index(self.current) + 1 if self.current in names else 0
+        listed.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = event.option_index
+        self.dismiss("" if index == 0 else self.sources[index - 1].source)
+
+
+class ExportScreen(ModalScreen["Path | None"]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, suggested: str, total: int) -> None:
+        super().__init__()
+        self.suggested = suggested
+        self.total = total
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                Text(
+                    f"Export the {self.total} hits as search --json writes them "
+                    "(a .csv name: as --format csv)"
+                )
+            )
+            yield Input(self.suggested, id="export-path")
+            yield Static(Text("Enter writes · Esc cancels", style="dim"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        self.dismiss(Path(value).expanduser() if value else None)
+
+
+# -- the reader ------------------------------------------------------------------------
+
+
+class ReaderScreen(Screen[None]):
+    """One article whole, its matches highlighted; n/N go from match to match."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("n", "match(1)", "Next match"),
+        Binding("N,shift+n", "match(-1)", "Prev match"),
+        Binding("c", "app.copy('id')", "Copy id"),
+        Binding("p", "app.copy('path')", "Copy path", show=False),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit_app", "Quit"),
+    ]
+
+    def __init__(self, hit: Hit, terms: QueryTerms) -> None:
+        super().__init__()
+        from corpus_cli.text.snippets import find_matches
+
+        self.article = hit.article
+        self.terms = terms
+        self.spans = find_matches(hit.article.text, terms)
+        self.current: int | None = None
+        self.body: views.Body | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(views.header(self.article, self.terms), id="article-head")
+        with VerticalScroll(id="article-body"):
+            yield Static(Text(""), id="article-text")
+        yield Static(self._status(), id="reader-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#article-body").focus()
+        # The body's width is known once it is laid out, not yet when it is mounted.
+        self.call_after_refresh(self._wrap)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._wrap)
+
+    def _wrap(self) -> None:
+        scroller = self.query_one("#article-body", VerticalScroll)
+        # The scroll bar takes two cells of the width; keep a margin for it.
+        width = max(20, scroller.size.width - 3)
+        if self.body is None or self.body.width != width:
+            self.body = views.Body(self.article.text, self.spans, width, self.app.console)
+            self._draw()
+
+    def _draw(self) -> None:
+        if self.body is None:
+            return
+        self.query_one("#article-text", Static).update(self.body.render(self.current))
+        self.query_one("#reader-status", Static).update(self._status())
+
+    def _status(self) -> Text:
+        found = len(self.spans)
+        if not found:
+            return Text("no match of the search in the text", style="dim")
+        where = f"match {self.current + 1} of {found}" if self.current is not None else ""
+        text = Text(where or f"{found} {'match' if found == 1 else 'matches'}", style="bold")
+        text.append("  n next · N previous", style="dim")
+        return text
+
+    def action_match(self, step: int) -> None:
+        if not self.spans or self.body is None:
+            return
+        if self.current is None:
+            self.current = 0 if step > 0 else len(self.spans) - 1
+        else:
+            self.current = (self.current + step) % len(self.spans)
+        self._draw()
+        line = self.body.line_of(self.spans[self.current][0])
+        scroller = self.query_one("#article-body", VerticalScroll)
+        # A few lines of context above the match, when there are any.
+        scroller.scroll_to(y=max(0, line - 3), animate=False)
+
+
+# -- the app ---------------------------------------------------------------------------
+
+
+class BrowseApp(App[int]):
+    """``corpus browse``: see the module's docstring."""
+
+    TITLE = "corpus browse"
+    ENABLE_COMMAND_PALETTE = False
+
+    CSS = """
+    #search { height: 3; }
+    #narrowing, #status, TimelineBar { padding: 0 1; }
+    #status { height: 1; }
+    /* No border: the highlighted hit's colour says where the focus is, and at 80x24
+       the two lines are a hit more. */
+    #hits { height: 1fr; border: none; }
+    #hits:focus { border: none; }
+    #article-head { padding: 0 1; border-bottom: solid $primary; }
+    #article-body { height: 1fr; padding: 0 1; }
+    #reader-status { padding: 0 1; background: $boost; }
+    ModalScreen { align: center middle; }
+    #dialog {
+        width: 80%; max-width: 90; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    #sources { height: auto; max-height: 20; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit_app", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("slash", "focus_search", "Search", show=False),
+        Binding("d", "dates", "Dates"),
+        Binding("s", "source", "Source"),
+        Binding("o", "sort", "Order"),
+        Binding("t", "timeline", "Timeline"),
+        Binding("u", "clear", "Any date/source", show=False),
+        Binding("c", "copy('id')", "Copy id"),
+        Binding("p", "copy('path')", "Copy path", show=False),
+        Binding("e", "export", "Export"),
+        Binding("ctrl+q", "quit_app", "Quit", show=False),
+    ]
+
+    def __init__(
+        self,
+        location: str,
+        query: str = "",
+        filters: Filters | None = None,
+        sort: SortOrder = "relevance",
+        *,
+        debounce: float = DEBOUNCE,
+        facets_delay: float = FACETS_DELAY,
+    ) -> None:
+        super().__init__()
+        self.session = Session(location)
+        self.initial_query = query
+        self.filters = filters or Filters()
+        self.sort: SortOrder = sort
+        self.debounce = debounce
+        self.facets_delay = facets_delay
+        self._facets_timer: Any = None
+        self.stats: IndexStats | None = None
+        self.opened = False
+        #: What keeps the index from being searched (no index, none at all...), if anything.
+        self.failure: str | None = None
+        self._generation = 0
+        self._timer: Any = None
+        self._typed_at: float | None = None
+        self._last_key_at: float | None = None
+        #: The search whose hits (or message) the screen shows: behind _generation
+        #: while one is on its way.
+        self._shown = 0
+        self.parsed: Parsed | None = None
+        self.result: SearchResult | None = None
+        self.hits: list[Hit] = []
+        self._loading_more = False
+        #: Milliseconds from the last keystroke to its hits on the screen, for each search
+        #: that a keystroke started (the status line shows the last one).
+        self.latencies: list[float] = []
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(
+            self.initial_query,
+            placeholder='Search: words, "a phrase", -word, a OR b, date:2020 …',
+            id="search",
+            select_on_focus=False,
+        )
+        yield Static(views.narrowing(self.filters, self.sort), id="narrowing")
+        yield TimelineBar(id="timeline")
+        yield Static(_plain(f"Opening {self.session.location} …", "dim"), id="status")
+        yield HitList(id="hits")
+        yield Footer()
+
+    @property
+    def search_box(self) -> Input:
+        return self.query_one("#search", Input)
+
+    @property
+    def hit_list(self) -> HitList:
+        return self.query_one("#hits", HitList)
+
+    @property
+    def timeline(self) -> TimelineBar:
+        return self.query_one("#timeline", TimelineBar)
+
+    def status(self, text: Text) -> None:
+        self.query_one("#status", Static).update(text)
+
+    def on_mount(self) -> None:
+        self.timeline.show(None, Text(""))
+        self.search_box.focus()
+        # After the first frame: the store's imports would otherwise hold the
+        # interpreter while the screen is drawn for the first time.
+        self.call_after_refresh(
+            lambda: self.run_worker(self._open, thread=True, group="open", exit_on_error=False)
+        )
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    # -- opening ---------------------------------------------------------------------
+
+    def _open(self) -> None:
+        try:
+            self.session.open()
+        except CorpusError as error:
+            self.call_from_thread(self._failed, str(error))
+        except Exception as error:  # a message in the app, never a traceback over it
+            self.call_from_thread(self._failed, _unexpected(error))
+        else:
+            self.call_from_thread(self._opened)
+
+    def _failed(self, message: str) -> None:
+        self.failure = message
+        self.status(_plain(message, "bold red"))
+        self.timeline.show(None, Text(""))
+
+    def _opened(self) -> None:
+        self.opened = True
+        # The query's search first, the counts of the whole index after it: opening
+        # with a query then costs what one search costs.
+        if self.search_box.value.strip():
+            self.hit_list.focus()
+            self._start_search(typed=False)
+        self.run_worker(self._read_stats, thread=True, group="open", exit_on_error=False)
+
+    def _read_stats(self) -> None:
+        try:
+            stats = self.session.read_stats()
+        except CorpusError as error:
+            self.call_from_thread(self._failed, str(error))
+        except Exception as error:
+            self.call_from_thread(self._failed, _unexpected(error))
+        else:
+            self.call_from_thread(self._stats_read, stats)
+
+    def _stats_read(self, stats: IndexStats) -> None:
+        self.stats = stats
+        if stats.articles == 0:
+            self._failed(
+                f"The index at {self.session.location} has no articles yet: "
+                "'corpus ingest PATH' adds some."
+            )
+        elif self.parsed is None and not self.search_box.value.strip():
+            self._idle()
+
+    def _idle(self) -> None:
+        """No query: what the index holds, and what to do."""
+        stats = self.stats
+        if stats is None:
+            return
+        span = f", {stats.first_date} to {stats.last_date}" if stats.first_date else ""
+        sources = len(stats.sources)
+        self.status(
+            _plain(
+                f"{stats.articles:,} articles{span}, {sources} "
+                f"{'source' if sources == 1 else 'sources'}. Type words to search them."
+            )
+        )
+        self.timeline.show(None, Text(""))
+
+    # -- searching -------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "search":
+            return
+        now = time.perf_counter()
+        quiet = self._last_key_at is None or now - self._last_key_at >= self.debounce
+        self._typed_at = self._last_key_at = now
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if quiet and self._shown == self._generation:
+            self._start_search()
+        else:
+            self._timer = self.set_timer(self.debounce, self._start_search)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
+        if self._timer is not None:  # a search not started yet: start it now
+            self._timer.stop()
+            self._start_search()
+        self.hit_list.focus()
+
+    def action_to_hits(self) -> None:
+        self.hit_list.focus()
+
+    def _start_search(self, typed: bool = True) -> None:
+        self._timer = None
+        self._generation += 1
+        generation = self._generation
+        self._loading_more = False
+        started = self._typed_at if typed and self._typed_at is not None else time.perf_counter()
+        self._typed_at = None
+        if not self.opened or self.failure is not None:
+            self._shown = generation  # nothing to wait for
+            if self.failure is not None:
+                self.status(_plain(self.failure, "bold red"))
+            return
+        request = Request(self.search_box.value.strip(), self.filters, self.sort)
+        self.query_one("#narrowing", Static).update(views.narrowing(self.filters, self.sort))
+        if not request.text:
+            self.parsed, self.result, self.hits = None, None, []
+            self.hit_list.clear_options()
+            self._idle()
+            self._shown = generation
+            return
+        width, first = self._prompt_width(), self._first_page()
+        self.run_worker(
+            lambda: self._search(generation, request, started, width, first),
+            thread=True,
+            group="search",
+            exit_on_error=False,
+        )
+
+    def _prompt_width(self) -> int:
+        # The list's width but its scroll bar (2 cells) and the options' padding.
+        return max(40, (self.hit_list.content_region.width or self.size.width) - 4)
+
+    def _wanted(self, generation: int) -> Callable[[], bool]:
+        return lambda: generation == self._generation
+
+    def _first_page(self) -> int:
+        """The hits the list shows at once (three lines each), and two more."""
+        return max(8, (self.hit_list.size.height or self.size.height) // 3 + 2)
+
+    def _search(
+        self, generation: int, request: Request, started: float, width: int, first: int
+    ) -> None:
+        """In a worker: parse, search the first page, make its lines; hand them over."""
+        try:
+            parsed = Session.parse(request)
+            result = self.session.search(parsed, 0, first, wanted=self._wanted(generation))
+            prompts = self._prompts(result.hits, result.terms, width)
+        except Superseded:
+            return
+        except CorpusError as error:
+            self.call_from_thread(self._search_failed, generation, str(error))
+            return
+        except Exception as error:
+            self.call_from_thread(self._search_failed, generation, _unexpected(error))
+            return
+        self.call_from_thread(self._show, generation, parsed, result, prompts, started)
+
+    def _prompts(self, hits: list[Hit], terms: QueryTerms, width: int) -> list[Text]:
+        return [views.hit_prompt(hit, terms, width, self.console) for hit in hits]
+
+    def _search_failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self._shown = generation
+        # The hits of the last query understood stay; the message says what went wrong.
+        self.status(_plain(message, "bold red"))
+
+    def _show(
+        self,
+        generation: int,
+        parsed: Parsed,
+        result: SearchResult,
+        prompts: list[Text],
+        started: float,
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer search is on its way: these hits are stale
+        self._shown = generation
+        if self.failure is not None:
+            return  # the index turned out empty
+        self.parsed, self.result, self.hits = parsed, result, list(result.hits)
+        hit_list = self.hit_list
+        hit_list.set_options(Option(prompt, id=str(n)) for n, prompt in enumerate(prompts))
+        if prompts:
+            hit_list.highlighted = 0
+        hit_list.scroll_home(animate=False)
+        self._status_line()
+        self.timeline.show(self.timeline.timeline if self.timeline.timeline else None)
+
+        def painted() -> None:
+            self.latencies.append((time.perf_counter() - started) * 1000)
+            self._status_line()
+
+        self.call_after_refresh(painted)
+        if self._facets_timer is not None:
+            self._facets_timer.stop()
+        self._facets_timer = self.set_timer(
+            self.facets_delay, lambda: self._start_facets(generation)
+        )
+
+    def _status_line(self) -> None:
+        result = self.result
+        if result is None or self.parsed is None:
+            return
+        total = result.total
+        line = Text()
+        line.append(f"{total:,}", style="bold")
+        line.append(f" {'article matches' if total == 1 else 'articles match'} ")
+        line.append(sanitize(self.parsed.request.text), style="bold")
+        if total:
+            line.append(f" · {len(self.hits)} loaded", style="dim")
+        if self.latencies:
+            line.append(f" · {self.latencies[-1]:.0f} ms", style="dim")
+        if not total:
+            line.append("  (u: any date and source)" if not self.filters.is_empty else "")
+        self.status(line)
+
+    # -- more hits -------------------------------------------------------------------
+
+    def on_hit_list_need_more(self, event: HitList.NeedMore) -> None:
+        result, parsed = self.result, self.parsed
+        if result is None or parsed is None or self._loading_more:
+            return
+        if len(self.hits) >= result.total:
+            return
+        self._loading_more = True
+        generation, offset, width = self._generation, len(self.hits), self._prompt_width()
+
+        def more() -> None:
+            try:
+                page = self.session.search(parsed, offset, PAGE, wanted=self._wanted(generation))
+                prompts = self._prompts(page.hits, page.terms, width)
+            except Superseded:
+                return
+            except Exception as error:
+                message = str(error) if isinstance(error, CorpusError) else _unexpected(error)
+                self.call_from_thread(self._search_failed, generation, message)
+                return
+            self.call_from_thread(self._more, generation, offset, page, prompts)
+
+        self.run_worker(more, thread=True, group="more", exit_on_error=False)
+
+    def _more(self, generation: int, offset: int, page: SearchResult, prompts: list[Text]) -> None:
+        self._loading_more = False
+        if generation != self._generation or offset != len(self.hits):
+            return
+        self.hits.extend(page.hits)
+        self.hit_list.add_options(
+            Option(prompt, id=str(offset + n)) for n, prompt in enumerate(prompts)
+        )
+        self._status_line()
+
+    # -- timeline --------------------------------------------------------------------
+
+    def _start_facets(self, generation: int) -> None:
+        self._facets_timer = None
+        parsed = self.parsed
+        if generation != self._generation or parsed is None:
+            return
+        # Typing has paused: read the next page too, so that scrolling finds it there.
+        self.post_message(HitList.NeedMore())
+        bars = max(8, self.timeline.size.width - 40)
+
+        def count() -> None:
+            try:
+                timeline = self.session.timeline(parsed, bars, wanted=self._wanted(generation))
+            except Superseded:
+                return
+            except Exception as error:
+                message = str(error) if isinstance(error, CorpusError) else _unexpected(error)
+                self.call_from_thread(self._show_timeline, generation, None, message)
+                return
+            self.call_from_thread(self._show_timeline, generation, timeline, None)
+
+        self.run_worker(count, thread=True, group="facets", exit_on_error=False)
+
+    def _show_timeline(self, generation: int, timeline: Timeline | None, error: str | None) -> None:
+        if generation != self._generation:
+            return
+        self.timeline.show(timeline, _plain(error, "red") if error else None)
+
+    def on_timeline_bar_chosen(self, event: TimelineBar.Chosen) -> None:
+        self._narrow(Filters(event.first, event.last, self.filters.source, self.filters.cites))
+        self.hit_list.focus()
+
+    # -- narrowing -------------------------------------------------------------------
+
+    def _narrow(self, filters: Filters | None = None, sort: SortOrder | None = None) -> None:
+        if filters is not None:
+            self.filters = filters
+        if sort is not None:
+            self.sort = sort
+        self.query_one("#narrowing", Static).update(views.narrowing(self.filters, self.sort))
+        if self._timer is not None:
+            self._timer.stop()
+        self._start_search(typed=False)
+
+    def action_dates(self) -> None:
+        def chosen(dates: tuple[datetime.date | None, datetime.date | None] | None) -> None:
+            if dates is not None:
+                self._narrow(Filters(dates[0], dates[1], self.filters.source, self.filters.cites))
+
+        self.push_screen(DatesScreen(self.filters), chosen)
+
+    def action_source(self) -> None:
+        if not self.opened or self.failure is not None:
+            return
+        parsed, generation = self.parsed, self._generation
+        without = Filters(self.filters.date_from, self.filters.date_to, None, self.filters.cites)
+
+        def count() -> None:
+            try:
+                sources = self.session.sources(parsed, without)
+            except Exception as error:
+                message = str(error) if isinstance(error, CorpusError) else _unexpected(error)
+                self.call_from_thread(self.status, _plain(message, "bold red"))
+                return
+            self.call_from_thread(self._choose_source, generation, sources)
+
+        self.run_worker(count, thread=True, group="sources", exit_on_error=False)
+
+    def _choose_source(self, generation: int, sources: list[SourceSummary]) -> None:
+        if generation != self._generation:
+            return
+
+        def chosen(source: str | None) -> None:
+            if source is not None:
+                f = self.filters
+                self._narrow(Filters(f.date_from, f.date_to, source or None, f.cites))
+
+        self.push_screen(SourcesScreen(sources, self.filters.source), chosen)
+
+    def action_sort(self) -> None:
+        self._narrow(sort=SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
+
+    def action_clear(self) -> None:
+        self._narrow(Filters())
+
+    def action_timeline(self) -> None:
+        self.timeline.focus()
+
+    def action_focus_search(self) -> None:
+        self.search_box.focus()
+
+    # -- reading, copying, exporting -------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "hits" or self.result is None:
+            return
+        index = event.option_index
+        if 0 <= index < len(self.hits):
+            self.push_screen(ReaderScreen(self.hits[index], self.result.terms))
+
+    def _current_hit(self) -> Hit | None:
+        if isinstance(self.screen, ReaderScreen):
+            return None
+        index = self.hit_list.highlighted
+        if index is None or not 0 <= index < len(self.hits):
+            return None
+        return self.hits[index]
+
+    def action_copy(self, what: str) -> None:
+        screen = self.screen
+        if isinstance(screen, ReaderScreen):
+            article = screen.article
+        else:
+            hit = self._current_hit()
+            if hit is None:
+                self.notify("No article to copy: choose a hit first.", severity="warning")
+                return
+            article = hit.article
+        value = article.id if what == "id" else article.path
+        self.copy_to_clipboard(value)
+        self.notify(f"Copied {what}: {sanitize(value)}", markup=False)
+
+    def action_export(self) -> None:
+        parsed, result = self.parsed, self.result
+        if parsed is None or result is None or not result.total:
+            self.notify("No hits to export: search for something first.", severity="warning")
+            return
+        slug = re.sub(r"[^\w]+", "-", parsed.request.text.lower()).strip("-")[:40] or "hits"
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._export(parsed, path)
+
+        self.push_screen(ExportScreen(f"corpus-{slug}.jsonl", result.total), chosen)
+
+    def _export(self, parsed: Parsed, path: Path) -> None:
+        def write() -> None:
+            try:
+                written = self.session.export(parsed, path)
+            except OSError as error:
+                message = f"Cannot write {path}: {error.strerror or error}."
+                self.call_from_thread(self.notify, message, severity="error", markup=False)
+                return
+            except Exception as error:
+                message = str(error) if isinstance(error, CorpusError) else _unexpected(error)
+                self.call_from_thread(self.notify, message, severity="error", markup=False)
+                return
+            kind = "CSV" if path.suffix.lower() == ".csv" else "JSON Lines"
+            message = f"{written} hits written to {path.absolute()} ({kind})."
+            self.call_from_thread(self.notify, sanitize(message), markup=False)
+
+        self.run_worker(write, thread=True, group="export", exit_on_error=False)
+
+    #: The app's keys that act on the list of hits, hidden (and idle) over the reader.
+    LIST_ACTIONS = frozenset({"dates", "source", "sort", "timeline", "clear", "export"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_search" and isinstance(self.focused, SearchBox):
+            return False  # already there
+        if action in self.LIST_ACTIONS or action == "focus_search":
+            return not isinstance(self.screen, ReaderScreen | ModalScreen)
+        return True
+
+    # -- help and quitting -----------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_quit_app(self) -> None:
+        self.exit(0)
+
+    # -- for tests and measurements --------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while a search is waited for or running, or its hits are not shown."""
+        if self._timer is not None or self._facets_timer is not None:
+            return True
+        if not self.opened and self.failure is None:
+            return True  # the index is being opened
+        return any(
+            worker.is_running or not worker.is_finished
+            for worker in self.workers
+            if worker.group in ("open", "search", "more", "facets", "sources", "export")
+        )
+
+
+def _unexpected(error: BaseException) -> str:
+    return f"unexpected error: {type(error).__name__}: {error}"
