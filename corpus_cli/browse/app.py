@@ -762,7 +762,9 @@ class BrowseApp(App[int]):
             return
         # Typing has paused: read the next page too, so that scrolling finds it there.
         self.post_message(HitList.NeedMore())
-        bars = max(8, self.timeline.size.width - 40)
+        # Before its first layout the bar has no width yet: the screen's is what it gets.
+        width = self.timeline.size.width or self.size.width
+        bars = max(8, width - 40)
 
         def count() -> None:
             try:

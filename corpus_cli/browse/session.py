@@ -163,7 +163,9 @@ class Session:
         return Timeline(by, tuple(out), coarser)
 
     def _granularity(self, filters: Filters, bars: int) -> Granularity:
-        stats = self.stats
+        # The statistics are read after the first search, to show hits sooner; a
+        # timeline counted before they arrive must not guess years for want of them.
+        stats = self.stats if self.stats is not None else self.read_stats()
         first = filters.date_from or _day(stats.first_date if stats else None, end=False)
         last = filters.date_to or _day(stats.last_date if stats else None, end=True)
         if first is None or last is None:
