@@ -21,8 +21,9 @@ from rich.text import Text
 from corpus_cli.render.display import sanitize
 from corpus_cli.render.rows import csv_cell
 
-#: Called as ``update(done, total, path)`` while ingesting.
-ProgressUpdate = Callable[[int, int, str], None]
+#: Called as ``update(done, total, path, records)`` while ingesting; ``records`` is
+#: how many records of the dump being read are done (0 for other files).
+ProgressUpdate = Callable[[int, int, str, int], None]
 
 
 class Terminal:
@@ -99,20 +100,29 @@ class Terminal:
         if not enabled or not self.err.is_terminal:
             yield None
             return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         bar = Progress(
-            "ingesting",
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
             console=self.err,
             transient=True,
         )
-        task = bar.add_task("ingest", total=None)
+        task = bar.add_task("ingesting", total=None)
 
-        def update(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total)
+        def update(done: int, total: int, path: str, records: int = 0) -> None:
+            # A dump is one file of the count for minutes: its records show it moves.
+            name = sanitize(path.rsplit("/", 1)[-1])
+            what = f"ingesting {name}: {records:,} records" if records else "ingesting"
+            bar.update(task, completed=done, total=total, description=what)
 
         with bar:
             yield update
