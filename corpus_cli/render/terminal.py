@@ -8,6 +8,7 @@ used, so an error line costs only the stderr one.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +25,17 @@ from corpus_cli.render.rows import csv_cell
 #: Called as ``update(done, total, path, records)`` while ingesting; ``records`` is
 #: how many records of the dump being read are done (0 for other files).
 ProgressUpdate = Callable[[int, int, str, int], None]
+
+
+class _Console(Console):
+    """A Rich console that lets a closed pipe be an error like any other write's.
+
+    Rich's own handling exits with status 1 from inside the view; the command line
+    decides what a closed pipe means (a quiet stop, status 0) in one place.
+    """
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 class Terminal:
@@ -48,12 +60,12 @@ class Terminal:
     @cached_property
     def out(self) -> Console:
         """The console on stdout, for the views."""
-        return Console(file=self._stdout, **self._options)
+        return _Console(file=self._stdout, **self._options)
 
     @cached_property
     def err(self) -> Console:
         """The console on stderr, for messages and progress."""
-        return Console(file=self._stderr, stderr=True, **self._options)
+        return _Console(file=self._stderr, stderr=True, **self._options)
 
     @property
     def width(self) -> int:
