@@ -14,13 +14,15 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from rich.console import Console
 from rich.text import Text
 
 from corpus_cli.render.display import sanitize
 from corpus_cli.render.rows import csv_cell
+
+T = TypeVar("T")
 
 #: Called as ``update(done, total, path, records)`` while ingesting; ``records`` is
 #: how many records of the dump being read are done (0 for other files).
@@ -83,6 +85,37 @@ class Terminal:
 
         for row in rows:
             self._stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def emit_json_each(
+        self, rows: Iterable[tuple[T, dict[str, Any]]], shown: Callable[[T], None] | None
+    ) -> None:
+        """JSON Lines of ``(item, row)`` pairs, each flushed and then passed to ``shown``."""
+        import json
+
+        for item, row in rows:
+            self._stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self._delivered(item, shown)
+
+    def emit_csv_each(
+        self,
+        rows: Iterable[tuple[T, dict[str, Any]]],
+        columns: Sequence[str],
+        shown: Callable[[T], None] | None,
+    ) -> None:
+        """CSV of ``(item, row)`` pairs, each flushed and then passed to ``shown``."""
+        import csv
+
+        writer = csv.DictWriter(self._stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for item, row in rows:
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
+            self._delivered(item, shown)
+
+    def _delivered(self, item: T, shown: Callable[[T], None] | None) -> None:
+        if shown is not None:
+            # Written means handed to the reader, not left in our buffer.
+            self._stdout.flush()
+            shown(item)
 
     def emit_csv(self, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
         """CSV on stdout: a header of ``columns``, then one line per row."""
