@@ -50,8 +50,10 @@ def ingest(
 ) -> int:
     """Add, update or skip the articles in PATHS (files or folders, recursively).
 
-    Reads .txt, .md, .json, .jsonl, .csv and .html. Unchanged files are skipped
-    without re-reading; unreadable files are listed with their reason.
+    Reads .txt, .md, .html (one article a file) and .jsonl, .ndjson, .csv, .tsv,
+    .json (any number), also compressed (.gz, .bz2, .xz, .zst: a.jsonl.gz). Dumps
+    of any size are read record by record. Unchanged files are skipped without
+    re-reading; unreadable files and bad records are listed with their reason.
     """
     from corpus_cli.services.ingest import ingest as run_ingest
 
