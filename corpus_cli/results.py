@@ -136,3 +136,9 @@ class WatchResult(Record):
     total: int
     #: What the query matched, for highlighting the new hits.
     terms: QueryTerms = field(default_factory=QueryTerms)
+    #: How many hits are new in all (``new`` holds the first of them under --limit).
+    unshown: int | None = None
+
+    @property
+    def new_total(self) -> int:
+        return len(self.new) if self.unshown is None else self.unshown

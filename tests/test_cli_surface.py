@@ -94,7 +94,8 @@ def test_ingest_help_names_every_extension() -> None:
 
     text = " ".join(CliRunner().invoke(cli, ["ingest", "--help"]).stdout.split())
     assert (
-        "Reads .txt/.text, .md/.markdown, .json, .jsonl/.ndjson, .csv/.tsv and .html/.htm." in text
-    )
+        "Reads .txt/.text, .md/.markdown, .html/.htm (one article a file) and .jsonl, .ndjson, "
+        ".csv, .tsv, .json (any number), also compressed (.gz, .bz2, .xz, .zst: a.jsonl.gz)."
+    ) in text
     for suffix in READERS_BY_SUFFIX:
         assert suffix in text

@@ -278,7 +278,7 @@ def test_ctrl_c_says_how_many_articles_were_kept(
 
     @contextmanager
     def progress(self: Terminal, enabled: bool = True) -> Iterator[Any]:
-        def update(done: int, total: int, path: str) -> None:
+        def update(done: int, total: int, path: str, records: int = 0) -> None:
             if done == stop_at:
                 raise KeyboardInterrupt
 
@@ -288,3 +288,39 @@ def test_ctrl_c_says_how_many_articles_were_kept(
     index = str(tmp_path / "index")
     result = CliRunner().invoke(cli, ["--index", index, "ingest", str(folder)])
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", message)
+
+
+def test_sigkill_inside_a_dump_then_one_run_completes_it(big: Path, tmp_path: Path) -> None:
+    # The 3,000 articles as one gzipped JSON Lines dump: it spans several batches,
+    # and the kill comes once the first of them is committed.
+    import gzip
+
+    dump = tmp_path / "feed" / "dump.jsonl.gz"
+    dump.parent.mkdir()
+    with gzip.open(dump, "wt", encoding="utf-8") as out:
+        for path in sorted(big.iterdir()):
+            head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+            date = head.removeprefix("date: ")
+            out.write(json.dumps({"id": path.stem, "date": date, "text": body}) + "\n")
+    index = tmp_path / "index"
+    proc = start(index, "ingest", "--json", str(dump.parent), stdout=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: (indexed(index) or 0) > 0, proc, timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    ids = listed(index)
+    assert ids is not None and len(set(ids)) == len(ids)
+    kept = len(ids)
+    assert kept > 0  # searchable meanwhile
+    if proc.returncode == -signal.SIGKILL:
+        assert kept < N
+        # The dump is not taken for ingested: the next run reads it again whole.
+        final = corpus(index, "ingest", "--json", str(dump.parent))
+        assert final.returncode == 0, final.stderr
+        summary = json.loads(final.stdout)
+        assert (summary["added"], summary["updated"], summary["unchanged"]) == (N, 0, 0)
+    ids = listed(index)
+    assert ids is not None and sorted(ids) == [f"a{i:05d}" for i in range(N)]
+    again = corpus(index, "ingest", "--json", str(dump.parent))
+    assert json.loads(again.stdout)["unchanged"] == N

@@ -9,9 +9,10 @@ here and only here. Core modules are imported inside functions so that
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 
 class _Interrupted(Exception):
     """Ctrl-C, carried past Click, which would print a blank line for it first."""
+
+
+class _ReaderGone(Exception):
+    """A closed pipe on stdout, carried past Click, which would exit 1 for it."""
 
 
 class Settings:
@@ -105,6 +110,8 @@ class CorpusGroup(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise _Interrupted() from None
+        except BrokenPipeError:
+            raise _ReaderGone() from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -115,10 +122,8 @@ class CorpusGroup(click.Group):
             result = super().main(*args, **kwargs)
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
-        except BrokenPipeError:
-            # The reader (head, less) went away: nothing left to say to it.
-            sys.stderr.close()
-            sys.exit(ExitStatus.ERROR)
+        except (BrokenPipeError, _ReaderGone):
+            _reader_gone()
         except click.exceptions.NoArgsIsHelpError as error:
             # `corpus` (or `corpus watch`) alone: the help itself, not an error line
             # made of it. Still exit 2, as Click does: nothing was run.
@@ -134,6 +139,11 @@ class CorpusGroup(click.Group):
                 traceback.print_exc()
             self._terminal().error(message)
             sys.exit(code)
+        try:
+            # Rows still in the buffer meet a closed pipe here, not at exit.
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _reader_gone()
         sys.exit(result if isinstance(result, int) else ExitStatus.OK)
 
     def _terminal(self) -> Terminal:
@@ -181,6 +191,21 @@ def globals_first(args: list[str]) -> list[str]:
         kept.append(arg)
         i += 1
     return [*moved, *kept]
+
+
+def _reader_gone() -> NoReturn:
+    """The reader of stdout (``head``, ``less``) went away: stop quietly, with success.
+
+    Having read what it wanted is not a failure of ours, as git and ripgrep agree.
+    stdout is pointed at /dev/null so that the interpreter's last flush of rows still
+    buffered does not fail again on its way out.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing will flush to a pipe
+    sys.exit(ExitStatus.OK)
 
 
 def _report(error: BaseException) -> tuple[str, int]:

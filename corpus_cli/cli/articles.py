@@ -77,10 +77,12 @@ def ingest(
 ) -> int:
     """Add, update or skip the articles in PATHS (files or folders, recursively).
 
-    Reads .txt/.text, .md/.markdown, .json, .jsonl/.ndjson, .csv/.tsv and
-    .html/.htm. Unchanged files are skipped without re-reading; unreadable files
-    are listed with their reason. An exact copy of an article already indexed is
-    reported as a duplicate and kept with that article (its source, date, file).
+    Reads .txt/.text, .md/.markdown, .html/.htm (one article a file) and .jsonl,
+    .ndjson, .csv, .tsv, .json (any number), also compressed (.gz, .bz2, .xz, .zst:
+    a.jsonl.gz). Dumps of any size are read record by record. Unchanged files are
+    skipped without re-reading; unreadable files and bad records are listed with
+    their reason. An exact copy of an article already indexed is reported as a
+    duplicate and kept with that article (its source, date, file).
     """
     from corpus_cli.services.ingest import ingest as run_ingest
 

@@ -16,7 +16,8 @@ from corpus_cli.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from corpus_cli.model import Filters
+    from corpus_cli.model import Filters, Hit
+    from corpus_cli.results import WatchResult
 
 
 @click.command()
@@ -78,13 +79,23 @@ def watch_add(settings: Settings, name: str, query: str, filters: Filters) -> No
     """Save QUERY (with its filters) as the watch NAME."""
     from corpus_cli.query import parse
     from corpus_cli.query.dates import narrowed
-    from corpus_cli.services.watch import add_watch
+    from corpus_cli.services.watch import add_watch, unknown_source
 
     # A date: in the query is kept in the watch's filters, which every run applies
     # (a run re-reads the query, whose dates no store reads).
     filters = narrowed(filters, parse(query))
-    saved = add_watch(settings.open_store(), name, query, filters)
-    settings.output().message(f"Saved watch '{saved.name}'; 'corpus watch run' shows its hits.")
+    store = settings.open_store()
+    saved = add_watch(store, name, query, filters)
+    out = settings.output()
+    out.message(f"Saved watch '{saved.name}'; 'corpus watch run' shows its hits.")
+    missing = unknown_source(store, saved.filters)
+    if missing is not None:
+        # Saved all the same (the articles may come later), but a misspelt source
+        # would otherwise find nothing for ever without a word.
+        out.note(
+            f"No article has the source '{missing}' yet, so this watch finds nothing "
+            "until one does; 'corpus sources' lists the sources."
+        )
 
 
 @watch.command(name="list")
@@ -100,14 +111,44 @@ def watch_list(settings: Settings, json_lines: bool) -> None:
 
 @watch.command(name="run")
 @click.argument("name", required=False)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Show at most N new hits of each watch, oldest first; the rest stay new.",
+)
 @json_option
 @pass_settings
-def watch_run(settings: Settings, name: str | None, json_lines: bool) -> None:
-    """Run every watch (or NAME) and show only the articles it has not shown before."""
-    from corpus_cli.services.watch import run_watch
+def watch_run(settings: Settings, name: str | None, limit: int | None, json_lines: bool) -> None:
+    """Run every watch (or NAME) and show only the articles it has not shown before.
 
-    results = run_watch(settings.open_store(), name)
-    settings.output(output_format("table", json_lines)).watch_results(results)
+    A hit is remembered as shown once it is written: when the reader stops early
+    (head, a closed pipe) or Ctrl-C stops the run, the hits not written stay new.
+    """
+    from corpus_cli.services.watch import find_new, mark_seen
+
+    store = settings.open_store()
+    results = find_new(store, name, limit)
+    delivered: dict[str, list[str]] = {result.watch.name: [] for result in results}
+
+    def shown(result: WatchResult, hit: Hit) -> None:
+        delivered[result.watch.name].append(hit.article.id)
+
+    try:
+        settings.output(output_format("table", json_lines)).watch_results(results, shown)
+    finally:
+        mark_seen(store, delivered)
+
+
+@watch.command(name="reset")
+@click.argument("name")
+@pass_settings
+def watch_reset(settings: Settings, name: str) -> None:
+    """Forget what the watch NAME has shown: its next run shows every match again."""
+    from corpus_cli.services.watch import reset_watch
+
+    reset = reset_watch(settings.open_store(), name)
+    settings.output().message(f"Reset watch '{reset.name}'; its next run shows every match again.")
 
 
 @watch.command(name="rm")

@@ -8,10 +8,17 @@ here and one line in ``dispatch.py``.
 """
 
 from corpus_cli.readers.decoding import decode, os_reason, too_large
-from corpus_cli.readers.dispatch import is_supported, read_records, size_limit
+from corpus_cli.readers.dispatch import (
+    holds_records,
+    is_compressed,
+    is_supported,
+    read_records,
+    size_limit,
+)
 from corpus_cli.readers.mapping import FIELDS, mapped_fields, parse_field_map
 from corpus_cli.readers.record import RawRecord, RecordError, UnreadableFile
 from corpus_cli.readers.resolve import resolve
+from corpus_cli.readers.streams import record_stem
 
 __all__ = [
     "FIELDS",
@@ -19,11 +26,14 @@ __all__ = [
     "RecordError",
     "UnreadableFile",
     "decode",
+    "holds_records",
+    "is_compressed",
     "is_supported",
     "mapped_fields",
     "os_reason",
     "parse_field_map",
     "read_records",
+    "record_stem",
     "resolve",
     "size_limit",
     "too_large",

@@ -1,16 +1,17 @@
-"""CSV and TSV with a header row: one article per row."""
+"""CSV and TSV with a header row: one article per row, read a row at a time."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator
+from typing import IO
 
+from corpus_cli.readers import streams
 from corpus_cli.readers.decoding import strip_bom
 from corpus_cli.readers.mapping import prefixed, record_from_mapping
 from corpus_cli.readers.record import RawRecord, RecordError
-
-_CSV_FIELD_LIMIT = 2**31 - 1  # the largest value every platform's C long accepts
+from corpus_cli.readers.streams import Lines, RecordTooLarge
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -26,27 +27,42 @@ def read_csv(text: str) -> Iterator[RawRecord | RecordError]:
     Quoted fields may span lines; a row with the wrong number of fields is one
     error naming the file line the row starts on.
     """
-    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
-        csv.field_size_limit(_CSV_FIELD_LIMIT)  # article bodies can be megabytes
-    text = strip_bom(text)
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+    return read_csv_stream(io.StringIO(strip_bom(text), newline=""))
+
+
+def read_csv_stream(stream: IO[str]) -> Iterator[RawRecord | RecordError]:
+    """:func:`read_csv` over a text stream, in constant memory: a row (or a line) over
+    the record cap is one error naming its line, and reading goes on after it."""
+    cap = streams.MAX_RECORD_CHARS
+    # Article bodies can be megabytes; a field past the record cap is an error.
+    csv.field_size_limit(cap)
+    lines = Lines(stream, cap)
+    try:
+        header_line = next(lines, "")
+    except RecordTooLarge as error:
+        yield RecordError(f"line {error.number}: the header row is {streams.too_large_record(cap)}")
+        return
     if not header_line.strip():
         return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(header_line))
+    lines.unread(header_line)
+    reader = csv.reader(lines, delimiter=_sniff_delimiter(header_line.rstrip("\r\n")))
 
     header: list[str] | None = None
-    last_line = 0
     while True:
-        start = last_line + 1
+        start = lines.number + 1
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as error:
-            last_line = max(reader.line_num, start)
-            yield RecordError(f"line {start}: not valid CSV ({error})")
+        except RecordTooLarge:
+            yield RecordError(f"line {start}: {streams.too_large_record(cap)}")
             continue
-        last_line = reader.line_num
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                yield RecordError(f"line {start}: {streams.too_large_record(cap)}")
+            else:
+                yield RecordError(f"line {start}: not valid CSV ({error})")
+            continue
         if not row or all(not field.strip() for field in row):
             continue
         if header is None:
@@ -58,6 +74,3 @@ def read_csv(text: str) -> Iterator[RawRecord | RecordError]:
             )
             continue
         yield prefixed(record_from_mapping(dict(zip(header, row, strict=True))), f"line {start}")
-
-
-# --------------------------------------------------------------------------- front matter

@@ -10,11 +10,11 @@ from corpus_cli.readers.record import UnreadableFile
 
 def too_large(size: int | None, limit: int) -> str:
     """The reason given for a file over its format's size limit (``size`` if known)."""
-    how_big = "over the limit" if size is None else _megabytes(size)
-    return f"too large ({how_big}; the limit for this kind of file is {_megabytes(limit)})"
+    how_big = "over the limit" if size is None else megabytes(size)
+    return f"too large ({how_big}; the limit for this kind of file is {megabytes(limit)})"
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / 1048576:.1f} MB" if size < 10 * 1048576 else f"{size // 1048576} MB"
 
 
@@ -23,13 +23,13 @@ def decode(data: bytes) -> str:
 
     Raises :class:`UnreadableFile` for data that is not text at all.
     """
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if data.startswith(bom):
             try:
                 text = data[len(bom) :].decode(codec)
             except UnicodeDecodeError as error:
                 raise UnreadableFile(f"invalid {codec} text ({error.reason})") from None
-            if _looks_binary(text):
+            if looks_binary(text):
                 raise UnreadableFile(f"binary file (not {codec} text despite its byte-order mark)")
             return _normalise_newlines(text)
     if b"\x00" in data:
@@ -38,13 +38,13 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = _decode_legacy(data)
-    if _looks_binary(text):
+    if looks_binary(text):
         raise UnreadableFile("binary file (not text in any known encoding)")
     return _normalise_newlines(text)
 
 
 # UTF-32 first: its little-endian mark starts with UTF-16's.
-_BOMS = (
+BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -55,7 +55,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 def _decode_legacy(data: bytes) -> str:
-    """Text that is not UTF-8: Windows-1252 when it reads as Western text, else detected.
+    """Text that is not UTF-8, in the encoding :func:`legacy_codec` finds for it."""
+    return data.decode(legacy_codec(data), errors="replace")
+
+
+def legacy_codec(data: bytes) -> str:
+    """The encoding of bytes that are not UTF-8: Windows-1252 when they read as Western
+    text, else detected.
 
     Windows-1252 (a superset of Latin-1's printable characters) or ISO-8859-15 is
     what Italian and other Western European text not in UTF-8 nearly always is.
@@ -71,8 +77,8 @@ def _decode_legacy(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if _reads_as_western(text):
-            return text
-        western = western or text
+            return codec
+        western = western or codec
     from charset_normalizer import from_bytes  # only for the rare non-Western file
 
     best = from_bytes(data).best()
@@ -80,7 +86,7 @@ def _decode_legacy(data: bytes) -> str:
         if western is not None:
             return western
         raise UnreadableFile("binary file (not text in any known encoding)")
-    return str(best)
+    return str(best.encoding)
 
 
 #: ISO-8859-15 is Latin-1 with the euro sign (and Œ, Š, Ž) where Latin-1 has ¤ and such;
@@ -105,7 +111,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
     sample = text[:65536]
     if not sample:
         return False

@@ -7,7 +7,8 @@ everything else is drawn by the command's view (:mod:`~corpus_cli.render.views`)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -139,12 +140,23 @@ class Output:
 
             self._hit_rows(hits, QueryTerms())
 
-    def watch_results(self, results: list[WatchResult]) -> None:
+    def watch_results(
+        self,
+        results: list[WatchResult],
+        shown: Callable[[WatchResult, Hit], None] | None = None,
+    ) -> None:
+        """The new hits of each watch; ``shown(result, hit)`` as each reaches stdout."""
         for result in results:
+            each = None if shown is None else functools.partial(shown, result)
             if self._is_table:
-                views.watch_result(self.terminal, result)
+                views.watch_result(self.terminal, result, each)
+                continue
+            extra = {"watch": result.watch.name}
+            rows = ((hit, contract.hit_row(hit, result.terms, extra)) for hit in result.new)
+            if self.format == "csv":
+                self.terminal.emit_csv_each(rows, [*contract.HIT_COLUMNS, *extra], each)
             else:
-                self._hit_rows(result.new, result.terms, extra={"watch": result.watch.name})
+                self.terminal.emit_json_each(rows, each)
 
     def listing(
         self,

@@ -8,12 +8,13 @@ used, so an error line costs only the stderr one.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -21,8 +22,22 @@ from rich.text import Text
 from corpus_cli.render.display import sanitize
 from corpus_cli.render.rows import csv_cell
 
-#: Called as ``update(done, total, path)`` while ingesting.
-ProgressUpdate = Callable[[int, int, str], None]
+T = TypeVar("T")
+
+#: Called as ``update(done, total, path, records)`` while ingesting; ``records`` is
+#: how many records of the dump being read are done (0 for other files).
+ProgressUpdate = Callable[[int, int, str, int], None]
+
+
+class _Console(Console):
+    """A Rich console that lets a closed pipe be an error like any other write's.
+
+    Rich's own handling exits with status 1 from inside the view; the command line
+    decides what a closed pipe means (a quiet stop, status 0) in one place.
+    """
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 class Terminal:
@@ -47,12 +62,12 @@ class Terminal:
     @cached_property
     def out(self) -> Console:
         """The console on stdout, for the views."""
-        return Console(file=self._stdout, **self._options)
+        return _Console(file=self._stdout, **self._options)
 
     @cached_property
     def err(self) -> Console:
         """The console on stderr, for messages and progress."""
-        return Console(file=self._stderr, stderr=True, **self._options)
+        return _Console(file=self._stderr, stderr=True, **self._options)
 
     @property
     def width(self) -> int:
@@ -70,6 +85,37 @@ class Terminal:
 
         for row in rows:
             self._stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def emit_json_each(
+        self, rows: Iterable[tuple[T, dict[str, Any]]], shown: Callable[[T], None] | None
+    ) -> None:
+        """JSON Lines of ``(item, row)`` pairs, each flushed and then passed to ``shown``."""
+        import json
+
+        for item, row in rows:
+            self._stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self._delivered(item, shown)
+
+    def emit_csv_each(
+        self,
+        rows: Iterable[tuple[T, dict[str, Any]]],
+        columns: Sequence[str],
+        shown: Callable[[T], None] | None,
+    ) -> None:
+        """CSV of ``(item, row)`` pairs, each flushed and then passed to ``shown``."""
+        import csv
+
+        writer = csv.DictWriter(self._stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for item, row in rows:
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
+            self._delivered(item, shown)
+
+    def _delivered(self, item: T, shown: Callable[[T], None] | None) -> None:
+        if shown is not None:
+            # Written means handed to the reader, not left in our buffer.
+            self._stdout.flush()
+            shown(item)
 
     def emit_csv(self, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
         """CSV on stdout: a header of ``columns``, then one line per row."""
@@ -100,20 +146,29 @@ class Terminal:
         if not enabled or not self.err.is_terminal:
             yield None
             return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         bar = Progress(
-            "ingesting",
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
             console=self.err,
             transient=True,
         )
-        task = bar.add_task("ingest", total=None)
+        task = bar.add_task("ingesting", total=None)
 
-        def update(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total)
+        def update(done: int, total: int, path: str, records: int = 0) -> None:
+            # A dump is one file of the count for minutes: its records show it moves.
+            name = sanitize(path.rsplit("/", 1)[-1])
+            what = f"ingesting {name}: {records:,} records" if records else "ingesting"
+            bar.update(task, completed=done, total=total, description=what)
 
         with bar:
             yield update

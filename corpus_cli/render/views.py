@@ -25,6 +25,8 @@ from corpus_cli.render.display import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.table import Table
 
     from corpus_cli.model import (
@@ -125,22 +127,35 @@ def similar(terminal: Terminal, article: StoredArticle, found: list[Hit]) -> Non
     hits(terminal, found, QueryTerms(), head)
 
 
-def watch_result(terminal: Terminal, result: WatchResult) -> None:
+def watch_result(
+    terminal: Terminal, result: WatchResult, shown: Callable[[Hit], None] | None = None
+) -> None:
+    """A watch's new hits; ``shown(hit)`` is called as each one is written."""
     head = Text(f"watch {sanitize(result.watch.name)}: ", style="bold")
-    new = len(result.new)
+    new = result.new_total
     head.append(f"{new} new", style="green bold" if new else "dim")
     head.append(f" of {result.total} matching ", style="dim")
     head.append(sanitize(result.watch.query))
-    hits(terminal, result.new, result.terms, head)
+    if len(result.new) < new:
+        rest = new - len(result.new)
+        head.append(f" (showing {len(result.new)}; {rest} more next run)", style="dim")
+    hits(terminal, result.new, result.terms, head, shown=shown)
     terminal.out.print()
 
 
 def hits(
-    terminal: Terminal, found: list[Hit], terms: QueryTerms, head: Text | None, start: int = 1
+    terminal: Terminal,
+    found: list[Hit],
+    terms: QueryTerms,
+    head: Text | None,
+    start: int = 1,
+    shown: Callable[[Hit], None] | None = None,
 ) -> None:
     """Ranked articles under ``head``, each with its best fragment, numbered from ``start``.
 
-    With no ``head`` (the caller printed its own), the hits start at once.
+    With no ``head`` (the caller printed its own), the hits start at once. With
+    ``shown``, each hit is printed (and flushed) on its own and then passed to it, so
+    that the caller knows which hits reached the reader.
     """
     from corpus_cli.text.snippets import make_snippet
 
@@ -155,6 +170,11 @@ def hits(
             lines.append(Text())
         lines.extend(_hit(terminal, n, hit, terms))
         lines.extend(_indented(terminal, marked(snip.text, snip.spans), 4))
+        if shown is not None:
+            terminal.out.print(Text("\n").join(lines), soft_wrap=True)
+            terminal.out.file.flush()
+            lines = []
+            shown(hit)
     if lines:
         terminal.out.print(Text("\n").join(lines), soft_wrap=True)
 

@@ -8,12 +8,21 @@ folder byte for byte as it was and never waits for, or blocks, another ingest.
 
 Work is committed in batches: an interrupted or killed ingest keeps every finished
 batch, and the next run carries on from there (finished files are unchanged).
+
+A dump (a file of many records: large, or compressed) is streamed in pieces and
+may span many batches. Its articles are stored with a file state no file has
+(:data:`PARTIAL`) but for the very last one, which is held back until the end and
+carries the real size, mtime and hash: so the ledger knows the dump as ingested
+only once the batch holding its end is committed. An ingest killed inside a dump
+leaves its first articles searchable; the next run finds the dump unknown, deletes
+them with its first batch and reads the dump again, so nothing is twice.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -21,17 +30,35 @@ from pathlib import Path
 
 from corpus_cli.errors import IngestInterrupted
 from corpus_cli.model import Article, FileState
-from corpus_cli.readers import is_supported, os_reason, size_limit, too_large
+from corpus_cli.readers import (
+    RawRecord,
+    RecordError,
+    UnreadableFile,
+    holds_records,
+    is_compressed,
+    is_supported,
+    mapped_fields,
+    os_reason,
+    read_records,
+    record_stem,
+    size_limit,
+    too_large,
+)
 from corpus_cli.results import Duplicate, IngestReport, Skipped
+from corpus_cli.services import reading
 from corpus_cli.services.discovery import Source, discover
 from corpus_cli.services.reading import (
     CHUNK_FILES,
     PARALLEL_FILES,
     FileRead,
+    Numbered,
+    PieceTask,
     Reader,
     ReadTask,
     default_workers,
+    numbered,
     read_file,
+    unexpected,
 )
 from corpus_cli.storage.base import Batch, Ledger, Store
 
@@ -47,7 +74,15 @@ MAX_BATCH_ARTICLES = 2000
 #: (~200 MB at 12 M characters), and an interruption throws the batch away.
 BATCH_CHARS = 12 * 1024 * 1024
 
-ProgressCallback = Callable[[int, int, str], None]
+#: The start of the digest stored with the articles of a dump before its last one
+#: (then the dump's own digest): no file hashes to it, so the dump is read again
+#: until the batch with its end commits, and a run that finds it knows it resumes
+#: an interrupted ingest of these very bytes, not replaces an older version.
+PARTIAL = "partial:"
+
+#: Called as ``progress(files_done, files, path, records)``; ``records`` is how many
+#: records of the dump being read are done so far (0 for other files).
+ProgressCallback = Callable[[int, int, str, int], None]
 
 
 def ingest(
@@ -72,7 +107,8 @@ def ingest(
     found = discover(roots, report)
     report.files = len(found.sources) + report.failed
     if workers is None:
-        workers = default_workers() if len(found.sources) >= PARALLEL_FILES else 0
+        many = len(found.sources) >= PARALLEL_FILES
+        workers = default_workers() if many or any(map(_is_dump, found.sources)) else 0
     run = _Run(store, report, source, today, fields)
     try:
         if prune:
@@ -85,10 +121,10 @@ def ingest(
             done = 0
             chunks = run.examine(found.sources)
             for chunk, reads in reader.map(chunks, _tasks):
-                for item in run.settle(chunk, reads):
-                    done += 1
+                for step in run.settle(chunk, reads):
+                    done += step.finished
                     if progress is not None:
-                        progress(done, len(found.sources), item.display)
+                        progress(done, len(found.sources), step.display, step.records)
         run.read_orphans()
         run.flush()
     except KeyboardInterrupt:
@@ -140,6 +176,44 @@ class _Plan:
 
 
 @dataclass
+class _Dump:
+    """A dump being ingested piece by piece: what its pieces share."""
+
+    key: str
+    file: FileState
+    #: Articles of the file stored before this run (None until the first piece).
+    previous: int = 0
+    #: The stored articles are an interrupted ingest's of these bytes, not an older
+    #: version's: they are not reported as updated.
+    resumed: bool = False
+    #: The previous articles are deleted (in the open batch or a committed one).
+    deleted: bool = False
+    unchanged: int | None = None
+    added: int = 0
+    records: int = 0
+    good: int = 0
+    skipped: int = 0
+    #: The last article so far, written with the next piece (or, with the real file
+    #: state, as the dump's last).
+    held: tuple[Article, str, object] | None = None
+    #: The ids this run gave the dump's articles: a piece's ledger answers were read
+    #: before the batches of the pieces just before it were committed, and a commit
+    #: forgets the open batch's ids, so a repeated id would otherwise pass twice.
+    ids: set[str] = field(default_factory=set)
+
+    @property
+    def partial(self) -> FileState:
+        return FileState(self.key, -1, -1, PARTIAL + self.file.digest)
+
+
+@dataclass
+class _Piece:
+    dump: _Dump
+    first: bool
+    last: bool
+
+
+@dataclass
 class _File:
     """One file of a chunk: decided already (``plan``), or to be read (``task``)."""
 
@@ -147,13 +221,37 @@ class _File:
     key: str
     plan: _Plan | None = None
     state: FileState | None = None
-    task: ReadTask | None = None
+    task: ReadTask | PieceTask | None = None
     #: Stored and unchanged, but read again: ``--source`` may relabel its articles.
     relabel: bool = False
+    #: A dump, to be read in pieces rather than as one task.
+    dump: bool = False
+    #: Which piece of a dump this is.
+    piece: _Piece | None = None
 
 
-def _tasks(chunk: list[_File]) -> list[ReadTask]:
+@dataclass
+class _Step:
+    """A file done (``finished``), or a piece of a dump, for the progress bar."""
+
+    display: str
+    finished: bool
+    records: int = 0
+
+
+def _tasks(chunk: list[_File]) -> list[ReadTask | PieceTask]:
     return [f.task for f in chunk if f.task is not None]
+
+
+def _is_dump(item: Source) -> bool:
+    if not holds_records(item.path):
+        return False
+    if is_compressed(item.path):
+        return True
+    try:
+        return item.path.stat().st_size > reading.DUMP_BYTES
+    except OSError:
+        return False
 
 
 class _Run:
@@ -194,6 +292,8 @@ class _Run:
         self._orphans: set[str] = set()
         # Stored files found unchanged so far, to read again if they become orphans.
         self._unchanged: dict[str, _File] = {}
+        # The dump being ingested piece by piece, if any.
+        self._dump: _Dump | None = None
 
     @property
     def state(self) -> Ledger:
@@ -226,6 +326,10 @@ class _Run:
         self._ids.clear()
         self._hashes.clear()
         self._replaced.clear()
+        dump = self._dump
+        if dump is not None and dump.held is not None:
+            # Not written yet, and so in no snapshot: still this run's to avoid.
+            self._remember(dump.held, dump.key)
 
     def abort(self) -> None:
         """Drop the open batch whole; committed batches stay."""
@@ -249,7 +353,18 @@ class _Run:
             state.prefetch(files=[f.key for f in looked])
             for f in looked:
                 self._against_store(f, state)
-            yield chunk
+            # Dumps go in pieces of their own, in file order with the rest.
+            files: list[_File] = []
+            for f in chunk:
+                if not f.dump:
+                    files.append(f)
+                    continue
+                if files:
+                    yield files
+                    files = []
+                yield from self._pieces(f)
+            if files:
+                yield files
 
     def _first_look(self, item: Source) -> _File:
         key = str(item.path.resolve())
@@ -269,7 +384,7 @@ class _Run:
             f.plan = _failed(os_reason(error), item)
             return f
         limit = size_limit(item.path)
-        if info.st_size > limit:
+        if limit is not None and info.st_size > limit:
             # Skipped unread: not even hashed.
             f.plan = _failed(too_large(info.st_size, limit), item)
             return f
@@ -296,6 +411,10 @@ class _Run:
                 return
         f.state = FileState(f.key, f.state.size, f.state.mtime_ns, digest)
         f.relabel = known
+        if _is_dump(f.item):
+            # (read in pieces by _pieces; an unchanged dump is not relabelled)
+            f.dump = True
+            return
         f.task = self._task(f)
 
     def _task(self, f: _File) -> ReadTask:
@@ -314,14 +433,55 @@ class _Run:
         reading it tells whether their source came from the file itself)."""
         return self.source is not None and state.file_sources(key) != {self.source}
 
+    def _pieces(self, f: _File) -> Iterator[list[_File]]:
+        """A dump's records, read here as a stream, in pieces for the readers.
+
+        One piece is read ahead, to know which piece is the last; the reader's
+        window holds a few more. A dump that cannot be opened is one failed file.
+        """
+        assert f.state is not None
+        # --map: the readers ask mapping.py, here as in the reading processes.
+        with mapped_fields(self.fields):
+            yield from self._mapped_pieces(f)
+
+    def _mapped_pieces(self, f: _File) -> Iterator[list[_File]]:
+        assert f.state is not None
+        records = numbered(_guarded(f.item.path), record_stem(f.item.path))
+        try:
+            piece = _next_piece(records)
+        except UnreadableFile as error:
+            yield [_File(f.item, f.key, plan=_failed(str(error), f.item))]
+            return
+        dump = _Dump(f.key, f.state)
+        first = True
+        while True:
+            following = _next_piece(records)
+            task = PieceTask(
+                piece,
+                f.item.display,
+                self.source or f.item.fallback_source,
+                self.today,
+                self._prepare,
+            )
+            last = not following
+            yield [_File(f.item, f.key, state=f.state, task=task, piece=_Piece(dump, first, last))]
+            if last:
+                return
+            piece, first = following, False
+
     # -- after reading: duplicates, ids, and the writes --------------------------------
 
-    def settle(self, chunk: list[_File], reads: list[FileRead]) -> Iterator[Source]:
-        """Decide and apply each file of a chunk in order; yields each when done."""
+    def settle(self, chunk: list[_File], reads: list[FileRead]) -> Iterator[_Step]:
+        """Decide and apply each file (or piece) of a chunk in order; yields each when done."""
         got = iter(reads)
         files = [(f, next(got) if f.task is not None else None) for f in chunk]
         self._prefetch(files)
         for n, (f, read) in enumerate(files):
+            if f.piece is not None:
+                assert read is not None
+                self._settle_piece(f, f.piece, read)
+                yield _Step(f.item.display, f.piece.last, f.piece.dump.records)
+                continue
             if read is None:
                 assert f.plan is not None
                 if f.plan.unchanged is not None and f.state is not None:
@@ -329,11 +489,11 @@ class _Run:
                         # Its copies went with an article changed or pruned after
                         # this chunk was looked at: it is new again.
                         self._read_again(f)
-                        yield f.item
+                        yield _Step(f.item.display, True)
                         continue
                     self._unchanged[f.key] = f
                 self._apply(f.plan, f.key)
-                yield f.item
+                yield _Step(f.item.display, True)
                 continue
             plan = self._plan(f, read)
             if plan.writes and self._writer is None:
@@ -343,7 +503,7 @@ class _Run:
                 self._prefetch(files[n:])
                 plan = self._plan(f, read)
             self._apply(plan, f.key)
-            yield f.item
+            yield _Step(f.item.display, True)
 
     def _read_again(self, f: _File) -> None:
         """Read and apply, here and now, a file whose stored copies are gone."""
@@ -398,6 +558,22 @@ class _Run:
             return plan
         # An orphan's records went with the article they copied.
         plan.previous = 0 if orphan else state.articles_of_file(key)
+        self._plan_entries(plan, item, key, read)
+        if f.relabel:
+            # An unchanged file read again for --source: rewritten only when the
+            # option changes a source, and then its articles are relabelled, not updated.
+            stored = state.file_sources(key)
+            written = [a for a, _, _ in plan.articles] + [c for _, c, _ in plan.copies]
+            plan.relabelled = sum(1 for a in written if (a.source or "") not in stored)
+            if not plan.relabelled:
+                return _Plan(unchanged=plan.previous)
+            # Its copies were stored and reported before: now they are relabelled.
+            plan.duplicates = []
+        return plan
+
+    def _plan_entries(self, plan: _Plan, item: Source, key: str, read: FileRead) -> None:
+        """Sort a read's entries into articles (with unique ids), copies of articles
+        already there (reported as duplicates) and skips."""
         ids_here: set[str] = set()
         # Content hash -> (path, id) of this file's article with it (None: unreadable).
         hashes_here: dict[str, tuple[str, str | None]] = {}
@@ -419,17 +595,103 @@ class _Run:
                 article = replace(article, id=unique)
             hashes_here[entry.digest] = (item.display, unique)
             plan.articles.append((article, entry.digest, entry.prepared))
-        if f.relabel:
-            # An unchanged file read again for --source: rewritten only when the
-            # option changes a source, and then its articles are relabelled, not updated.
-            stored = state.file_sources(key)
-            written = [a for a, _, _ in plan.articles] + [c for _, c, _ in plan.copies]
-            plan.relabelled = sum(1 for a in written if (a.source or "") not in stored)
-            if not plan.relabelled:
-                return _Plan(unchanged=plan.previous)
-            # Its copies were stored and reported before: now they are relabelled.
-            plan.duplicates = []
-        return plan
+
+    def _settle_piece(self, f: _File, piece: _Piece, read: FileRead) -> None:
+        """Decide and write one piece of a dump (see the module's note on PARTIAL)."""
+        dump, item, key = piece.dump, f.item, f.key
+        if piece.first:
+            self._dump = dump
+            if not self._dump_unchanged(dump):
+                # A changed dump writes (its articles, or the removal of the old
+                # ones): decide again under the writer, as _plan does.
+                self._open_writer()
+                self._prefetch([(f, read)])
+                self._dump_unchanged(dump)
+        if dump.unchanged is not None:
+            if piece.last:
+                self.report.unchanged += dump.unchanged
+                self._dump = None
+            return
+        dump.records += len(read.entries) + len(read.skipped)
+        dump.good += len(read.entries)
+        dump.skipped += len(read.skipped)
+        plan = _Plan(skipped=[Skipped(item.display, reason) for reason in read.skipped])
+        if self._writer is None and read.entries:
+            self._open_writer()
+            self._prefetch([(f, read)])
+        self._plan_entries(plan, item, key, read)
+        self.report.skipped.extend(plan.skipped)
+        self.report.duplicates.extend(plan.duplicates)
+        queue = [dump.held] if dump.held is not None else []
+        queue.extend(plan.articles)
+        dump.held = None
+        dump.added += len(plan.articles)
+        if not piece.last and queue:
+            dump.held = queue.pop()
+            self._remember(dump.held, key)
+        failed = piece.last and not dump.good and dump.skipped > 0
+        if dump.previous and not dump.deleted and (queue or (piece.last and not failed)):
+            writer = self._open_writer()
+            self._orphans |= writer.delete_file(key)
+            self._replaced.add(key)
+            dump.deleted = True
+        for number, (article, digest, prepared) in enumerate(queue, 1):
+            final = piece.last and number == len(queue)
+            self._add(article, digest, prepared, dump.file if final else dump.partial, key)
+        if piece.last:
+            self._dump = None
+            report = self.report
+            if failed:
+                # Nothing of it could be read: its indexed articles (if any) stay.
+                report.failed += 1
+            elif dump.previous and not dump.resumed:
+                report.updated += min(dump.previous, dump.added)
+                report.added += max(0, dump.added - dump.previous)
+                report.removed += max(0, dump.previous - dump.added)
+            else:
+                report.added += dump.added
+        self._maybe_flush()
+
+    def _dump_unchanged(self, dump: _Dump) -> bool:
+        state, file = self.state, dump.file
+        if state.has_file_stat(dump.key, file.size, file.mtime_ns) or state.has_file_digest(
+            dump.key, file.digest
+        ):
+            dump.unchanged = state.articles_of_file(dump.key)
+            return True
+        dump.unchanged = None
+        dump.previous = state.articles_of_file(dump.key)
+        dump.resumed = dump.previous > 0 and state.has_file_digest(dump.key, dump.partial.digest)
+        return False
+
+    def _add(
+        self, article: Article, digest: str, prepared: object, file: FileState, key: str
+    ) -> None:
+        self._open_writer().add(article, file=file, content_hash=digest, prepared=prepared)
+        self._remember((article, digest, prepared), key)
+        self._pending += 1
+        self._pending_chars += len(article.text)
+
+    def _remember(self, planned: tuple[Article, str, object], key: str) -> None:
+        """What the open batch (or a held article) adds, which no snapshot shows yet."""
+        article, digest, _ = planned
+        self._ids[article.id] = key
+        if self._dump is not None and self._dump.key == key:
+            self._dump.ids.add(article.id)
+        self._hashes[digest] = (article.path, article.id)
+
+    def _maybe_flush(self) -> None:
+        if self._pending >= self._batch or self._pending_chars >= BATCH_CHARS:
+            self.flush()
+            self._batch = min(2 * self._batch, MAX_BATCH_ARTICLES)
+
+    def _own(self, key: str) -> bool:
+        """True when what the store shows of file ``key`` is this run's: a dump whose
+        earlier pieces were committed after its old articles went (or it had none)."""
+        dump = self._dump
+        if dump is None or dump.key != key:
+            return False
+        return not dump.previous or (dump.deleted and key not in self._replaced)
 
     def _apply(self, plan: _Plan, key: str) -> None:
         report = self.report
@@ -449,11 +711,7 @@ class _Run:
             self._replaced.add(key)
         assert plan.file is not None  # set for every file whose records were read
         for article, digest, prepared in plan.articles:
-            writer.add(article, file=plan.file, content_hash=digest, prepared=prepared)
-            self._ids[article.id] = key
-            self._hashes[digest] = (article.path, article.id)
-            self._pending += 1
-            self._pending_chars += len(article.text)
+            self._add(article, digest, prepared, plan.file, key)
         for owner, copy, digest in plan.copies:
             writer.add_copy(owner, copy, file=plan.file, content_hash=digest)
             self._pending += 1
@@ -469,20 +727,25 @@ class _Run:
             report.removed += max(0, plan.previous - records)
         else:
             report.added += added
-        if self._pending >= self._batch or self._pending_chars >= BATCH_CHARS:
-            self.flush()
-            self._batch = min(2 * self._batch, MAX_BATCH_ARTICLES)
+        self._maybe_flush()
 
     def _unique_id(self, wanted: str, key: str, ids_here: set[str]) -> str:
         """``wanted``, or ``wanted-2``, ``-3``...: an id no other article has."""
         candidate, n = wanted, 1
         while True:
-            if candidate not in ids_here:
+            dump = self._dump
+            if dump is not None and dump.key == key and candidate in dump.ids:
+                owner: str | None = key
+            elif candidate not in ids_here:
                 owner = self._ids.get(candidate)
                 if owner is None:
                     indexed = self.state.id_owner(candidate)
                     # This file's own old articles are about to be replaced.
-                    if indexed is not None and indexed != key and indexed not in self._replaced:
+                    if (
+                        indexed is not None
+                        and indexed not in self._replaced
+                        and (indexed != key or self._own(key))
+                    ):
                         owner = indexed
                 if owner is None:
                     ids_here.add(candidate)
@@ -495,8 +758,10 @@ class _Run:
         if digest in self._hashes:
             return self._hashes[digest]
         owner = self.state.content_owner(digest)
-        if owner is None or owner[1] == key or owner[1] in self._replaced:
+        if owner is None or owner[1] in self._replaced:
             return None
+        if owner[1] == key and not self._own(key):
+            return None  # this file's own old article, about to be replaced
         return owner[0], owner[2]
 
     # -- removals ------------------------------------------------------------------
@@ -535,3 +800,34 @@ def _file_hash(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _guarded(path: Path) -> Iterator[RawRecord | RecordError]:
+    """A dump's records; a failure inside a reader ends them with one error, never
+    the run (``UnreadableFile`` before the first record still fails the file)."""
+    records = read_records(path)
+    count = 0
+    try:
+        for record in records:
+            count += 1
+            yield record
+    except UnreadableFile:
+        if count:
+            yield RecordError("could not be read further")
+            return
+        raise
+    except Exception as error:
+        yield RecordError(f"after record {count}: {unexpected(error)}")
+
+
+def _next_piece(records: Iterator[Numbered]) -> list[Numbered]:
+    """Up to PIECE_RECORDS records, or fewer whose text reaches PIECE_CHARS."""
+    piece: list[Numbered] = []
+    chars = 0
+    for item in itertools.islice(records, reading.PIECE_RECORDS):
+        piece.append(item)
+        if not isinstance(item, RecordError):
+            chars += len(item[1].text)
+            if chars >= reading.PIECE_CHARS:
+                break
+    return piece

@@ -6,6 +6,10 @@ so a large ingest hands files to a pool of processes while the main one asks the
 index its questions and writes. What comes back is in file order, whatever the
 workers' order, so a parallel run adds, numbers and reports exactly what a serial
 one does.
+
+A dump (a file of many records, compressed or large) is not one task: the main
+process reads its records as a stream and hands them out in pieces
+(:class:`PieceTask`), so that no process ever holds more than a few pieces of it.
 """
 
 from __future__ import annotations
@@ -22,18 +26,27 @@ from typing import Any, TypeVar
 
 from corpus_cli.model import Article, Record
 from corpus_cli.readers import (
+    RawRecord,
     RecordError,
     UnreadableFile,
     mapped_fields,
     read_records,
     resolve,
 )
+from corpus_cli.readers import record_stem as file_stem
 
 #: Files handed to a worker at once: large enough that the round trip is small
 #: beside the work, small enough that the first results come back soon.
 CHUNK_FILES = 32
 #: Fewer files than this to read are read here: a pool costs ~0.3 s to start.
 PARALLEL_FILES = 256
+#: A file of many records larger than this (or compressed) is a dump, streamed in
+#: pieces; a smaller one is read whole by one worker, as a single article is.
+DUMP_BYTES = 8 * 1024 * 1024
+#: Records in a piece of a dump, and the characters of text that also end one: a
+#: piece is a worker's task, and a few of them are all of a dump held at once.
+PIECE_RECORDS = 200
+PIECE_CHARS = 2 * 1024 * 1024
 
 T = TypeVar("T")
 
@@ -58,6 +71,47 @@ class ReadTask(Record):
     prepare: Callable[[Article], object] | None = None
     #: ``FIELD -> input name`` from ``ingest --map`` (tried before the usual names).
     fields: dict[str, str] | None = None
+
+
+#: A record of a file, numbered (good records from 1) with the id it asks for; or
+#: why a record could not be read.
+Numbered = tuple[int, RawRecord, str] | RecordError
+
+
+@dataclass(eq=False, repr=False)
+class PieceTask(Record):
+    """Some consecutive records of a dump, to date and prepare."""
+
+    records: list[Numbered]
+    display: str
+    fallback_source: str
+    today: datetime.date | None
+    prepare: Callable[[Article], object] | None = None
+
+
+def numbered(records: Iterable[RawRecord | RecordError], stem: str) -> Iterator[Numbered]:
+    """Each good record with its number and wanted id, in order; errors as they come.
+
+    A record without an id is called after the file (``stem``) when it is the only
+    good one, else ``stem-n``: the first is held until a second one shows up, so a
+    stream decides exactly as a whole read does.
+    """
+    held: RawRecord | None = None
+    n = 0
+    for record in records:
+        if isinstance(record, RecordError):
+            yield record
+            continue
+        n += 1
+        if n == 1:
+            held = record
+            continue
+        if held is not None:
+            yield 1, held, held.id or f"{stem}-1"
+            held = None
+        yield n, record, record.id or f"{stem}-{n}"
+    if held is not None:
+        yield 1, held, held.id or stem
 
 
 @dataclass(eq=False, repr=False)
@@ -91,7 +145,7 @@ def read_file(task: ReadTask) -> FileRead:
     read = FileRead()
     try:
         with mapped_fields(task.fields):  # the readers ask mapping.py, not their caller
-            records = list(read_records(task.path))
+            records = list(numbered(read_records(task.path), file_stem(task.path)))
     except UnreadableFile as error:
         read.skipped.append(str(error))
         read.failed = True
@@ -100,34 +154,47 @@ def read_file(task: ReadTask) -> FileRead:
         read.skipped.append(unexpected(error))
         read.failed = True
         return read
-    good = [r for r in records if not isinstance(r, RecordError)]
-    read.skipped.extend(r.reason for r in records if isinstance(r, RecordError))
-    if not good and read.skipped:
+    _resolve_into(read, records, task.display, task.fallback_source, task.today, task.prepare)
+    if not read.entries and read.skipped:
         read.failed = True
-        return read
-    stem = task.path.stem
-    for n, record in enumerate(good, 1):
+    return read
+
+
+def read_piece(task: PieceTask) -> FileRead:
+    """Date and prepare a piece of a dump (never ``failed``: that is the dump's to say)."""
+    read = FileRead()
+    _resolve_into(read, task.records, task.display, task.fallback_source, task.today, task.prepare)
+    return read
+
+
+def _resolve_into(
+    read: FileRead,
+    records: list[Numbered],
+    display: str,
+    fallback_source: str,
+    today: datetime.date | None,
+    prepare: Callable[[Article], object] | None,
+) -> None:
+    for item in records:
+        if isinstance(item, RecordError):
+            read.skipped.append(item.reason)
+            continue
+        n, record, wanted = item
         digest = content_hash(record.text)
-        wanted = record.id or (stem if len(good) == 1 else f"{stem}-{n}")
         try:
             article = resolve(
-                record,
-                id=wanted,
-                path=task.display,
-                fallback_source=task.fallback_source,
-                today=task.today,
+                record, id=wanted, path=display, fallback_source=fallback_source, today=today
             )
         except Exception as error:
             read.entries.append(Entry(n, digest, None, f"record {n}: {unexpected(error)}"))
             continue
-        prepared = task.prepare(article) if task.prepare is not None else None
+        prepared = prepare(article) if prepare is not None else None
         read.entries.append(Entry(n, digest, article, None, prepared))
-    return read
 
 
-def read_files(tasks: list[ReadTask]) -> list[FileRead]:
-    """A chunk of files, read in order (what one worker is handed)."""
-    return [read_file(task) for task in tasks]
+def read_files(tasks: list[ReadTask | PieceTask]) -> list[FileRead]:
+    """A chunk of files or pieces, read in order (what one worker is handed)."""
+    return [read_piece(task) if isinstance(task, PieceTask) else read_file(task) for task in tasks]
 
 
 def unexpected(error: Exception) -> str:
@@ -210,7 +277,7 @@ class Reader:
         return self._pool
 
     def map(
-        self, chunks: Iterable[T], tasks_of: Callable[[T], list[ReadTask]]
+        self, chunks: Iterable[T], tasks_of: Callable[[T], list[ReadTask | PieceTask]]
     ) -> Iterator[tuple[T, list[FileRead]]]:
         """Each chunk with the reads of its tasks, in the chunks' order.
 

@@ -8,6 +8,12 @@ interrupted write leaves the old one intact.
 "New" means an article id this watch has not shown before: an article that is
 re-ingested, edited or moved under the same id is not new again, and one that was
 removed and comes back is not either. The first run shows every current match.
+
+A hit is remembered only once it has been delivered (written to stdout): the
+command finds the new hits (:func:`find_new`), records the run, shows the hits one
+by one, and records the ones shown (:func:`mark_seen`), also when the reader went
+away (a closed pipe) or the user pressed Ctrl-C half-way. A run killed outright
+records none of them, so they are new again next time.
 """
 
 from __future__ import annotations
@@ -61,10 +67,24 @@ def remove_watch(store: Store, name: str) -> Watch:
     raise _not_found(name)
 
 
-def run_watch(store: Store, name: str | None = None) -> list[WatchResult]:
-    """Run one watch (or all), return the hits each has not shown yet, and remember them.
+def reset_watch(store: Store, name: str) -> Watch:
+    """Forget what a watch has shown: its next run shows every match again."""
+    watches = _load(store)
+    for watch in watches:
+        if watch.name == name:
+            watch.seen = []
+            watch.last_run = None
+            _save(store, watches)
+            return watch
+    raise _not_found(name)
 
-    Nothing is recorded if any query fails: the runs are saved together at the end.
+
+def find_new(store: Store, name: str | None = None, limit: int | None = None) -> list[WatchResult]:
+    """The hits each watch (or NAME) has not shown yet, oldest first, at most ``limit``
+    a watch; records that the watches ran, and nothing of their hits.
+
+    The run is written before any hit is shown, so a store that cannot be written
+    (a read-only replica) refuses before a hit is shown and then never marked.
     """
     watches = _load(store)
     chosen = watches if name is None else [w for w in watches if w.name == name]
@@ -77,12 +97,50 @@ def run_watch(store: Store, name: str | None = None) -> list[WatchResult]:
         seen = set(watch.seen)
         new = [hit for hit in found.hits if hit.article.id not in seen]
         new.sort(key=lambda hit: hit.article.chronological_key)
-        watch.seen.extend(hit.article.id for hit in new)
+        unshown = len(new)
+        if limit is not None:
+            new = new[:limit]
         watch.last_run = now
-        results.append(WatchResult(watch, new, found.total, found.terms))
+        results.append(WatchResult(watch, new, found.total, found.terms, unshown))
     if chosen:
         _save(store, watches)
     return results
+
+
+def mark_seen(store: Store, delivered: dict[str, list[str]]) -> None:
+    """Remember the ids each watch delivered (by name), added to what it had seen.
+
+    The document is read again first, so that a watch added or removed meanwhile
+    by another process is kept as that process left it.
+    """
+    if not any(delivered.values()):
+        return
+    watches = _load(store)
+    for watch in watches:
+        ids = delivered.get(watch.name, [])
+        seen = set(watch.seen)
+        watch.seen.extend(i for i in dict.fromkeys(ids) if i not in seen)
+    _save(store, watches)
+
+
+def run_watch(store: Store, name: str | None = None, limit: int | None = None) -> list[WatchResult]:
+    """Run one watch (or all) and remember every hit it returns as shown.
+
+    For callers that deliver what they get whole (a library user); the command
+    line marks only what it has written (:func:`find_new`, :func:`mark_seen`).
+    """
+    results = find_new(store, name, limit)
+    mark_seen(store, {r.watch.name: [hit.article.id for hit in r.new] for r in results})
+    return results
+
+
+def unknown_source(store: Store, filters: Filters) -> str | None:
+    """The ``--source`` of a watch when no article has it (a misspelling, often)."""
+    if filters.source is None:
+        return None
+    if store.count(None, Filters(source=filters.source)):
+        return None
+    return filters.source
 
 
 def _check_name(name: str) -> None:

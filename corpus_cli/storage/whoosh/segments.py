@@ -54,6 +54,13 @@ COMPRESS_FROM = 64
 #: to a run on disk: a batch of new articles stays in memory, a big merge does not.
 SPILL_POSTINGS = 2_500_000
 
+#: The same, once segments are being merged into the new one (at a commit past
+#: MAX_SEGMENTS): a merge reads tens of thousands of articles' postings, and holding
+#: 2.5 million of them took an ingest of 112,547 articles to 435 MB at its merge
+#: (bench/dump.py), past the 400 MB an ingest may take. Runs on disk cost the
+#: merge a little time instead.
+MERGE_SPILL_POSTINGS = 1_000_000
+
 #: pack_uint(n) for the small frequencies nearly every posting has.
 _PACKED = [pack_uint(n) for n in range(256)]
 
@@ -96,6 +103,12 @@ class TermPool:
             postings[1].append(weight)
             postings[2].append(value or b"")
         self.grew(1)
+
+    def limit_to(self, postings: int) -> None:
+        """Hold at most ``postings`` from now on (spilling at once when past it)."""
+        self._limit = min(self._limit, postings)
+        if self.size >= self._limit:
+            self._spill()
 
     def grew(self, postings: int) -> None:
         """Count ``postings`` more; past the limit, write what is held to a run on disk."""
@@ -285,6 +298,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self.docnum += 1
 
     def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+        self.pool.limit_to(MERGE_SPILL_POSTINGS)
         if hasattr(reader, "_terms") and hasattr(reader, "deleted_docs_set"):
             self.pool.add_segment(reader, startdoc, docmap)
         else:
