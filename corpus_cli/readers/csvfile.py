@@ -29,7 +29,10 @@ def read_csv(text: str) -> Iterator[RawRecord | RecordError]:
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:
         csv.field_size_limit(_CSV_FIELD_LIMIT)  # article bodies can be megabytes
     text = strip_bom(text)
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+    # The header is the first line with something on it: blank lines above it (an export
+    # that starts with a newline) are skipped below too, and must not hide every row.
+    lines = io.StringIO(text, newline="")
+    header_line = next((line for line in lines if line.strip()), "").rstrip("\r\n")
     if not header_line.strip():
         return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(header_line))

@@ -70,15 +70,34 @@ def read_records(path: Path) -> Iterator[RawRecord | RecordError]:
         from corpus_cli.readers.markdown import read_markdown
 
         yield read_markdown(text)
-    elif kind == "jsonl":
+    else:
+        yield from _some_records(_read_feed(kind, text))
+
+
+def _read_feed(kind: str, text: str) -> Iterator[RawRecord | RecordError]:
+    if kind == "jsonl":
         from corpus_cli.readers.jsonl import read_jsonl
 
-        yield from read_jsonl(text)
-    elif kind == "json":
+        return read_jsonl(text)
+    if kind == "json":
         from corpus_cli.readers.jsondoc import read_json
 
-        yield from read_json(text)
-    else:
-        from corpus_cli.readers.csvfile import read_csv
+        return read_json(text)
+    from corpus_cli.readers.csvfile import read_csv
 
-        yield from read_csv(text)
+    return read_csv(text)
+
+
+def _some_records(records: Iterator[RawRecord | RecordError]) -> Iterator[RawRecord | RecordError]:
+    """``records``, or UnreadableFile when there is none and no error either.
+
+    A feed of no records (``[]``, ``{"articles": []}``, a CSV of only its header) was
+    neither stored nor listed as skipped: a file the user gave vanished from the
+    report without a word.
+    """
+    empty = True
+    for record in records:
+        empty = False
+        yield record
+    if empty:
+        raise UnreadableFile("no records (no article in the list, or only a header row)")
