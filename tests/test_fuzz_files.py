@@ -211,6 +211,38 @@ printable = st.text(
 )
 
 
+@examples(100)
+@given(
+    records=st.lists(article_objects, min_size=1, max_size=5),
+    others=st.lists(
+        st.one_of(st.none(), st.integers(), any_text, st.lists(st.integers())), max_size=3
+    ),
+    wrapper=st.sampled_from(["{}", '{{"articles": {}}}', '{{"items": {}, "n": 1}}']),
+    data=st.data(),
+)
+def test_every_good_json_record_is_read(
+    scratch: Path,
+    records: list[dict[str, object]],
+    others: list[object],
+    wrapper: str,
+    data: st.DataObject,
+) -> None:
+    # An array (bare or wrapped) of good objects and other values: each object is read,
+    # each other value is an error of its own, whatever the encoding.
+    items = data.draw(st.permutations([*records, *others]))
+    codec = data.draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
+    path = scratch / "feed.json"
+    path.write_bytes(
+        wrapper.format(json.dumps(items, indent=data.draw(st.sampled_from([None, 2])))).encode(
+            codec
+        )
+    )
+    read = read_all(path)
+    assert not isinstance(read, str), read
+    assert sum(isinstance(r, RawRecord) for r in read) == len(records)
+    assert sum(isinstance(r, RecordError) for r in read) == len(others)
+
+
 @examples(200)
 @given(
     rows=st.lists(st.tuples(printable, words), min_size=1, max_size=5),

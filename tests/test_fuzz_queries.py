@@ -1,5 +1,5 @@
 """Fuzzed query strings: the parser returns a Query or one QuerySyntaxError, quickly,
-and ``corpus search QUERY`` exits 0 or 2 (with one ``corpus: ...`` line), never a
+and ``corpus search QUERY`` (and the other commands that read one) exits 0 or 2 (with one ``corpus: ...`` line), never a
 traceback nor an "unexpected error", on Whoosh and on PostgreSQL.
 
 Queries are built from the language's own pieces (AND/OR/NOT/ANDNOT/ANDMAYBE and their
@@ -143,9 +143,32 @@ def _ingest(location: str, folder: Path, env: dict[str, str | None]) -> None:
     assert result.exit_code == 0, result.output
 
 
-def check_search(location: str, query: str, env: dict[str, str | None]) -> None:
-    """``corpus search QUERY`` exits 0, or 2 with one plain ``corpus: ...`` line."""
-    result = CliRunner().invoke(cli, ["--index", location, "search", query], env=env)
+#: The commands that read a QUERY, each with the options that change what it draws:
+#: the Rich view (with snippets and highlighting), rows, key words in context, ...
+COMMANDS = st.sampled_from(
+    [
+        ["search"],
+        ["search"],
+        ["search", "--json"],
+        ["search", "--kwic"],
+        ["search", "--explain"],
+        ["search", "--count"],
+        ["search", "--format", "csv", "--sort", "date"],
+        ["search", "--source", "Gazzetta di Modena", "--from", "2022"],
+        ["timeline"],
+        ["terms", "--limit", "3"],
+        ["sources"],
+        ["cites"],
+    ]
+)
+
+
+def check_search(
+    location: str, query: str, env: dict[str, str | None], command: list[str] | None = None
+) -> None:
+    """``corpus COMMAND QUERY`` exits 0, or 2 with one plain ``corpus: ...`` line."""
+    args = ["--index", location, *(command or ["search"]), query]
+    result = CliRunner().invoke(cli, args, env=env)
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert result.exit_code in (0, 2), (result.exit_code, result.output)
@@ -167,9 +190,9 @@ def whoosh_index(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @examples(250)
-@given(query=any_query)
-def test_search_on_whoosh_exits_0_or_2(whoosh_index: str, query: str) -> None:
-    check_search(whoosh_index, query, CLEAN_ENV)
+@given(query=any_query, command=COMMANDS)
+def test_search_on_whoosh_exits_0_or_2(whoosh_index: str, query: str, command: list[str]) -> None:
+    check_search(whoosh_index, query, CLEAN_ENV, command)
 
 
 @pytest.fixture(scope="session")
@@ -195,9 +218,9 @@ def postgresql_index(
 
 
 @examples(80)
-@given(query=any_query)
+@given(query=any_query, command=COMMANDS)
 def test_search_on_postgresql_exits_0_or_2(
-    postgresql_index: tuple[str, dict[str, str | None]], query: str
+    postgresql_index: tuple[str, dict[str, str | None]], query: str, command: list[str]
 ) -> None:
     location, env = postgresql_index
-    check_search(location, query, env)
+    check_search(location, query, env, command)
