@@ -1,6 +1,7 @@
 """Fuzzed query strings: the parser returns a Query or one QuerySyntaxError, quickly,
-and ``corpus search QUERY`` (and the other commands that read one) exits 0 or 2 (with one ``corpus: ...`` line), never a
-traceback nor an "unexpected error", on Whoosh and on PostgreSQL.
+and ``corpus search QUERY`` (and the other commands that read one) exits 0 or 2 (with
+one ``corpus: ...`` line), never a traceback nor an "unexpected error", on Whoosh and
+on PostgreSQL.
 
 Queries are built from the language's own pieces (AND/OR/NOT/ANDNOT/ANDMAYBE and their
 lower-case look-alikes, ``-``/``+``/``|``, quotes, brackets balanced or not, the four
@@ -24,7 +25,7 @@ import pg_server
 import pytest
 from click.testing import CliRunner
 from fuzzing import examples
-from hypothesis import event, given
+from hypothesis import currently_in_test_context, event, given
 from hypothesis import strategies as st
 from pg_server import PostgresServer
 
@@ -173,7 +174,11 @@ def check_search(
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert result.exit_code in (0, 2), (result.exit_code, result.output)
     # Shown by --hypothesis-show-statistics: how many examples searched and found.
-    event(f"exit {result.exit_code}" + (", no hits" if "0 articles match" in result.output else ""))
+    if currently_in_test_context():
+        event(
+            f"exit {result.exit_code}"
+            + (", no hits" if "0 articles match" in result.output else "")
+        )
     if result.exit_code == 2:
         lines = result.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("corpus: "), result.stderr
@@ -224,3 +229,24 @@ def test_search_on_postgresql_exits_0_or_2(
 ) -> None:
     location, env = postgresql_index
     check_search(location, query, env, command)
+
+
+# -- regressions found by the fuzzing above -------------------------------------------
+
+#: A NUL in a wildcard, a prefix or a source went to PostgreSQL as is, which refuses it
+#: in a string ("unexpected error: ValueError: A string literal cannot contain NUL").
+NUL_QUERIES = ["?\x00", "ab\x00*", "source:x\x00y", "gas\x00navi", '"a\x00b"']
+
+
+@pytest.mark.parametrize("query", NUL_QUERIES)
+def test_a_nul_in_a_query_reaches_no_backend(query: str) -> None:
+    # repr() writes a NUL as the four characters \x00, anywhere in the tree.
+    assert "\\x00" not in repr(parse(query))
+
+
+@pytest.mark.parametrize("query", NUL_QUERIES)
+def test_a_nul_in_a_query_is_no_crash_on_postgresql(
+    postgresql_index: tuple[str, dict[str, str | None]], query: str
+) -> None:
+    location, env = postgresql_index
+    check_search(location, query, env)
