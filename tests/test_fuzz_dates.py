@@ -19,8 +19,9 @@ from fuzzing import examples
 from hypothesis import given
 from hypothesis import strategies as st
 
+from corpus_cli.errors import BadDate
 from corpus_cli.model import DateInfo, period_bounds
-from corpus_cli.text.dates import infer_date, is_dateline, parse_metadata_date
+from corpus_cli.text.dates import infer_date, is_dateline, parse_cli_date, parse_metadata_date
 
 #: A fixed "today", so that the property does not change with the calendar.
 TODAY = datetime.date(2024, 3, 15)
@@ -155,6 +156,18 @@ def test_inferred_dates_are_real_and_past(text: str) -> None:
 def test_arbitrary_unicode_never_raises(text: str) -> None:
     check(parse_metadata_date(text, TODAY))
     check(infer_date(text, TODAY))
+
+
+@examples(500)
+@given(st.one_of(date_strings, shaped), st.booleans())
+def test_command_line_dates_are_a_day_or_one_bad_date_error(text: str, end: bool) -> None:
+    # --from/--to: a real day (the first or last of the period), or BadDate (exit 2).
+    try:
+        day = parse_cli_date(text, end=end)
+    except BadDate as error:
+        assert str(error)
+    else:
+        assert isinstance(day, datetime.date)
 
 
 # -- regressions found by the fuzzing above -------------------------------------------
