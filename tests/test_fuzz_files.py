@@ -186,7 +186,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fuzz-files")
 
 
-@examples(600)
+@examples(1200)
 @given(suffix=st.sampled_from(SUFFIXES), data=contents)
 def test_readers_raise_only_unreadable_file(scratch: Path, suffix: str, data: bytes) -> None:
     path = scratch / f"file{suffix}"
@@ -322,7 +322,7 @@ UNEXPECTED = re.compile(r"could not be read \(\w+: ")
 GOOD = "title: Buono\nsource: Gazzetta\n\nIl testimone zanzibarico resta sempre.\n"
 
 
-@examples(15)
+@examples(100)
 @given(files=st.lists(st.tuples(st.sampled_from(SUFFIXES), contents), min_size=1, max_size=5))
 def test_ingest_keeps_the_good_file_and_names_every_bad_one(
     tmp_path_factory: pytest.TempPathFactory, files: list[tuple[str, bytes]]

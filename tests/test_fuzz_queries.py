@@ -194,7 +194,7 @@ def whoosh_index(tmp_path_factory: pytest.TempPathFactory) -> str:
     return location
 
 
-@examples(250)
+@examples(350)
 @given(query=any_query, command=COMMANDS)
 def test_search_on_whoosh_exits_0_or_2(whoosh_index: str, query: str, command: list[str]) -> None:
     check_search(whoosh_index, query, CLEAN_ENV, command)
@@ -222,7 +222,7 @@ def postgresql_index(
     postgres_server.drop_database(database)
 
 
-@examples(80)
+@examples(120)
 @given(query=any_query, command=COMMANDS)
 def test_search_on_postgresql_exits_0_or_2(
     postgresql_index: tuple[str, dict[str, str | None]], query: str, command: list[str]
