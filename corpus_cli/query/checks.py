@@ -29,7 +29,10 @@ FIELD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 def check_query_text(text: str) -> str:
     """Reject what cannot be a query, with one sentence; return the cleaned text."""
-    cleaned = " ".join(text.split())
+    # No stored text holds a NUL (PostgreSQL's text cannot: its writer stores U+FFFD), and
+    # a NUL in a wildcard, prefix or source: reached the server as "A string literal
+    # cannot contain NUL" (an unexpected error); read it as the writer stored it.
+    cleaned = " ".join(text.replace("\x00", "\ufffd").split())
     if not cleaned:
         raise QuerySyntaxError("The query is empty: give at least one word to search for.")
     if len(cleaned) > MAX_QUERY_CHARS:

@@ -38,7 +38,11 @@ def read_csv_stream(stream: IO[str]) -> Iterator[RawRecord | RecordError]:
     csv.field_size_limit(cap)
     lines = Lines(stream, cap)
     try:
+        # The header is the first line with something on it: blank lines above it (an
+        # export that starts with a newline) must not hide every row.
         header_line = next(lines, "")
+        while header_line and not header_line.strip():
+            header_line = next(lines, "")
     except RecordTooLarge as error:
         yield RecordError(f"line {error.number}: the header row is {streams.too_large_record(cap)}")
         return

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from corpus_cli.readers import streams
 from corpus_cli.readers.decoding import decode, read_bounded
@@ -68,6 +70,39 @@ def read_records(path: Path) -> Iterator[RawRecord | RecordError]:
     at a time), so a dump of any size costs the memory of one record; damage
     found on the way (a truncated archive) ends the records with one error.
     """
+    for record in _read_records(path):
+        yield _valid_unicode(record) if isinstance(record, RawRecord) else record
+
+
+#: A UTF-16 surrogate on its own: JSON ("\ud800") and YAML escapes can write one, no
+#: UTF-8 file can hold one, and the index cannot store it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(record: RawRecord) -> RawRecord:
+    """``record`` with every lone surrogate as U+FFFD.
+
+    Such a title or text failed the whole run at the index's writer ("surrogates not
+    allowed"), or was stored and then failed every ``list`` and ``search`` that showed it.
+    """
+    for name, value in vars(record).items():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            setattr(record, name, _SURROGATE.sub("\ufffd", value))
+    record.extra = _without_surrogates(record.extra)
+    return record
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    return value
+
+
+def _read_records(path: Path) -> Iterator[RawRecord | RecordError]:
     kind = _kind(path)
     if kind is None:
         raise UnreadableFile(f"unsupported file type '{path.suffix or path.name}'")
@@ -118,6 +153,12 @@ def _stream_records(path: Path, kind: str) -> Iterator[RawRecord | RecordError]:
             yield RecordError(
                 f"{streams.damaged_reason(error)} {where}; nothing after that could be read"
             )
+            return
+    if not count:
+        # A feed of no records ([], {"articles": []}, a CSV of only its header) was
+        # neither stored nor listed as skipped: a file the user gave vanished from the
+        # report without a word.
+        raise UnreadableFile("no records (no article in the list, or only a header row)")
 
 
 def _is_damage(error: Exception) -> bool:

@@ -11,6 +11,7 @@ patterns are compiled once at import and each article costs a handful of regex p
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -255,13 +256,42 @@ _WEEKDAY_NUMBER = {
 }
 
 
+#: The letters the names above are written with.
+_NAME_LETTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzìí" + "".join(_MONTHS_MORE) + "".join(_WEEKDAY_BY_NAME)
+)
+
+
+@functools.lru_cache(maxsize=512)
+def _fold_letter(char: str) -> str:
+    """The names' letter that ``char`` matched as under IGNORECASE.
+
+    Python's IGNORECASE matches "ſ" (long s) to "s", "İ" to "i" and the Cyrillic
+    variants U+1C80... to "в", "о", "т"; their ``lower()`` is none of the names' letters,
+    so a name matched with them would be missing from the tables below (a KeyError that
+    failed the whole article).
+    """
+    lower = char.lower()
+    if lower in _NAME_LETTERS:
+        return lower
+    for letter in _NAME_LETTERS:
+        if re.fullmatch(re.escape(letter), char, re.IGNORECASE):
+            return letter
+    return lower
+
+
+def _fold(text: str) -> str:
+    """A matched name in the lower case of the tables (see :func:`_fold_letter`)."""
+    return "".join(map(_fold_letter, text))
+
+
 def _month_number(text: str) -> int:
-    word = text.lower().rstrip(".")
+    word = _fold(text).rstrip(".")
     return _MONTH_BY_NAME.get(word) or _MONTH_NUMBER[word[:3]]
 
 
 def _weekday_number(text: str) -> int:
-    word = text.lower()
+    word = _fold(text)
     found = _WEEKDAY_BY_NAME.get(word)
     return found if found is not None else _WEEKDAY_NUMBER[word[:3]]
 
@@ -615,7 +645,7 @@ def _from_weekday(text: str, today: datetime.date) -> DateInfo | None:
         relative = match.group("rel")
         shift = 0
         if relative is not None:
-            shift = _RELATIVE_SHIFT[_RELATIVE_NOISE_RE.sub("", relative.lower())]
+            shift = _RELATIVE_SHIFT[_RELATIVE_NOISE_RE.sub("", _fold(relative))]
         published = _latest_weekday(month, day, weekday, shift, today)
         if published is None:
             continue
