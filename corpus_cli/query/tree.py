@@ -140,10 +140,10 @@ class Query(FrozenRecord):
     """A parsed query: the text as the user typed it (cleaned) and its tree.
 
     ``date:`` clauses are not in the tree (no backend compiles dates): the parser
-    lifts them into the range they allow, ``date_from`` to ``date_to`` (None: open),
-    which stores never read. Whoever asks a store ANDs them into its Filters first,
-    with :func:`corpus_cli.query.dates.narrowed` (the command line does, for every
-    command that takes a query).
+    lifts them into the range they allow, ``date_from`` to ``date_to`` (None: open).
+    Every store ANDs them into the Filters it is given, with
+    :func:`corpus_cli.query.dates.narrowed`, so ``store.count(parse("furto
+    date:2020"))`` counts 2020 alone from a notebook as from the command line.
     """
 
     text: str

@@ -198,12 +198,18 @@ def filter_hint(store: Store, query: Query, filters: Filters) -> FilterHint | No
     active = [name for name in ("source", "cites", "dates") if _without(filters, name) != filters]
     if not active:
         return None
-    unfiltered = store.count(query)
+    # Stores AND the query's own date: clauses into the filters: without the dates
+    # means without those too.
+    undated = dataclasses.replace(query, date_from=None, date_to=None)
+    unfiltered = store.count(undated)
     if unfiltered == 0:
         return None
     if len(active) == 1:
         return FilterHint(filters, ((active[0], unfiltered),))
-    each = [(name, store.count(query, _without(filters, name))) for name in active]
+    each = [
+        (name, store.count(undated if name == "dates" else query, _without(filters, name)))
+        for name in active
+    ]
     blamed = tuple((name, n) for name, n in each if n)
     return FilterHint(filters, blamed or (("filters", unfiltered),))
 

@@ -363,3 +363,19 @@ def test_bad_windows_are_usage_errors(cronaca: Backend, options: list[str], mess
     result = cronaca.run("search", "notizia", *options)
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_store_reads_the_query_s_dates_itself(cronaca: Backend) -> None:
+    # From a notebook, without the command line's options: date: still narrows.
+    from corpus_cli.model import Filters
+    from corpus_cli.query import parse
+    from corpus_cli.storage import open_store
+
+    store = open_store(cronaca.location)
+    try:
+        assert store.count(parse("furto date:2020")) == 3  # f1, f2, f3; not f4 (2021)
+        found = store.search(parse("furto date:2020"), Filters(source="Gazzetta di Modena"))
+        assert sorted(hit.article.id for hit in found.hits) == ["f1", "f2"]
+        assert store.date_counts(parse("furto date:2021")) == {"2021-01-15": 1}
+    finally:
+        store.close()

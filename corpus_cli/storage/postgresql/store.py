@@ -28,6 +28,7 @@ from corpus_cli.model import (
     SourceSummary,
     StoredArticle,
 )
+from corpus_cli.query.dates import narrowed
 from corpus_cli.query.expand import expand_fuzzy, match_terms
 from corpus_cli.query.tree import Query
 from corpus_cli.storage.postgresql import ranking
@@ -186,6 +187,7 @@ class PostgresStore:
         limit: int | None = 10,
         offset: int = 0,
     ) -> SearchResult:
+        filters = narrowed(filters or Filters(), query)  # the query's own date: clauses
         with self._server.errors():
             scored = sort == "relevance"
             compiled, expanded, vocabulary = self._compiled(query, scored)
@@ -235,6 +237,7 @@ class PostgresStore:
         return int(self._cursor.fetchone()[0])
 
     def count(self, query: Query | None, filters: Filters | None = None) -> int:
+        filters = narrowed(filters or Filters(), query)
         with self._server.errors():
             compiled = None
             if query is not None:
@@ -296,6 +299,7 @@ class PostgresStore:
         return list(self._cursor.fetchall())
 
     def date_counts(self, query: Query | None, filters: Filters | None = None) -> dict[str, int]:
+        filters = narrowed(filters or Filters(), query)
         with self._server.errors():
             rows = self._grouped(
                 "SELECT a.date_value, count(*) FROM corpus_articles a",
@@ -308,6 +312,7 @@ class PostgresStore:
     def source_summaries(
         self, query: Query | None = None, filters: Filters | None = None
     ) -> list[SourceSummary]:
+        filters = narrowed(filters or Filters(), query)
         with self._server.errors():
             rows = self._credited(query, filters)
             found = [SourceSummary(str(s), int(n), first, last) for s, n, first, last in rows]
@@ -343,6 +348,7 @@ class PostgresStore:
         return list(self._cursor.fetchall())
 
     def cite_counts(self, query: Query | None, filters: Filters | None = None) -> dict[str, int]:
+        filters = narrowed(filters or Filters(), query)
         with self._server.errors():
             rows = self._grouped(
                 "SELECT c.name, count(*) FROM corpus_articles a "

@@ -33,6 +33,7 @@ from corpus_cli.model import (
     SourceSummary,
     StoredArticle,
 )
+from corpus_cli.query.dates import narrowed
 from corpus_cli.query.exact import exact_bonus
 from corpus_cli.query.expand import expand_fuzzy, match_terms
 from corpus_cli.query.tree import Query
@@ -213,7 +214,8 @@ class WhooshStore:
             collector = searcher.collector(
                 limit=None if limit is None else offset + limit,
                 optimize=False,
-                filter=filter_query(filters),
+                # The query's own date: clauses, ANDed with the filters.
+                filter=filter_query(narrowed(filters or Filters(), query)),
                 **sort_args(sort),
             )
             _count_every_match(collector)
@@ -259,7 +261,8 @@ class WhooshStore:
         from whoosh import query as whoosh_query
 
         compiled = whoosh_query.Every() if query is None else self._compiled(searcher, query)[0]
-        results = searcher.search(compiled, filter=filter_query(filters), limit=None, scored=False)
+        in_force = narrowed(filters or Filters(), query)
+        results = searcher.search(compiled, filter=filter_query(in_force), limit=None, scored=False)
         return list(results.docs())
 
     # -- counting ------------------------------------------------------------------
@@ -280,6 +283,7 @@ class WhooshStore:
     def source_summaries(
         self, query: Query | None = None, filters: Filters | None = None
     ) -> list[SourceSummary]:
+        filters = narrowed(filters or Filters(), query)
         from whoosh import query as whoosh_query
 
         found: dict[str, SourceSummary] = {}
