@@ -56,6 +56,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
+# bench/stemmers.py (this folder is sys.path[0]): its Snowball, as the index had it.
+from stemmers import snowball_stem  # noqa: E402
+
 from corpus_cli.text import analysis, stemmers  # noqa: E402
 
 DICE_MODENA = REPO.parent / "shared" / "corpora" / "dice-modena"
@@ -66,17 +69,11 @@ TOP = 10
 Stem = Callable[[str], str]
 
 
-def _snowball_stem() -> Stem:
-    """PyStemmer's Snowball Italian, the index's stemmer until schema 7."""
-    try:
-        import Stemmer
-    except ImportError:
-        sys.exit("bench/precision.py judges Snowball's matches too: pip install -e '.[bench]'.")
-    return stemmers.Memo(Stemmer.Stemmer("italian", 0).stemWord).__getitem__
-
-
 #: The stemmers whose stem-only matches are judged.
-JUDGED: dict[str, Stem] = {"snowball": _snowball_stem(), "light+": stemmers.light_plus_stem}
+JUDGED: dict[str, Stem] = {
+    "snowball": snowball_stem.__getitem__,
+    "light+": stemmers.light_plus_stem,
+}
 
 # -- queries and the corpus -----------------------------------------------------------------
 
