@@ -19,18 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from corpus_cli.browse import views
 from corpus_cli.browse.session import PAGE, Parsed, Request, Session, Superseded, Timeline
+from corpus_cli.browse.views import plain
+from corpus_cli.browse.widgets import HitList, SearchBox, TimelineBar
 from corpus_cli.errors import CorpusError
 from corpus_cli.model import Filters, SortOrder
 from corpus_cli.render.display import sanitize
@@ -48,347 +45,8 @@ DEBOUNCE = 0.03
 #: Seconds the hits must stay current before the timeline is counted again: while
 #: typing, the store is kept for the searches.
 FACETS_DELAY = 0.3
-#: Load the next page when the cursor comes this close to the last hit loaded.
-MORE_MARGIN = 5
 
 SORTS: list[SortOrder] = ["relevance", "date", "-date"]
-
-HELP = [
-    ("Search box", ""),
-    ("typing", "searches as you type (same language as corpus search)"),
-    ("Enter, ↓, Esc", "to the hits"),
-    ("Hits", ""),
-    ("↑ ↓ PgUp PgDn", "move; more hits load as you go down"),
-    ("Enter, click", "read the article"),
-    ("/", "back to the search box"),
-    ("d", "date range (YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("s", "source, with each source's matches"),
-    ("o", "order: relevance, oldest first, newest first"),
-    ("t", "timeline: ← → choose a period, Enter narrows to it"),
-    ("u", "undo the narrowing: any date, any source"),
-    ("c / p", "copy the article's id / path"),
-    ("e", "export the hits (.jsonl, or .csv)"),
-    ("Reader", ""),
-    ("n / N", "next / previous match"),
-    ("↑ ↓ PgUp PgDn", "scroll"),
-    ("Esc", "back to the hits, where you were"),
-    ("Anywhere", ""),
-    ("?", "this help"),
-    ("q, Ctrl+Q", "quit"),
-]
-
-
-def _plain(text: str, style: str = "") -> Text:
-    """A message as literal text (it may quote a query or a path)."""
-    return Text(sanitize(text), style=style)
-
-
-class SearchBox(Input):
-    """The search box. Letters are typed here, so the footer shows the keys that still
-    work while it has the focus: ↓ (or Esc) to the hits, Ctrl+Q to quit."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "app.to_hits", "Hits"),
-        Binding("escape", "app.to_hits", "Hits", show=False),
-        Binding("ctrl+q", "app.quit_app", "Quit"),
-    ]
-
-
-class HitList(OptionList):
-    """The hits: one option a hit; asks for more when the cursor nears the end."""
-
-    class NeedMore(Message):
-        pass
-
-    def watch_highlighted(self, highlighted: int | None) -> None:
-        super().watch_highlighted(highlighted)
-        if highlighted is not None and highlighted >= self.option_count - MORE_MARGIN:
-            self.post_message(self.NeedMore())
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        if self.max_scroll_y and new >= self.max_scroll_y - 2:
-            self.post_message(self.NeedMore())
-
-
-class TimelineBar(Widget, can_focus=True):
-    """The query's matches over time, one to three cells a period (views.bar_cells);
-    choosing a period (← → and Enter, or a click) narrows the dates to it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "Earlier", show=False),
-        Binding("right", "move(1)", "Later", show=False),
-        Binding("home", "move(-1000000)", show=False),
-        Binding("end", "move(1000000)", show=False),
-        Binding("enter", "choose", "Narrow to period"),
-        Binding("escape", "leave", "Back", show=False),
-    ]
-
-    DEFAULT_CSS = """
-    TimelineBar { height: 1; }
-    TimelineBar:focus { background: $boost; }
-    """
-
-    class Chosen(Message):
-        def __init__(self, first: datetime.date, last: datetime.date) -> None:
-            super().__init__()
-            self.first = first
-            self.last = last
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.timeline: Timeline | None = None
-        self.selected: int | None = None
-        self.message: Text | None = None
-
-    def show(self, timeline: Timeline | None, message: Text | None = None) -> None:
-        self.timeline = timeline
-        self.message = message
-        self.selected = None
-        if self.has_focus and timeline and timeline.bars:
-            self.selected = _busiest(timeline)
-        self.refresh()
-
-    def render(self) -> Text:
-        if self.message is not None:
-            return self.message
-        return views.timeline_bar(self.timeline, self.selected, self.size.width)
-
-    def on_focus(self) -> None:
-        if self.timeline and self.timeline.bars and self.selected is None:
-            self.selected = _busiest(self.timeline)
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.selected = None
-        self.refresh()
-
-    def action_move(self, step: int) -> None:
-        if not self.timeline or not self.timeline.bars:
-            return
-        current = self.selected if self.selected is not None else 0
-        self.selected = min(max(0, current + step), len(self.timeline.bars) - 1)
-        self.refresh()
-
-    def action_choose(self) -> None:
-        if self.timeline and self.selected is not None:
-            bar = self.timeline.bars[self.selected]
-            self.post_message(self.Chosen(bar.first, bar.last))
-
-    def action_leave(self) -> None:
-        self.screen.query_one(HitList).focus()
-
-    def on_click(self, event: events.Click) -> None:
-        if not self.timeline or not self.timeline.bars:
-            return
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        # The bars start after the first period's label and a space.
-        cells = views.bar_cells(self.timeline, self.size.width)
-        start = len(self.timeline.bars[0].period) + 1
-        index = (offset.x - start) // cells
-        if offset.x >= start and index < len(self.timeline.bars):
-            self.selected = index
-            self.action_choose()
-
-
-def _busiest(timeline: Timeline) -> int:
-    counts = [bar.count for bar in timeline.bars]
-    return counts.index(max(counts))
-
-
-# -- modal screens ---------------------------------------------------------------------
-
-
-class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss", "Close"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        from rich.table import Table
-
-        # A table, so that a description that wraps stays in its column.
-        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
-        table.add_column(no_wrap=True, style="bold")
-        table.add_column(ratio=1)
-        for key, what in HELP:
-            if what:
-                table.add_row(Text("  " + key), Text(what))
-            else:
-                table.add_row(Text(key, style="bold underline"), Text(""))
-        table.add_row(Text(""), Text(""))
-        table.add_row(Text(""), Text("Esc or ? closes this help", style="dim"))
-        with VerticalScroll(id="dialog"):
-            yield Static(table, id="help")
-
-
-class DatesScreen(ModalScreen["tuple[datetime.date | None, datetime.date | None] | None"]):
-    """From and to, as the command line takes them; empty for no bound."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
-
-    def __init__(self, filters: Filters) -> None:
-        super().__init__()
-        self.filters = filters
-
-    def compose(self) -> ComposeResult:
-        start = self.filters.date_from.isoformat() if self.filters.date_from else ""
-        end = self.filters.date_to.isoformat() if self.filters.date_to else ""
-        with Vertical(id="dialog"):
-            yield Static(Text("Dates: YYYY, YYYY-MM or YYYY-MM-DD; empty for no bound"))
-            yield Input(start, placeholder="from", id="from")
-            yield Input(end, placeholder="to", id="to")
-            yield Static(Text("Enter applies · Esc cancels", style="dim"), id="dates-error")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        from corpus_cli.text.dates import parse_cli_date
-
-        texts = [self.query_one(f"#{name}", Input).value.strip() for name in ("from", "to")]
-        try:
-            first = parse_cli_date(texts[0]) if texts[0] else None
-            last = parse_cli_date(texts[1], end=True) if texts[1] else None
-            Filters(first, last)  # refuses a range that ends before it starts
-        except CorpusError as error:
-            self.query_one("#dates-error", Static).update(_plain(str(error), "red"))
-            return
-        self.dismiss((first, last))
-
-
-class SourcesScreen(ModalScreen["str | None"]):
-    """The sources with their matches for the current query; "" for any source."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
-
-    def __init__(self, sources: list[SourceSummary], current: str | None) -> None:
-        super().__init__()
-        self.sources = sources
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        width = max((len(str(s.count)) for s in self.sources), default=1)
-        options = [Option(Text("any source", style="italic"), id="")]
-        for summary in self.sources:
-            line = Text(f"{summary.count:>{width}}  ", style="bold")
-            line.append(sanitize(summary.source or "unknown source"), style="cyan")
-            options.append(Option(line))
-        with Vertical(id="dialog"):
-            yield Static(Text("Source (matches of the current search)"))
-            yield OptionList(*options, id="sources")
-
-    def on_mount(self) -> None:
-        names = [s.source for s in self.sources]
-        listed = self.query_one(OptionList)
-        listed.highlighted = names.index(self.current) + 1 if self.current in names else 0
-        listed.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        index = event.option_index
-        self.dismiss("" if index == 0 else self.sources[index - 1].source)
-
-
-class ExportScreen(ModalScreen["Path | None"]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
-
-    def __init__(self, suggested: str, total: int) -> None:
-        super().__init__()
-        self.suggested = suggested
-        self.total = total
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(
-                Text(
-                    f"Export the {self.total} hits as search --json writes them "
-                    "(a .csv name: as --format csv)"
-                )
-            )
-            yield Input(self.suggested, id="export-path")
-            yield Static(Text("Enter writes · Esc cancels", style="dim"))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
-        self.dismiss(Path(value).expanduser() if value else None)
-
-
-# -- the reader ------------------------------------------------------------------------
-
-
-class ReaderScreen(Screen[None]):
-    """One article whole, its matches highlighted; n/N go from match to match."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("n", "match(1)", "Next match"),
-        Binding("N,shift+n", "match(-1)", "Prev match"),
-        Binding("c", "app.copy('id')", "Copy id"),
-        Binding("p", "app.copy('path')", "Copy path", show=False),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit_app", "Quit"),
-    ]
-
-    def __init__(self, hit: Hit, terms: QueryTerms) -> None:
-        super().__init__()
-        from corpus_cli.text.snippets import find_matches
-
-        self.article = hit.article
-        self.terms = terms
-        self.spans = find_matches(hit.article.text, terms)
-        self.current: int | None = None
-        self.body: views.Body | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(views.header(self.article, self.terms), id="article-head")
-        with VerticalScroll(id="article-body"):
-            yield Static(Text(""), id="article-text")
-        yield Static(self._status(), id="reader-status")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#article-body").focus()
-        # The body's width is known once it is laid out, not yet when it is mounted.
-        self.call_after_refresh(self._wrap)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.call_after_refresh(self._wrap)
-
-    def _wrap(self) -> None:
-        scroller = self.query_one("#article-body", VerticalScroll)
-        # The scroll bar takes two cells of the width; keep a margin for it.
-        width = max(20, scroller.size.width - 3)
-        if self.body is None or self.body.width != width:
-            self.body = views.Body(self.article.text, self.spans, width, self.app.console)
-            self._draw()
-
-    def _draw(self) -> None:
-        if self.body is None:
-            return
-        self.query_one("#article-text", Static).update(self.body.render(self.current))
-        self.query_one("#reader-status", Static).update(self._status())
-
-    def _status(self) -> Text:
-        found = len(self.spans)
-        if not found:
-            return Text("no match of the search in the text", style="dim")
-        where = f"match {self.current + 1} of {found}" if self.current is not None else ""
-        text = Text(where or f"{found} {'match' if found == 1 else 'matches'}", style="bold")
-        text.append("  n next · N previous", style="dim")
-        return text
-
-    def action_match(self, step: int) -> None:
-        if not self.spans or self.body is None:
-            return
-        if self.current is None:
-            self.current = 0 if step > 0 else len(self.spans) - 1
-        else:
-            self.current = (self.current + step) % len(self.spans)
-        self._draw()
-        line = self.body.line_of(self.spans[self.current][0])
-        scroller = self.query_one("#article-body", VerticalScroll)
-        # A few lines of context above the match, when there are any.
-        scroller.scroll_to(y=max(0, line - 3), animate=False)
 
 
 # -- the app ---------------------------------------------------------------------------
@@ -482,7 +140,7 @@ class BrowseApp(App[int]):
         )
         yield Static(views.narrowing(self.filters, self.sort), id="narrowing")
         yield TimelineBar(id="timeline")
-        yield Static(_plain(f"Opening {self.session.location} …", "dim"), id="status")
+        yield Static(plain(f"Opening {self.session.location} …", "dim"), id="status")
         yield HitList(id="hits")
         yield Footer()
 
@@ -527,7 +185,7 @@ class BrowseApp(App[int]):
 
     def _failed(self, message: str) -> None:
         self.failure = message
-        self.status(_plain(message, "bold red"))
+        self.status(plain(message, "bold red"))
         self.timeline.show(None, Text(""))
 
     def _opened(self) -> None:
@@ -567,7 +225,7 @@ class BrowseApp(App[int]):
         span = f", {stats.first_date} to {stats.last_date}" if stats.first_date else ""
         sources = len(stats.sources)
         self.status(
-            _plain(
+            plain(
                 f"{stats.articles:,} articles{span}, {sources} "
                 f"{'source' if sources == 1 else 'sources'}. Type words to search them."
             )
@@ -611,7 +269,7 @@ class BrowseApp(App[int]):
         if not self.opened or self.failure is not None:
             self._shown = generation  # nothing to wait for
             if self.failure is not None:
-                self.status(_plain(self.failure, "bold red"))
+                self.status(plain(self.failure, "bold red"))
             return
         request = Request(self.search_box.value.strip(), self.filters, self.sort)
         self.query_one("#narrowing", Static).update(views.narrowing(self.filters, self.sort))
@@ -666,7 +324,7 @@ class BrowseApp(App[int]):
             return
         self._shown = generation
         # The hits of the last query understood stay; the message says what went wrong.
-        self.status(_plain(message, "bold red"))
+        self.status(plain(message, "bold red"))
 
     def _show(
         self,
@@ -782,7 +440,7 @@ class BrowseApp(App[int]):
     def _show_timeline(self, generation: int, timeline: Timeline | None, error: str | None) -> None:
         if generation != self._generation:
             return
-        self.timeline.show(timeline, _plain(error, "red") if error else None)
+        self.timeline.show(timeline, plain(error, "red") if error else None)
 
     def on_timeline_bar_chosen(self, event: TimelineBar.Chosen) -> None:
         self._narrow(Filters(event.first, event.last, self.filters.source, self.filters.cites))
@@ -805,6 +463,8 @@ class BrowseApp(App[int]):
             if dates is not None:
                 self._narrow(Filters(dates[0], dates[1], self.filters.source, self.filters.cites))
 
+        from corpus_cli.browse.screens import DatesScreen
+
         self.push_screen(DatesScreen(self.filters), chosen)
 
     def action_source(self) -> None:
@@ -818,7 +478,7 @@ class BrowseApp(App[int]):
                 sources = self.session.sources(parsed, without)
             except Exception as error:
                 message = str(error) if isinstance(error, CorpusError) else _unexpected(error)
-                self.call_from_thread(self.status, _plain(message, "bold red"))
+                self.call_from_thread(self.status, plain(message, "bold red"))
                 return
             self.call_from_thread(self._choose_source, generation, sources)
 
@@ -832,6 +492,8 @@ class BrowseApp(App[int]):
             if source is not None:
                 f = self.filters
                 self._narrow(Filters(f.date_from, f.date_to, source or None, f.cites))
+
+        from corpus_cli.browse.screens import SourcesScreen
 
         self.push_screen(SourcesScreen(sources, self.filters.source), chosen)
 
@@ -854,10 +516,12 @@ class BrowseApp(App[int]):
             return
         index = event.option_index
         if 0 <= index < len(self.hits):
+            from corpus_cli.browse.screens import ReaderScreen
+
             self.push_screen(ReaderScreen(self.hits[index], self.result.terms))
 
     def _current_hit(self) -> Hit | None:
-        if isinstance(self.screen, ReaderScreen):
+        if self._over_hits():
             return None
         index = self.hit_list.highlighted
         if index is None or not 0 <= index < len(self.hits):
@@ -865,6 +529,8 @@ class BrowseApp(App[int]):
         return self.hits[index]
 
     def action_copy(self, what: str) -> None:
+        from corpus_cli.browse.screens import ReaderScreen
+
         screen = self.screen
         if isinstance(screen, ReaderScreen):
             article = screen.article
@@ -888,6 +554,8 @@ class BrowseApp(App[int]):
         def chosen(path: Path | None) -> None:
             if path is not None:
                 self._export(parsed, path)
+
+        from corpus_cli.browse.screens import ExportScreen
 
         self.push_screen(ExportScreen(f"corpus-{slug}.jsonl", result.total), chosen)
 
@@ -916,12 +584,18 @@ class BrowseApp(App[int]):
         if action == "focus_search" and isinstance(self.focused, SearchBox):
             return False  # already there
         if action in self.LIST_ACTIONS or action == "focus_search":
-            return not isinstance(self.screen, ReaderScreen | ModalScreen)
+            return not self._over_hits()
         return True
+
+    def _over_hits(self) -> bool:
+        """True when the reader or a dialog covers the hits (the keys of the list rest)."""
+        return len(self.screen_stack) > 1
 
     # -- help and quitting -----------------------------------------------------------
 
     def action_help(self) -> None:
+        from corpus_cli.browse.screens import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

@@ -3,8 +3,8 @@ header and body, the timeline's bars, the narrowing line.
 
 Article text is data, never markup: every value goes in as :class:`rich.text.Text`
 through :func:`~corpus_cli.render.display.sanitize`, never as a string that Rich or
-Textual would parse; control bytes become visible stand-ins. Widgets (``app.py``)
-only place what these functions return.
+Textual would parse; control bytes become visible stand-ins. The widgets and screens
+(``app.py``, ``widgets.py``, ``screens.py``) only place what these functions return.
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ CURRENT_MATCH_STYLE = "bold black on dark_orange underline"
 _SPARKS = "▁▂▃▄▅▆▇█"
 _DATE_WIDTH = 11  # "≈2023-04-19"
 _SOURCE_WIDTH = 18
+
+
+def plain(text: str, style: str = "") -> Text:
+    """A message as literal text (it may quote a query or a path)."""
+    return Text(sanitize(text), style=style)
 
 
 def _cut(text: Text, width: int) -> Text:

@@ -23,7 +23,9 @@ from textual.pilot import Pilot
 
 from corpus_cli.browse import session as session_module
 from corpus_cli.browse import views
-from corpus_cli.browse.app import BrowseApp, HitList, ReaderScreen
+from corpus_cli.browse.app import BrowseApp
+from corpus_cli.browse.screens import ReaderScreen
+from corpus_cli.browse.widgets import HitList
 from corpus_cli.model import Filters
 
 from .conftest import Backend, article, write
