@@ -5,7 +5,10 @@
 Runs ``corpus browse`` in a tmux pane of 100x30 (a real terminal), with a probe
 that notes, counted from the process's own start (``/proc/self/stat``): the first
 frame on the screen (search box usable), and the first hits on it; the app then
-quits. The same is timed for ``corpus search QUERY`` (its whole run). Needs tmux.
+quits. The same is timed for ``corpus search QUERY`` (its whole run), the two
+alternating so that both see the same machine. Both run with bench.py's environment
+(bytecode cached under a prefix in /tmp, whatever PYTHONDONTWRITEBYTECODE says), and a
+first unmeasured round of each fills that cache. Needs tmux.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+# bench.py (this folder is sys.path[0]): the measured processes' environment.
+from bench import CHILD_ENV
 
 PROBE = r"""
 import json, os, sys, time
@@ -55,7 +61,11 @@ def browse_once(index: str, query: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         probe, out = Path(folder) / "probe.py", Path(folder) / "marks.json"
         probe.write_text(PROBE)
-        command = " ".join(shlex.quote(a) for a in [sys.executable, str(probe), index, query])
+        # A tmux pane has the tmux server's environment, not this process's: say it.
+        cache = CHILD_ENV["PYTHONPYCACHEPREFIX"]
+        settings = ["-u", "PYTHONDONTWRITEBYTECODE", f"PYTHONPYCACHEPREFIX={cache}"]
+        argv = ["env", *settings, sys.executable, str(probe), index, query]
+        command = " ".join(shlex.quote(a) for a in argv)
         subprocess.run(
             [
                 "tmux",
@@ -82,7 +92,9 @@ def browse_once(index: str, query: str) -> dict[str, float]:
 def search_once(index: str, query: str) -> float:
     corpus = Path(sys.executable).with_name("corpus")
     started = time.perf_counter()
-    subprocess.run([str(corpus), "--index", index, "search", query], capture_output=True)
+    subprocess.run(
+        [str(corpus), "--index", index, "search", query], capture_output=True, env=CHILD_ENV
+    )
     return (time.perf_counter() - started) * 1000
 
 
@@ -94,6 +106,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.pop("NO_COLOR", None)
     frames, hits, searches = [], [], []
+    browse_once(args.index, args.query)
+    search_once(args.index, args.query)
     for _ in range(args.runs):
         marks = browse_once(args.index, args.query)
         frames.append(marks["first_frame"])
@@ -102,6 +116,8 @@ def main() -> None:
     print(f"browse, first frame:  median {statistics.median(frames):.0f} ms")
     print(f"browse, first hits:   median {statistics.median(hits):.0f} ms")
     print(f"search (cold, whole): median {statistics.median(searches):.0f} ms")
+    ratio = statistics.median(f / s for f, s in zip(frames, searches, strict=True))
+    print(f"first frame / search: median of the paired ratios {ratio:.2f}")
 
 
 if __name__ == "__main__":
