@@ -18,7 +18,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from corpus_cli.readers.page_dates import CONFLICT, metadata_date, refused_days
+from corpus_cli.readers.page_dates import CONFLICT, page_date, refused_days
 from corpus_cli.readers.record import RawRecord, RecordError
 
 __all__ = ["read_html"]
@@ -183,12 +183,14 @@ def read_html(data: bytes) -> RawRecord | RecordError:
         source=_site_name(tree, document.sitename, url),
         url=url,
     )
-    found = metadata_date(tree, _page_urls(tree, url))
+    stated = page_date(tree, _page_urls(tree, url))
+    found = stated.found
     if found == CONFLICT:
         pass  # undated: the page's own claims disagree, and no visible date settles it
     elif found is not None:
         record.date, record.date_evidence = found
-    elif document.date and document.date not in refused_days(tree):
+        record.date_inferred = found[1].startswith("byline")
+    elif document.date and document.date not in refused_days(tree) | stated.updated:
         # No date in the metadata or the URL: htmldate's fast search of the page's visible
         # dates (bylines, elements classed "date", <abbr>, the title), which trafilatura has
         # run already. It reads the whole page, where the byline often sits outside the

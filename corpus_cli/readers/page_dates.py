@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["CONFLICT", "metadata_date", "refused_days"]
+from corpus_cli.text.dates import bylines
+
+__all__ = ["CONFLICT", "PageDate", "metadata_date", "page_date", "refused_days"]
 
 #: ``<meta>`` names/properties/itemprops stating when the article was published,
 #: best first (compared in lower case). Modification dates are deliberately absent.
@@ -342,32 +344,178 @@ def _claims_the_page(rank: tuple[int, ...], stamp: _Stamp) -> bool:
 #: What :func:`metadata_date` returns for a page whose own claims contradict each other.
 CONFLICT = ("", "")
 
+# How much each kind of signal weighs when the page's signals disagree. A claim (a specific
+# <meta> in the head, the JSON-LD of the article itself) names the page's own publication;
+# microdata, nested JSON-LD, the address and a byline also date teasers or are written by
+# hand; generic names ("date", "dc.date") are often the last change, and <time> elements
+# date every item of a list. One alone cannot outvote a claim, two together can.
+_WEIGHT_CLAIM = 3
+_WEIGHT_STRONG = 2
+_WEIGHT_WEAK = 1
+
+
+def _family(rank: tuple[int, ...], stamp: _Stamp) -> tuple[str, int]:
+    """Which independent source a signal comes from, and its weight.
+
+    A page repeats one source many times (a JSON-LD ``datePublished`` per listed article,
+    a ``<time>`` per comment): each source votes once, with its best-ranked date.
+    """
+    tier = rank[0]
+    if tier == _TIER_META:
+        if stamp.label.startswith("<meta itemprop"):
+            return "microdata", _WEIGHT_STRONG
+        return "meta", _WEIGHT_CLAIM
+    if tier in (_TIER_JSONLD, _TIER_JSONLD_CREATED):
+        return "json-ld", _WEIGHT_CLAIM if _claims_the_page(rank, stamp) else _WEIGHT_STRONG
+    if tier == _TIER_META_GENERIC:
+        return "generic meta", _WEIGHT_WEAK
+    return "time", _WEIGHT_WEAK
+
+
+# Not the page's visible text: code, styles, navigation, footers and sidebars.
+_HIDDEN_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "head"]
+)
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "section",
+        "article",
+        "main",
+        "span",
+        "time",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+        "blockquote",
+    ]
+)
+_MAX_DEPTH = 200
+
+
+def _visible_text(tree: Any) -> tuple[str, int]:
+    """The page's visible words, a line per block, and where its first ``<h1>`` starts."""
+    parts: list[str] = []
+    heading = [-1]
+    size = [0]
+
+    def add(text: str | None) -> None:
+        if text:
+            parts.append(text)
+            size[0] += len(text)
+
+    def walk(element: Any, depth: int) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag and tag not in _HIDDEN_TAGS and depth < _MAX_DEPTH:
+            if tag == "h1" and heading[0] < 0:
+                heading[0] = size[0]
+            block = tag in _BLOCK_TAGS
+            if block:
+                add("\n")
+            add(element.text)
+            for child in element:
+                walk(child, depth + 1)
+            if block:
+                add("\n")
+        add(element.tail)
+
+    for body in tree.iter("body"):
+        walk(body, 0)
+        break
+    return "".join(parts), heading[0]
+
+
+def _byline(tree: Any, today: dt.date | None) -> tuple[_Stamp | None, set[str]]:
+    """The publication day the page's visible byline gives, and the days its update
+    bylines give. The byline under the headline is the article's; before the headline sit
+    the teasers of other articles, so they count only when nothing follows it."""
+    text, heading = _visible_text(tree)
+    found = bylines(text, today)
+    updates = {byline.date.value for byline in found if byline.update}
+    published = [byline for byline in found if not byline.update]
+    after = [byline for byline in published if heading >= 0 and byline.start >= heading]
+    chosen = (after or published or [None])[0]
+    if chosen is None:
+        return None, updates
+    day = dt.date.fromisoformat(chosen.date.value)
+    return _Stamp(day, f"byline {chosen.date.evidence!r}", None), updates
+
+
+@dataclass(frozen=True)
+class PageDate:
+    """What the page says of its own date."""
+
+    #: ``("2024-02-10", "page metadata (<meta property=article:published_time>)")``, or
+    #: :data:`CONFLICT`, or ``None`` when the page states no date.
+    found: tuple[str, str] | None
+    #: Days the page gives as its last change, which are not its publication.
+    updated: set[str]
+
+
+def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = None) -> PageDate:
+    """The publication day the page states, its signals weighed against each other.
+
+    Signals: ``<meta>`` tags, JSON-LD, ``<time>`` elements, the day in the page's address
+    (``urls``: canonical and ``og:url``) and a visible byline ("Veröffentlicht am 16.08.2019",
+    "Publié le 17 avril 2023"). Each is read on the page's own calendar (see
+    :func:`_local_day`); the day with the most weight wins, a tie goes to the best-ranked
+    signal. :data:`CONFLICT` when the page's own claims (see :func:`_claims_the_page`) give
+    different days and nothing else settles it: the page does not know its own date, and no
+    guess is better than either.
+    """
+    ranked = _page_stamps(tree)
+    weighted: list[tuple[str, int, _Stamp]] = []
+    for rank, stamp in ranked:
+        family, weight = _family(rank, stamp)
+        if all(family != seen for seen, _w, _s in weighted):
+            weighted.append((family, weight, stamp))
+    url_stamp = _url_day(urls or [])
+    if url_stamp is not None:
+        weighted.append(("url", _WEIGHT_STRONG, url_stamp))
+    byline, updated = _byline(tree, today)
+    if byline is not None:
+        weighted.append(("byline", _WEIGHT_STRONG, byline))
+    if not weighted:
+        return PageDate(None, updated)
+    stamps = [stamp for _f, _w, stamp in weighted]
+    votes: dict[dt.date, int] = {}
+    first: dict[dt.date, _Stamp] = {}
+    claims: set[dt.date] = set()
+    for index, (_family_name, weight, stamp) in enumerate(weighted):
+        local = _local_day(stamp, stamps[:index] + stamps[index + 1 :])
+        votes[local.day] = votes.get(local.day, 0) + weight
+        first.setdefault(local.day, local)
+        if weight == _WEIGHT_CLAIM:
+            claims.add(local.day)
+    best = max(votes.values())
+    leaders = [day for day, total in votes.items() if total == best]
+    if len(claims) > 1 and (len(leaders) > 1 or leaders[0] not in claims):
+        return PageDate(CONFLICT, updated)
+    # the first leader in rank order: dict order follows the signals' order
+    chosen = first[leaders[0]]
+    label = chosen.label
+    evidence = label if label.startswith(("page URL", "byline")) else f"page metadata ({label})"
+    return PageDate((chosen.day.isoformat(), evidence), updated)
+
 
 def metadata_date(tree: Any, urls: list[str] | None = None) -> tuple[str, str] | None:
-    """The publication day stated by the page's metadata, and where it was read.
-
-    Returns ``("2024-02-10", "page metadata (<meta property=article:published_time>)")``
-    or ``None``. The best-ranked metadata date is taken on the page's own calendar (see
-    :func:`_local_day`); without any, the day in the page's URL (``urls``: its canonical
-    address and ``og:url``). Never looks at the visible text. :data:`CONFLICT` when two
-    signals that each claim to be the publication date give different days on the page's
-    calendar: the page does not know its own date, and no guess is better than either.
-    """
-    stamps = _page_stamps(tree)
-    url_stamp = _url_day(urls or [])
-    if stamps:
-        signals = [stamp for _rank, stamp in stamps]
-        if url_stamp is not None:
-            signals.append(url_stamp)
-        chosen = _local_day(stamps[0][1], signals[1:])
-        # Only when the chosen date is itself such a claim: a generic or <time> date chosen
-        # for want of better is not weighed against the page's own.
-        if _claims_the_page(*stamps[0]):
-            for rank, stamp in stamps[1:]:
-                claimed = _claims_the_page(rank, stamp)
-                if claimed and _local_day(stamp, [chosen, *signals]).day != chosen.day:
-                    return CONFLICT
-        return chosen.day.isoformat(), f"page metadata ({chosen.label})"
-    if url_stamp is not None:
-        return url_stamp.day.isoformat(), url_stamp.label
-    return None
+    """:func:`page_date` without the update days."""
+    return page_date(tree, urls).found

@@ -19,7 +19,14 @@ from typing import Any
 from corpus_cli.errors import BadDate
 from corpus_cli.model import DateInfo, Precision, period_bounds
 
-__all__ = ["infer_date", "is_dateline", "parse_cli_date", "parse_metadata_date"]
+__all__ = [
+    "Byline",
+    "bylines",
+    "infer_date",
+    "is_dateline",
+    "parse_cli_date",
+    "parse_metadata_date",
+]
 
 # Older years in metadata are placeholders ("0001-01-01"), not news.
 _METADATA_MIN_YEAR = 1800
@@ -359,13 +366,16 @@ _FULL_DATE = rf"""
   | (?<![\d.,/-])(?P<d_y>\d{{4}})/(?P<d_m>\d{{1,2}})/(?P<d_d>\d{{1,2}})(?!\d)
   | (?<![\d.,/-])(?P<e_d>\d{{1,2}})(?P<e_s>[/.-])(?P<e_m>\d{{1,2}})(?P=e_s)(?P<e_y>\d{{4}})(?!\d)
 """
+# Zone abbreviations bylines write after the time: Central and Western European (English
+# and German), British, Moscow, and the United States' standard and daylight times.
+_ZONES = r"(?:CES?T|MES?Z|WES?Z|WES?T|BST|MSK|[ECMP][SD]T)"
 # A clock time after a date, dropped: "alle 10:30", "T10:30:00.5+01:00", "10:00:00 +0000".
-_TIME = r"""
+_TIME = rf"""
     (?:\s*(?:,|-|–|—|\||alle|ore|at|à|um|a\s+las|às|в|T)?\s*(?:ore\s+)?
-       \d{1,2}[:.h]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?
+       \d{{1,2}}[:.h]\d{{2}}(?:[:.]\d{{2}}(?:\.\d+)?)?
        (?:\s*[ap]\.?m\.?(?!\w)|\s*Uhr(?!\w))?
-       (?:\s*(?:Z|UTC|GMT|CES?T|[+-]\d{2}:?\d{2})(?!\w))?
-       (?:\s*\((?:UTC|GMT|CES?T)\))?)
+       (?:\s*(?:Z|UTC|GMT|[+-]\d{{2}}:?\d{{2}}|{_ZONES})(?!\w))?
+       (?:\s*\((?:UTC|GMT|{_ZONES})\))?)
 """
 # Words that introduce a byline date. Capitalised only: "il decreto pubblicato il 3 marzo 2021"
 # in the first paragraph is news, "Pubblicato il 3 marzo 2021" is a byline.
@@ -373,14 +383,22 @@ _BYLINE_WORDS = r"""
     (?=(?-i:[A-ZÀ-ÞА-ЯЁ]))
     (?:pubblicat[oa]|aggiornat[oa]|ultimo\s+aggiornamento|ultima\s+modifica
       |data\s+di\s+pubblicazione|data(?=\s*:)|published|updated|posted|last\s+(?:updated|modified)
-      |publié|mis\s+à\s+jour|veröffentlicht|aktualisiert|stand(?=\s*:)
-      |publicad[oa]|actualizad[oa]|atualizad[oa]|опубликовано|обновлено)
+      |(?:written|created|date)(?=\s*:)
+      |publié|mis\s+à\s+jour|dernière\s+mise\s+à\s+jour|modifié
+      |veröffentlicht|erschienen|publiziert|aktualisiert|zuletzt\s+aktualisiert
+      |letzte\s+änderung|geändert|(?:stand|datum)(?=\s*:)
+      |publicad[oa]|actualizad[oa]|atualizad[oa]|(?:fecha|data)\s+de\s+publica(?:ción|ção)
+      |опубликовано|обновлено|публикация|дата\s+публикации)
     (?!\w)
 """
+# The words before an author's name in a byline: en, it, fr, de, es/pt, ru.
+_AUTHOR_WORDS = r"(?:by|di|par|von|por|от|автор:?)"
 # The word after a byline word: "il", "on", "le", "am", "el", "em" ("Publié le 17 avril").
 _BYLINE_LINK = r"(?:il|on|del|le|am|el|em|den)"
+# Searched in the byline word ("Ultimo aggiornamento", "Letzte Änderung").
 _UPDATE_RE = re.compile(
-    r"aggiorn|modifi|updated|mis\s+à\s+jour|aktualisiert|actualizad|atualizad|обновлено",
+    r"aggiorn|modifi|updated|mis\s+à\s+jour|aktualisiert|änderung|geändert|actualizad"
+    r"|atualizad|обновлено",
     re.IGNORECASE,
 )
 
@@ -476,16 +494,34 @@ _DATELINE_RE = re.compile(
             (?:(?:alle|at)\s+(?:ore\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:,\s*|(?:del|on)\s+)?)?
       | (?P<city>^[ \t]*(?:\([^)\n]{{1,20}}\)[ \t]*[-–—][ \t]*)?
             (?-i:[A-ZÀ-ÞА-ЯЁ][\w'’. \-]{{0,40}}?)[ \t]*(?:\([^)\n]{{1,30}}\)[ \t]*)?,[ \t]*)
-      | (?P<line>^[ \t]*)
+      # "By John Smith | April 17, 2023", "di Mario Rossi, 12 marzo 2023", "Von Hans Müller,
+      # 17.04.2023": an author's name, then the date
+      | (?P<author>^[ \t]*{_AUTHOR_WORDS}[ \t]+(?-i:[A-ZÀ-ÞА-ЯЁ])[^\n|,–—]{{1,60}}?
+            [ \t]*[|,–—][ \t]*(?:{_BYLINE_LINK}[ \t]+)?)
+      | (?P<line>^[ \t]*(?:{_BYLINE_LINK}[ \t]+)?)
     )
     (?:{_WEEKDAY_ANY}[,.]?\s+)?
     (?:{_FULL_DATE})
     {_TIME}?
     # TASS writes "МОСКВА, 21 декабря 2022 года. /ТАСС/."
-    (?(byline)|(?(city)(?=[ \t]*(?:[-–—|,(]|\.?[ \t]*/|$))|(?=[ \t]*$)))
+    (?(byline)|(?(city)(?=[ \t]*(?:[-–—|,(]|\.?[ \t]*/|$))
+        |(?(author)(?=[ \t]*(?:[-–—|,(]|$))|(?=[ \t]*$))))
     """,
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
+
+# A byline anywhere in a page's visible text: its words, then a whole date.
+_BYLINE_RE = re.compile(
+    rf"""
+    (?<!\w)(?P<byline>{_BYLINE_WORDS})\s*[:\-–]?\s*(?:{_BYLINE_LINK}:?\s+)?
+        (?:(?:alle|at)\s+(?:ore\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:,\s*|(?:del|on)\s+)?)?
+    (?:{_WEEKDAY_ANY}[,.]?\s+)?
+    (?:{_FULL_DATE})
+    {_TIME}?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
 
 # The initials of the names, for the gates below (built from the names, so that a new
 # language's names open them themselves).
@@ -596,6 +632,35 @@ def is_dateline(line: str) -> bool:
     return match is not None and match.end() == len(line.strip())
 
 
+@dataclass(frozen=True)
+class Byline:
+    """A date a page's byline gives ("Veröffentlicht am 16.08.2019", "Updated: May 3, 2021")."""
+
+    date: DateInfo
+    #: The byline dates a change ("Aggiornato il", "Letzte Änderung"), not the publication.
+    update: bool
+    #: Where it starts in the text searched.
+    start: int
+
+
+def bylines(text: str, today: datetime.date | None = None) -> list[Byline]:
+    """Every byline with a whole, real, past date in ``text``, in order: a word that
+    introduces a publication or update date in one of the languages read, then the date
+    (any time after it is dropped). Dates without such a word are not bylines."""
+    limit = today if today is not None else datetime.date.today()
+    found = []
+    for match in _BYLINE_RE.finditer(text):
+        year, month, day = _fields(match)
+        if year is None or month is None or day is None:
+            continue
+        evidence = " ".join(match.group(0).split())
+        info = _checked(year, month, day, limit, inferred=True, evidence=evidence)
+        if info is not None:
+            update = bool(_UPDATE_RE.search(match.group("byline")))
+            found.append(Byline(info, update, match.start()))
+    return found
+
+
 def _from_dateline(text: str, today: datetime.date) -> DateInfo | None:
     found: list[tuple[bool, DateInfo]] = []
     # The head is cut a little after its limit so that a dateline starting near it is whole;
@@ -613,7 +678,7 @@ def _from_dateline(text: str, today: datetime.date) -> DateInfo | None:
         info = _checked(year, month, day, today, inferred=True, evidence=match.group(0).strip())
         if info is not None:
             is_update = match.group("byline") is not None and bool(
-                _UPDATE_RE.match(match.group("byline"))
+                _UPDATE_RE.search(match.group("byline"))
             )
             found.append((is_update, info))
     # "Pubblicato il ... Aggiornato il ...": the publication is what we date, the update only
