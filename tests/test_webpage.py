@@ -317,7 +317,7 @@ def test_visible_byline_dates_a_page_without_metadata() -> None:
     record = ok(read_html(page("<title>Floods</title>", article)))
     assert (record.date, record.date_evidence, record.date_inferred) == (
         "2020-01-14",
-        "the page's visible dates (htmldate)",
+        "byline 'Veröffentlicht am 14.01.2020'",
         True,
     )
     assert record.dates_in_body is False

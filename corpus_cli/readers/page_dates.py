@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from corpus_cli.text.dates import bylines
+from corpus_cli.text.dates import bylines, infer_date
 
 __all__ = ["CONFLICT", "PageDate", "metadata_date", "page_date", "refused_days"]
 
@@ -443,20 +443,45 @@ def _visible_text(tree: Any) -> tuple[str, int]:
     return "".join(parts), heading[0]
 
 
-def _byline(tree: Any, today: dt.date | None) -> tuple[_Stamp | None, set[str]]:
-    """The publication day the page's visible byline gives, and the days its update
-    bylines give. The byline under the headline is the article's; before the headline sit
-    the teasers of other articles, so they count only when nothing follows it."""
+# The date under a headline sits within its first lines: the headline, a standfirst, an author.
+_UNDER_HEADLINE_CHARS = 400
+
+
+@dataclass(frozen=True)
+class _Visible:
+    """What the page's visible words say of its date."""
+
+    #: The first publication byline ("Veröffentlicht am 16.08.2019"), best under the headline.
+    byline: _Stamp | None
+    #: A whole date right under the ``<h1>`` ("Dienstag, 2. November 2021"), as a byline
+    #: without its words.
+    under_headline: _Stamp | None
+    #: Days the update bylines give ("Letzte Änderung: 31.10.2023").
+    updated: set[str]
+
+
+def _visible_dates(tree: Any, today: dt.date | None) -> _Visible:
+    """The dates the page's visible words give for the page itself. Before the headline sit
+    the teasers of other articles: a byline there counts only when none follows it."""
     text, heading = _visible_text(tree)
     found = bylines(text, today)
-    updates = {byline.date.value for byline in found if byline.update}
+    updated = {byline.date.value for byline in found if byline.update}
     published = [byline for byline in found if not byline.update]
     after = [byline for byline in published if heading >= 0 and byline.start >= heading]
-    chosen = (after or published or [None])[0]
-    if chosen is None:
-        return None, updates
-    day = dt.date.fromisoformat(chosen.date.value)
-    return _Stamp(day, f"byline {chosen.date.evidence!r}", None), updates
+    byline = None
+    if after or published:
+        first = (after or published)[0]
+        day = dt.date.fromisoformat(first.date.value)
+        byline = _Stamp(day, f"byline {first.date.evidence!r}", None)
+    under = None
+    if heading >= 0:
+        lines = (line.strip() for line in text[heading:].split("\n"))
+        window = "\n".join(line for line in lines if line)[:_UNDER_HEADLINE_CHARS]
+        info = infer_date(window, today, body=False)
+        if info is not None and info.precision == "day":
+            day = dt.date.fromisoformat(info.value)
+            under = _Stamp(day, f"date under the headline {info.evidence!r}", None)
+    return _Visible(byline, under, updated)
 
 
 @dataclass(frozen=True)
@@ -490,9 +515,13 @@ def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = 
     url_stamp = _url_day(urls or [])
     if url_stamp is not None:
         weighted.append(("url", _WEIGHT_STRONG, url_stamp))
-    byline, updated = _byline(tree, today)
-    if byline is not None:
-        weighted.append(("byline", _WEIGHT_STRONG, byline))
+    visible = _visible_dates(tree, today)
+    updated = visible.updated
+    if visible.byline is not None:
+        weighted.append(("byline", _WEIGHT_STRONG, visible.byline))
+    elif visible.under_headline is not None:
+        # a date without a byline's words may be an event's or the next teaser's
+        weighted.append(("byline", _WEIGHT_WEAK, visible.under_headline))
     if not weighted:
         return PageDate(None, updated)
     stamps = [stamp for _f, _w, stamp in weighted]
@@ -512,7 +541,8 @@ def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = 
     # the first leader in rank order: dict order follows the signals' order
     chosen = first[leaders[0]]
     label = chosen.label
-    evidence = label if label.startswith(("page URL", "byline")) else f"page metadata ({label})"
+    visible_words = label.startswith(("page URL", "byline", "date under"))
+    evidence = label if visible_words else f"page metadata ({label})"
     return PageDate((chosen.day.isoformat(), evidence), updated)
 
 
