@@ -385,7 +385,9 @@ _BYLINE_WORDS = r"""
       |data\s+di\s+pubblicazione|data(?=\s*:)|published|updated|posted|last\s+(?:updated|modified)
       |(?:written|created|date)(?=\s*:)
       |publié|mis\s+à\s+jour|dernière\s+mise\s+à\s+jour|modifié
-      |veröffentlicht|erschienen|publiziert|aktualisiert|zuletzt\s+aktualisiert
+      |mise?\s+en\s+ligne
+      |veröffentlicht|erschienen|publiziert|erstellt|aktualisiert|zuletzt\s+aktualisiert
+      |(?:pressemitteilung|meldung|artikel|beitrag|nachricht)(?=\s+vom)
       |letzte\s+änderung|geändert|(?:stand|datum)(?=\s*:)
       |publicad[oa]|actualizad[oa]|atualizad[oa]|(?:fecha|data)\s+de\s+publica(?:ción|ção)
       |опубликовано|обновлено|публикация|дата\s+публикации)
@@ -394,7 +396,7 @@ _BYLINE_WORDS = r"""
 # The words before an author's name in a byline: en, it, fr, de, es/pt, ru.
 _AUTHOR_WORDS = r"(?:by|di|par|von|por|от|автор:?)"
 # The word after a byline word: "il", "on", "le", "am", "el", "em" ("Publié le 17 avril").
-_BYLINE_LINK = r"(?:il|on|del|le|am|el|em|den)"
+_BYLINE_LINK = r"(?:il|on|del|le|am|vom|el|em|den)"
 # Searched in the byline word ("Ultimo aggiornamento", "Letzte Änderung").
 _UPDATE_RE = re.compile(
     r"aggiorn|modifi|updated|mis\s+à\s+jour|aktualisiert|änderung|geändert|actualizad"
@@ -513,8 +515,15 @@ _DATELINE_RE = re.compile(
 # A byline anywhere in a page's visible text: its words, then a whole date.
 _BYLINE_RE = re.compile(
     rf"""
-    (?<!\w)(?P<byline>{_BYLINE_WORDS})\s*[:\-–]?\s*(?:{_BYLINE_LINK}:?\s+)?
-        (?:(?:alle|at)\s+(?:ore\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:,\s*|(?:del|on)\s+)?)?
+    (?<!\w)
+    (?:
+        (?P<byline>{_BYLINE_WORDS})\s*[:\-–]?\s*(?:{_BYLINE_LINK}:?\s+)?
+            (?:(?:alle|at)\s+(?:ore\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:,\s*|(?:del|on)\s+)?)?
+      # "Par Loïc Le Clerc | 30 septembre 2018", "Geschrieben von Cooper am 25.08.2015"
+      | (?=(?-i:[A-ZÀ-ÞА-ЯЁ]))
+        (?:{_AUTHOR_WORDS}|(?:geschrieben|verfasst|written|posted)\s+(?:von|by))
+            \s+(?-i:[A-ZÀ-ÞА-ЯЁ])[^\n|,–—\d]{{1,60}}?\s*(?:[|,–—]\s*|\s)(?:{_BYLINE_LINK}:?\s+)?
+    )
     (?:{_WEEKDAY_ANY}[,.]?\s+)?
     (?:{_FULL_DATE})
     {_TIME}?
@@ -656,7 +665,7 @@ def bylines(text: str, today: datetime.date | None = None) -> list[Byline]:
         evidence = " ".join(match.group(0).split())
         info = _checked(year, month, day, limit, inferred=True, evidence=evidence)
         if info is not None:
-            update = bool(_UPDATE_RE.search(match.group("byline")))
+            update = bool(_UPDATE_RE.search(match.group("byline") or ""))
             found.append(Byline(info, update, match.start()))
     return found
 
