@@ -189,7 +189,7 @@ def read_html(data: bytes) -> RawRecord | RecordError:
         pass  # undated: the page's own claims disagree, and no visible date settles it
     elif found is not None:
         record.date, record.date_evidence = found
-        record.date_inferred = found[1].startswith(("byline", "date under"))
+        record.date_inferred = record.date_weighed = found[1].startswith(("byline", "date under"))
     elif document.date and document.date not in refused_days(tree) | stated.updated:
         # No date in the metadata or the URL: htmldate's fast search of the page's visible
         # dates (bylines, elements classed "date", <abbr>, the title), which trafilatura has
