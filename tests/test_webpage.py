@@ -292,6 +292,12 @@ def test_a_heading_that_is_not_the_title_stays_in_the_text() -> None:
             "2023-11-09",
             "page metadata (<meta property=article:published_time>)",
         ),
+        # written in the page's own zone: its day, not the UTC day after
+        (
+            '<meta property="article:published_time" content="2020-06-28T23:30:00-04:00">',
+            "2020-06-28",
+            "page metadata (<meta property=article:published_time>)",
+        ),
         # a UTC instant and no local signal: the day as written, no zone guessed
         (
             '<meta property="article:published_time" content="2023-11-01T23:01:00Z">',
