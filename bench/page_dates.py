@@ -1,11 +1,14 @@
 """How often `corpus` dates a real saved web page right, wrong, or not at all.
 
-    python bench/page_dates.py [--pages DIR] [--wrong] [--none] [--json]
+    python bench/page_dates.py [--pages DIR] [--truth FILE] [--wrong] [--none] [--json]
 
 Reads ``pages.tar.xz`` and ``truth.json`` from ``../shared/corpora/pages-dev/`` (or
 ``--pages``), extracts the pages to a temporary folder and runs the product's own reading
 in-process (``read_records`` then ``resolve``, what ``corpus ingest`` does for each file),
-then compares each article's date with the known publication day. The pages' URLs in
+then compares each article's date with the known publication day. ``--pages`` may also be
+a plain folder of saved pages, with ``--truth`` naming their expected days (a JSON object
+``{"file name": {"date": "YYYY-MM-DD", "url": ...}}``, default ``DIR/truth.json``): pages
+gathered elsewhere are measured the same way. The pages' URLs in
 ``truth.json`` are *not* given to the product: a saved page only has what is inside it.
 
 A page is "right" when its date has day precision and is the known day, "wrong" when its
@@ -22,6 +25,7 @@ import argparse
 import datetime
 import json
 import re
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -106,15 +110,22 @@ def _row(label: str, items: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=PAGES_DEV)
+    parser.add_argument("--truth", type=Path, help="expected days (default: DIR/truth.json)")
     parser.add_argument("--wrong", action="store_true", help="list the wrong dates")
     parser.add_argument("--none", action="store_true", help="list the pages left undated")
     parser.add_argument("--json", action="store_true", help="one JSON object per page")
     args = parser.parse_args(argv)
 
-    truth = json.loads((args.pages / "truth.json").read_text(encoding="utf-8"))
+    truth_file = args.truth or args.pages / "truth.json"
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="page-dates-") as tmp:
-        with tarfile.open(args.pages / "pages.tar.xz") as archive:
-            archive.extractall(tmp, filter="data")
+        archive_path = args.pages / "pages.tar.xz"
+        if archive_path.exists():
+            with tarfile.open(archive_path) as archive:
+                archive.extractall(tmp, filter="data")
+        else:
+            # measure() renames pages without an extension: work on copies
+            shutil.copytree(args.pages, tmp, dirs_exist_ok=True)
         folder = next(Path(tmp).rglob(next(iter(truth)))).parent
         outcomes = measure(folder, truth)
 

@@ -292,6 +292,12 @@ def test_a_heading_that_is_not_the_title_stays_in_the_text() -> None:
             "2023-11-09",
             "page metadata (<meta property=article:published_time>)",
         ),
+        # written in the page's own zone: its day, not the UTC day after
+        (
+            '<meta property="article:published_time" content="2020-06-28T23:30:00-04:00">',
+            "2020-06-28",
+            "page metadata (<meta property=article:published_time>)",
+        ),
         # a UTC instant and no local signal: the day as written, no zone guessed
         (
             '<meta property="article:published_time" content="2023-11-01T23:01:00Z">',
@@ -317,7 +323,7 @@ def test_visible_byline_dates_a_page_without_metadata() -> None:
     record = ok(read_html(page("<title>Floods</title>", article)))
     assert (record.date, record.date_evidence, record.date_inferred) == (
         "2020-01-14",
-        "the page's visible dates (htmldate)",
+        "byline 'Veröffentlicht am 14.01.2020'",
         True,
     )
     assert record.dates_in_body is False
@@ -376,3 +382,80 @@ def test_an_ambiguous_day_month_order_is_not_guessed_by_the_fallback() -> None:
     head = '<title>Floods</title><meta name="date" content="11/01/2023 12:43:42">'
     record = ok(read_html(page(head)))
     assert (record.date, record.date_evidence) == (None, None)
+
+
+# --- Bylines in the page and the weighing of its signals ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "day"),
+    [
+        ("Pubblicato il 12/03/2023 alle 10:15", "2023-03-12"),
+        ("Published April 17, 2023 at 2:05 pm", "2023-04-17"),
+        ("Publié le 17 avril 2023 à 14h05", "2023-04-17"),
+        ("Veröffentlicht am 17.04.2023 um 14:05 Uhr", "2023-04-17"),
+        ("Publicado el 17 de abril de 2023 a las 14:05", "2023-04-17"),
+        ("Publicado em 17/04/2023 às 14h05", "2023-04-17"),
+        ("Опубликовано 21 декабря 2022 года, 14:05", "2022-12-21"),
+        ("Par Loïc Le Clerc | 30 septembre 2018", "2018-09-30"),
+    ],
+)
+def test_a_byline_dates_a_page_and_is_not_its_title(byline: str, day: str) -> None:
+    article = f"<h1>Floods hit the valley</h1>\n<p class='meta'>{byline}</p>\n{PARAGRAPHS}"
+    record = ok(read_html(page("<title>Floods hit the valley</title>", article)))
+    assert (record.title, record.date, record.date_inferred) == ("Floods hit the valley", day, True)
+    assert record.date_evidence == f"byline {byline!r}"
+
+
+def test_an_update_byline_does_not_date_a_page() -> None:
+    article = "<p>Letzte Änderung: 31.10.2023 - 14:49:39</p>\n" + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods</title>", article)))
+    assert (record.date, record.date_evidence) == (None, None)
+
+
+def test_a_byline_does_not_override_the_pages_own_claim() -> None:
+    head = '<title>Floods</title><meta property="article:published_time" content="2023-11-01">'
+    article = "<p>Veröffentlicht am 05.11.2023</p>\n" + PARAGRAPHS
+    record = ok(read_html(page(head, article)))
+    assert (record.date, record.date_inferred) == ("2023-11-01", False)
+
+
+def test_signals_that_agree_outweigh_a_generic_date() -> None:
+    # a generic <meta name=date> is often the last change; the page's <time> and its byline
+    # both give the 21st
+    head = '<title>Floods</title><meta name="date" content="2022-01-26">'
+    article = (
+        '<p><time datetime="2022-01-21">21.01.2022 - 13:30</time></p>'
+        "<p>Veröffentlicht am 21.01.2022</p>\n" + PARAGRAPHS
+    )
+    record = ok(read_html(page(head, article)))
+    assert record.date == "2022-01-21"
+
+
+def test_a_list_of_dated_teasers_votes_once() -> None:
+    teasers = ",".join(
+        '{"@type": "ListItem", "item": {"@type": "NewsArticle", '
+        f'"datePublished": "2023-10-{day}T10:00:00+02:00"}}}}'
+        for day in (25, 25, 25, 13, 25)
+    )
+    head = (
+        '<title>Floods</title><meta property="article:published_time" content="2023-11-01">'
+        '<script type="application/ld+json">{"@type": "ItemList", "itemListElement": ['
+        f"{teasers}]}}</script>"
+    )
+    record = ok(read_html(page(head)))
+    assert record.date == "2023-11-01"
+
+
+def test_a_date_under_the_headline_dates_a_page_without_metadata() -> None:
+    article = "<h1>Floods hit the valley</h1>\n<p>Dienstag, 2. November 2021</p>\n" + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods hit the valley</title>", article)))
+    assert (record.date, record.date_inferred) == ("2021-11-02", True)
+    assert record.date_evidence == "date under the headline 'Dienstag, 2. November 2021'"
+
+
+def test_a_date_under_the_headline_loses_a_tie_with_the_pages_metadata() -> None:
+    head = '<title>Floods hit the valley</title><meta name="date" content="2017-05-01">'
+    article = "<h1>Floods hit the valley</h1>\n<p>Mittwoch, 26.02.2020</p>\n" + PARAGRAPHS
+    record = ok(read_html(page(head, article)))
+    assert (record.date, record.date_evidence) == ("2017-05-01", "page metadata (<meta name=date>)")

@@ -10,6 +10,7 @@ import yaml
 from corpus_cli.readers.decoding import strip_bom
 from corpus_cli.readers.mapping import record_from_headers
 from corpus_cli.readers.record import RawRecord, UnreadableFile
+from corpus_cli.text.dates import is_dateline
 
 
 def read_markdown(text: str) -> RawRecord:
@@ -22,6 +23,10 @@ def read_markdown(text: str) -> RawRecord:
     title = None
     for i, line in enumerate(lines):
         if line.strip():
+            # a byline over the heading ("Publié le 17 avril 2023 à 14h05") dates the
+            # article and stays in its text; the heading under it is still the title
+            if is_dateline(plain_emphasis(line)):
+                continue
             if line.startswith("# "):
                 title = line[2:].strip()
                 del lines[i]

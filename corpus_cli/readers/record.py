@@ -24,6 +24,10 @@ class RawRecord:
     #: not from its metadata: it is shown as inferred, and a dateline in the text that gives
     #: another day leaves the record undated rather than picking one.
     date_inferred: bool = False
+    #: ``date`` was read from the visible words but already weighed against every other
+    #: signal of the page (a byline, "Veröffentlicht am 16.08.2019"): the text does not
+    #: second-guess it.
+    date_weighed: bool = False
     #: Whether any date mentioned in the text may date the record. False for web pages: their
     #: own signals were read already, and the dates in an article's body are its events.
     dates_in_body: bool = True

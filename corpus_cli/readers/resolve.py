@@ -56,7 +56,8 @@ def _date_of(record: RawRecord, today: datetime.date | None) -> DateInfo | None:
         if stated is not None:
             evidence = record.date_evidence or stated.evidence
             stated = DateInfo(stated.value, stated.precision, record.date_inferred, evidence)
-    if stated is not None and stated.precision == "day" and not record.date_inferred:
+    weighed = not record.date_inferred or record.date_weighed
+    if stated is not None and stated.precision == "day" and weighed:
         return stated
     inferred = infer_date(record.text, today, body=record.dates_in_body)
     if stated is None:

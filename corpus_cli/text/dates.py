@@ -11,15 +11,35 @@ patterns are compiled once at import and each article costs a handful of regex p
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from corpus_cli.errors import BadDate
 from corpus_cli.model import DateInfo, Precision, period_bounds
+from corpus_cli.text.date_names import (
+    MONTH_ANY,
+    MONTH_EN_FULL,
+    MONTH_FULL,
+    MONTHS_ABBR,
+    MONTHS_EN,
+    MONTHS_IT,
+    MONTHS_MORE,
+    WEEKDAY_ANY,
+    WEEKDAY_BY_NAME,
+    WEEKDAY_FULL,
+    fold,
+    month_number,
+    weekday_number,
+)
 
-__all__ = ["infer_date", "is_dateline", "parse_cli_date", "parse_metadata_date"]
+__all__ = [
+    "Byline",
+    "bylines",
+    "infer_date",
+    "is_dateline",
+    "parse_cli_date",
+    "parse_metadata_date",
+]
 
 # Older years in metadata are placeholders ("0001-01-01"), not news.
 _METADATA_MIN_YEAR = 1800
@@ -84,264 +104,6 @@ def parse_cli_date(text: str, *, end: bool = False) -> datetime.date:
     return last if end else first
 
 
-# ---------------------------------------------------------------------------------------------
-# Shared vocabulary
-# ---------------------------------------------------------------------------------------------
-
-_MONTHS_IT = (
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-)
-_MONTHS_EN = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTHS_ABBR = (
-    "gen",
-    "feb",
-    "mar",
-    "apr",
-    "mag",
-    "giu",
-    "lug",
-    "ago",
-    "set",
-    "sett",
-    "ott",
-    "nov",
-    "dic",
-    "jan",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "dec",
-)
-# Month names of the other languages read, by number; nominative and genitive forms where the
-# language declines them ("декабрь", "21 декабря", "в декабре"), with and without accents.
-_MONTHS_OTHER = (
-    # fr
-    ("janvier",),
-    ("février", "fevrier"),
-    ("mars",),
-    ("avril",),
-    ("mai",),
-    ("juin",),
-    ("juillet",),
-    ("août", "aout"),
-    ("septembre",),
-    ("octobre",),
-    ("novembre",),
-    ("décembre", "decembre"),
-)
-_MONTHS_DE = (
-    ("januar", "jänner", "jaenner"),
-    ("februar", "feber"),
-    ("märz", "maerz"),
-    (),
-    (),
-    ("juni",),
-    ("juli",),
-    (),
-    (),
-    ("oktober",),
-    (),
-    ("dezember",),
-)
-_MONTHS_ES = (
-    ("enero",),
-    ("febrero",),
-    (),
-    ("abril",),
-    ("mayo",),
-    ("junio",),
-    ("julio",),
-    (),
-    ("septiembre", "setiembre"),
-    ("octubre",),
-    ("noviembre",),
-    ("diciembre",),
-)
-_MONTHS_PT = (
-    ("janeiro",),
-    ("fevereiro",),
-    ("março", "marco"),
-    (),
-    ("maio",),
-    ("junho",),
-    ("julho",),
-    (),
-    ("setembro",),
-    ("outubro",),
-    (),
-    ("dezembro",),
-)
-_MONTHS_RU = (
-    ("январь", "января", "январе"),
-    ("февраль", "февраля", "феврале"),
-    ("март", "марта", "марте"),
-    ("апрель", "апреля", "апреле"),
-    ("май", "мая", "мае"),
-    ("июнь", "июня", "июне"),
-    ("июль", "июля", "июле"),
-    ("август", "августа", "августе"),
-    ("сентябрь", "сентября", "сентябре"),
-    ("октябрь", "октября", "октябре"),
-    ("ноябрь", "ноября", "ноябре"),
-    ("декабрь", "декабря", "декабре"),
-)
-_MONTHS_MORE = tuple(
-    name
-    for table in (_MONTHS_OTHER, _MONTHS_DE, _MONTHS_ES, _MONTHS_PT, _MONTHS_RU)
-    for names in table
-    for name in names
-)
-_MONTHS_DE_ALL = tuple(name for names in _MONTHS_DE for name in names)
-# French, Spanish, Portuguese and Russian write month names in lower case: capitalised, the
-# same words are mostly other things ("Rio de Janeiro del 2016", "the Mars 2020 rover",
-# "Mayo Clinic"), so they count in lower case or all capitals (a dateline) only.
-_MONTHS_LOWER = tuple(name for name in _MONTHS_MORE if name not in _MONTHS_DE_ALL)
-_MONTH_BY_NAME = {
-    name: number
-    for table in (_MONTHS_OTHER, _MONTHS_DE, _MONTHS_ES, _MONTHS_PT, _MONTHS_RU)
-    for number, names in enumerate(table, start=1)
-    for name in names
-}
-# The first three letters identify every Italian and English month name and abbreviation,
-# and never disagree between the two languages (mar, feb, apr, nov are shared and equal).
-# The other languages' names are looked up whole: "juin" and "juillet" share their "jui".
-_MONTH_NUMBER = {
-    name[:3]: number
-    for names in (_MONTHS_IT, _MONTHS_EN)
-    for number, name in enumerate(names, start=1)
-}
-_WEEKDAYS_MORE = (
-    ("lundi", "montag", "lunes", "segunda-feira", "segunda", "понедельник"),
-    ("mardi", "dienstag", "martes", "terça-feira", "terca-feira", "terça", "вторник"),
-    ("mercredi", "mittwoch", "miércoles", "miercoles", "quarta-feira", "quarta", "среда", "среду"),
-    ("jeudi", "donnerstag", "jueves", "quinta-feira", "quinta", "четверг"),
-    ("vendredi", "freitag", "viernes", "sexta-feira", "sexta", "пятница", "пятницу"),
-    ("samedi", "samstag", "sonnabend", "sábado", "sabado", "суббота", "субботу"),
-    ("dimanche", "sonntag", "domingo", "воскресенье"),
-)
-_WEEKDAY_BY_NAME = {name: number for number, names in enumerate(_WEEKDAYS_MORE) for name in names}
-# Same trick for weekdays: lun mar mer gio ven sab dom / mon tue wed thu fri sat sun.
-_WEEKDAY_NUMBER = {
-    prefix: number
-    for names in ("lun mar mer gio ven sab dom", "mon tue wed thu fri sat sun")
-    for number, prefix in enumerate(names.split())
-}
-
-
-#: The letters the names above are written with.
-_NAME_LETTERS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzìí" + "".join(_MONTHS_MORE) + "".join(_WEEKDAY_BY_NAME)
-)
-
-
-@functools.lru_cache(maxsize=512)
-def _fold_letter(char: str) -> str:
-    """The names' letter that ``char`` matched as under IGNORECASE.
-
-    Python's IGNORECASE matches "ſ" (long s) to "s", "İ" to "i" and the Cyrillic
-    variants U+1C80... to "в", "о", "т"; their ``lower()`` is none of the names' letters,
-    so a name matched with them would be missing from the tables below (a KeyError that
-    failed the whole article).
-    """
-    lower = char.lower()
-    if lower in _NAME_LETTERS:
-        return lower
-    for letter in _NAME_LETTERS:
-        if re.fullmatch(re.escape(letter), char, re.IGNORECASE):
-            return letter
-    return lower
-
-
-def _fold(text: str) -> str:
-    """A matched name in the lower case of the tables (see :func:`_fold_letter`)."""
-    return "".join(map(_fold_letter, text))
-
-
-def _month_number(text: str) -> int:
-    word = _fold(text).rstrip(".")
-    return _MONTH_BY_NAME.get(word) or _MONTH_NUMBER[word[:3]]
-
-
-def _weekday_number(text: str) -> int:
-    word = _fold(text)
-    found = _WEEKDAY_BY_NAME.get(word)
-    return found if found is not None else _WEEKDAY_NUMBER[word[:3]]
-
-
-def _alternation(words: tuple[str, ...]) -> str:
-    """One regex for a set of words, as a trie: "mar(?:zo|s|ch|t|...)?".
-
-    Python's regex engine tries a plain alternation's words one after the other at every
-    position; with seven languages' names that made date inference 3x slower on Italian
-    text. A trie fails on the first letters that no name shares. Longer branches are tried
-    first (the "?" is greedy), so "marzo" is never cut to "mar".
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(rest) for char, rest in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
-        return body
-
-    return emit(trie)
-
-
-_MONTH_FULL = (
-    rf"(?:{_alternation(_MONTHS_IT + _MONTHS_EN + _MONTHS_DE_ALL)}"
-    rf"|(?-i:{_alternation(_MONTHS_LOWER)}|{_alternation(tuple(n.upper() for n in _MONTHS_LOWER))})"
-    r")(?!\w)"
-)
-_MONTH_EN_FULL = rf"(?:{_alternation(_MONTHS_EN)})(?!\w)"
-_MONTH_ABBR = rf"(?:{_alternation(_MONTHS_ABBR)})(?:\.|(?!\w))"
-_MONTH_ANY = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
-# "giovedì" is also typed "giovedi", "giovedi'" or with a combining accent.
-_WEEKDAY_FULL = (
-    r"(?:(?:lune|marte|mercole|giove|vener)d(?:ì|í|i\u0300|i['’]|i)"
-    r"|sabato|domenica|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    rf"|{_alternation(tuple(_WEEKDAY_BY_NAME))})(?!\w)"
-)
-# Abbreviated weekdays only ever appear right before a full date (RFC 2822 "Thu, 03 Mar").
-_WEEKDAY_ANY = (
-    rf"(?:{_WEEKDAY_FULL}|(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
-    r"|lun|mar|mer|gio|ven|sab|dom)(?:\.|(?!\w)))"
-)
 # A day number on its own: not the tail of "10:30", "2.300" or "12/05".
 _DAY = r"(?<![\d.,/:])(?:0?[1-9]|[12]\d|3[01])(?!\d)"
 # "3°", "3rd", "1er" (fr), "1º" (es, pt), "17." (de)
@@ -352,20 +114,23 @@ _YEAR4 = r"\d{4}(?!\d)"
 # Every form that gives a day, a month and a year. Group names carry the form's letter so the
 # same groups can be read back whichever regex embedded them (see _fields).
 _FULL_DATE = rf"""
-    (?P<a_d>{_DAY}){_ORDINAL}{_SEP}(?:(?:di|de|of)\s+)?(?P<a_m>{_MONTH_ANY})
+    (?P<a_d>{_DAY}){_ORDINAL}{_SEP}(?:(?:di|de|of)\s+)?(?P<a_m>{MONTH_ANY})
         {_SEP}(?:(?:del|de|of)\s+)?(?P<a_y>{_YEAR4})(?:\s+(?:года|г\.))?
-  | (?P<b_m>{_MONTH_ANY})\s+(?P<b_d>{_DAY})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(?P<b_y>{_YEAR4})
+  | (?P<b_m>{MONTH_ANY})\s+(?P<b_d>{_DAY})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(?P<b_y>{_YEAR4})
   | (?<![\d.,/-])(?P<c_y>\d{{4}})-(?P<c_m>\d{{1,2}})-(?P<c_d>\d{{1,2}})(?!\d)
   | (?<![\d.,/-])(?P<d_y>\d{{4}})/(?P<d_m>\d{{1,2}})/(?P<d_d>\d{{1,2}})(?!\d)
   | (?<![\d.,/-])(?P<e_d>\d{{1,2}})(?P<e_s>[/.-])(?P<e_m>\d{{1,2}})(?P=e_s)(?P<e_y>\d{{4}})(?!\d)
 """
+# Zone abbreviations bylines write after the time: Central and Western European (English
+# and German), British, Moscow, and the United States' standard and daylight times.
+_ZONES = r"(?:CES?T|MES?Z|WES?Z|WES?T|BST|MSK|[ECMP][SD]T)"
 # A clock time after a date, dropped: "alle 10:30", "T10:30:00.5+01:00", "10:00:00 +0000".
-_TIME = r"""
+_TIME = rf"""
     (?:\s*(?:,|-|–|—|\||alle|ore|at|à|um|a\s+las|às|в|T)?\s*(?:ore\s+)?
-       \d{1,2}[:.h]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?
+       \d{{1,2}}[:.h]\d{{2}}(?:[:.]\d{{2}}(?:\.\d+)?)?
        (?:\s*[ap]\.?m\.?(?!\w)|\s*Uhr(?!\w))?
-       (?:\s*(?:Z|UTC|GMT|CES?T|[+-]\d{2}:?\d{2})(?!\w))?
-       (?:\s*\((?:UTC|GMT|CES?T)\))?)
+       (?:\s*(?:Z|UTC|GMT|[+-]\d{{2}}:?\d{{2}}|{_ZONES})(?!\w))?
+       (?:\s*\((?:UTC|GMT|{_ZONES})\))?)
 """
 # Words that introduce a byline date. Capitalised only: "il decreto pubblicato il 3 marzo 2021"
 # in the first paragraph is news, "Pubblicato il 3 marzo 2021" is a byline.
@@ -373,14 +138,24 @@ _BYLINE_WORDS = r"""
     (?=(?-i:[A-ZÀ-ÞА-ЯЁ]))
     (?:pubblicat[oa]|aggiornat[oa]|ultimo\s+aggiornamento|ultima\s+modifica
       |data\s+di\s+pubblicazione|data(?=\s*:)|published|updated|posted|last\s+(?:updated|modified)
-      |publié|mis\s+à\s+jour|veröffentlicht|aktualisiert|stand(?=\s*:)
-      |publicad[oa]|actualizad[oa]|atualizad[oa]|опубликовано|обновлено)
+      |(?:written|created|date)(?=\s*:)
+      |publié|mis\s+à\s+jour|dernière\s+mise\s+à\s+jour|modifié
+      |mise?\s+en\s+ligne
+      |veröffentlicht|erschienen|publiziert|erstellt|aktualisiert|zuletzt\s+aktualisiert
+      |(?:pressemitteilung|meldung|artikel|beitrag|nachricht)(?=\s+vom)
+      |letzte\s+änderung|geändert|(?:stand|datum)(?=\s*:)
+      |publicad[oa]|actualizad[oa]|atualizad[oa]|(?:fecha|data)\s+de\s+publica(?:ción|ção)
+      |опубликовано|обновлено|публикация|дата\s+публикации)
     (?!\w)
 """
+# The words before an author's name in a byline: en, it, fr, de, es/pt, ru.
+_AUTHOR_WORDS = r"(?:by|di|par|von|por|от|автор:?)"
 # The word after a byline word: "il", "on", "le", "am", "el", "em" ("Publié le 17 avril").
-_BYLINE_LINK = r"(?:il|on|del|le|am|el|em|den)"
+_BYLINE_LINK = r"(?:il|on|del|le|am|vom|el|em|den)"
+# Searched in the byline word ("Ultimo aggiornamento", "Letzte Änderung").
 _UPDATE_RE = re.compile(
-    r"aggiorn|modifi|updated|mis\s+à\s+jour|aktualisiert|actualizad|atualizad|обновлено",
+    r"aggiorn|modifi|updated|mis\s+à\s+jour|aktualisiert|änderung|geändert|actualizad"
+    r"|atualizad|обновлено",
     re.IGNORECASE,
 )
 
@@ -396,7 +171,7 @@ def _fields(match: re.Match[str]) -> tuple[int | None, int | None, int | None]:
         day_text = groups.get(f"{form}_d")
         month: int | None = None
         if month_text is not None:
-            month = int(month_text) if month_text.isdigit() else _month_number(month_text)
+            month = int(month_text) if month_text.isdigit() else month_number(month_text)
         return (
             int(year_text) if year_text is not None else None,
             month,
@@ -413,10 +188,10 @@ _METADATA_RE = re.compile(
     rf"""
     (?:{_BYLINE_WORDS}\s*[:-]?\s*(?:{_BYLINE_LINK}\s+)?)?
     (?:
-        (?:{_WEEKDAY_ANY}[,.]?\s+)?(?:{_FULL_DATE})
+        (?:{WEEKDAY_ANY}[,.]?\s+)?(?:{_FULL_DATE})
       # The whole field is the date, so "Mar 2021" cannot be "Mar Cinese": abbreviations are
       # safe here, unlike in running text.
-      | (?P<f_m>{_MONTH_ANY})(?:\s+(?:del|of))?\s*,?\s*(?P<f_y>{_YEAR4})
+      | (?P<f_m>{MONTH_ANY})(?:\s+(?:del|of))?\s*,?\s*(?P<f_y>{_YEAR4})
       | (?P<i_y>\d{{4}})(?:-(?P<i_m>\d{{2}}))?
     )
     {_TIME}?
@@ -476,27 +251,52 @@ _DATELINE_RE = re.compile(
             (?:(?:alle|at)\s+(?:ore\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:,\s*|(?:del|on)\s+)?)?
       | (?P<city>^[ \t]*(?:\([^)\n]{{1,20}}\)[ \t]*[-–—][ \t]*)?
             (?-i:[A-ZÀ-ÞА-ЯЁ][\w'’. \-]{{0,40}}?)[ \t]*(?:\([^)\n]{{1,30}}\)[ \t]*)?,[ \t]*)
-      | (?P<line>^[ \t]*)
+      # "By John Smith | April 17, 2023", "di Mario Rossi, 12 marzo 2023", "Von Hans Müller,
+      # 17.04.2023": an author's name, then the date
+      | (?P<author>^[ \t]*{_AUTHOR_WORDS}[ \t]+(?-i:[A-ZÀ-ÞА-ЯЁ])[^\n|,–—]{{1,60}}?
+            [ \t]*[|,–—][ \t]*(?:{_BYLINE_LINK}[ \t]+)?)
+      | (?P<line>^[ \t]*(?:{_BYLINE_LINK}[ \t]+)?)
     )
-    (?:{_WEEKDAY_ANY}[,.]?\s+)?
+    (?:{WEEKDAY_ANY}[,.]?\s+)?
     (?:{_FULL_DATE})
     {_TIME}?
     # TASS writes "МОСКВА, 21 декабря 2022 года. /ТАСС/."
-    (?(byline)|(?(city)(?=[ \t]*(?:[-–—|,(]|\.?[ \t]*/|$))|(?=[ \t]*$)))
+    (?(byline)|(?(city)(?=[ \t]*(?:[-–—|,(]|\.?[ \t]*/|$))
+        |(?(author)(?=[ \t]*(?:[-–—|,(]|$))|(?=[ \t]*$))))
     """,
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )
 
+# A byline anywhere in a page's visible text: its words, then a whole date.
+_BYLINE_RE = re.compile(
+    rf"""
+    (?<!\w)
+    (?:
+        (?P<byline>{_BYLINE_WORDS})\s*[:\-–]?\s*(?:{_BYLINE_LINK}:?\s+)?
+            (?:(?:alle|at)\s+(?:ore\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:,\s*|(?:del|on)\s+)?)?
+      # "Par Loïc Le Clerc | 30 septembre 2018", "Geschrieben von Cooper am 25.08.2015"
+      | (?=(?-i:[A-ZÀ-ÞА-ЯЁ]))
+        (?:{_AUTHOR_WORDS}|(?:geschrieben|verfasst|written|posted)\s+(?:von|by))
+            \s+(?-i:[A-ZÀ-ÞА-ЯЁ])[^\n|,–—\d]{{1,60}}?\s*(?:[|,–—]\s*|\s)(?:{_BYLINE_LINK}:?\s+)?
+    )
+    (?:{WEEKDAY_ANY}[,.]?\s+)?
+    (?:{_FULL_DATE})
+    {_TIME}?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 # The initials of the names, for the gates below (built from the names, so that a new
 # language's names open them themselves).
 _MONTH_INITIALS = "".join(
-    sorted({word[0] for word in _MONTHS_IT + _MONTHS_EN + _MONTHS_ABBR + _MONTHS_MORE})
+    sorted({word[0] for word in MONTHS_IT + MONTHS_EN + MONTHS_ABBR + MONTHS_MORE})
 )
 _WEEKDAY_INITIALS = "".join(
     sorted(
         {word[0] for word in ("altro", "ieri", "oggi", "domani", "yesterday", "today", "tomorrow")}
         | set("lmgvsdtwf")  # the Italian and English weekdays
-        | {word[0] for word in _WEEKDAY_BY_NAME}
+        | {word[0] for word in WEEKDAY_BY_NAME}
     )
 )
 
@@ -521,10 +321,10 @@ _WEEKDAY_PHRASE_RE = re.compile(
             |yesterday|today|tomorrow)
         (?:\s+(?:sera|mattina|pomeriggio|notte|morning|afternoon|evening|night))?
         \s*[,(–—-]?\s*)?
-    (?P<w>{_WEEKDAY_FULL})\s*,?\s*(?:(?:il|the|le|den|el)\s+)?
+    (?P<w>{WEEKDAY_FULL})\s*,?\s*(?:(?:il|the|le|den|el)\s+)?
     (?:
-        (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of|de)\s+)?(?P<g_m>{_MONTH_FULL})
-      | (?P<h_m>{_MONTH_EN_FULL})\s+(?P<h_d>{_DAY})(?:st|nd|rd|th)?(?!\w)
+        (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of|de)\s+)?(?P<g_m>{MONTH_FULL})
+      | (?P<h_m>{MONTH_EN_FULL})\s+(?P<h_d>{_DAY})(?:st|nd|rd|th)?(?!\w)
     )
     # With a year it is a full date, which rule 3 reads; the weekday adds nothing then.
     (?!\s*,?\s*(?:del\s+|de\s+)?\d{{4}}(?!\d))
@@ -543,9 +343,9 @@ _MENTION_RE = re.compile(
     (?=[\d{_MONTH_INITIALS}])(?<!\w)
     (?:
         {_FULL_DATE}
-      | (?P<f_m>{_MONTH_FULL})(?:\s+(?:del|of|de))?\s*,?\s+(?P<f_y>{_YEAR4})
-      | (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of|de)\s+)?(?P<g_m>{_MONTH_FULL})
-      | (?P<h_m>{_MONTH_EN_FULL})\s+(?P<h_d>{_DAY})(?:st|nd|rd|th)?(?!\w)(?![.,:]\d)
+      | (?P<f_m>{MONTH_FULL})(?:\s+(?:del|of|de))?\s*,?\s+(?P<f_y>{_YEAR4})
+      | (?P<g_d>{_DAY}){_ORDINAL}\s+(?:(?:di|of|de)\s+)?(?P<g_m>{MONTH_FULL})
+      | (?P<h_m>{MONTH_EN_FULL})\s+(?P<h_d>{_DAY})(?:st|nd|rd|th)?(?!\w)(?![.,:]\d)
     )
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -596,6 +396,35 @@ def is_dateline(line: str) -> bool:
     return match is not None and match.end() == len(line.strip())
 
 
+@dataclass(frozen=True)
+class Byline:
+    """A date a page's byline gives ("Veröffentlicht am 16.08.2019", "Updated: May 3, 2021")."""
+
+    date: DateInfo
+    #: The byline dates a change ("Aggiornato il", "Letzte Änderung"), not the publication.
+    update: bool
+    #: Where it starts in the text searched.
+    start: int
+
+
+def bylines(text: str, today: datetime.date | None = None) -> list[Byline]:
+    """Every byline with a whole, real, past date in ``text``, in order: a word that
+    introduces a publication or update date in one of the languages read, then the date
+    (any time after it is dropped). Dates without such a word are not bylines."""
+    limit = today if today is not None else datetime.date.today()
+    found = []
+    for match in _BYLINE_RE.finditer(text):
+        year, month, day = _fields(match)
+        if year is None or month is None or day is None:
+            continue
+        evidence = " ".join(match.group(0).split())
+        info = _checked(year, month, day, limit, inferred=True, evidence=evidence)
+        if info is not None:
+            update = bool(_UPDATE_RE.search(match.group("byline") or ""))
+            found.append(Byline(info, update, match.start()))
+    return found
+
+
 def _from_dateline(text: str, today: datetime.date) -> DateInfo | None:
     found: list[tuple[bool, DateInfo]] = []
     # The head is cut a little after its limit so that a dateline starting near it is whole;
@@ -613,7 +442,7 @@ def _from_dateline(text: str, today: datetime.date) -> DateInfo | None:
         info = _checked(year, month, day, today, inferred=True, evidence=match.group(0).strip())
         if info is not None:
             is_update = match.group("byline") is not None and bool(
-                _UPDATE_RE.match(match.group("byline"))
+                _UPDATE_RE.search(match.group("byline"))
             )
             found.append((is_update, info))
     # "Pubblicato il ... Aggiornato il ...": the publication is what we date, the update only
@@ -641,11 +470,11 @@ def _from_weekday(text: str, today: datetime.date) -> DateInfo | None:
         _, month, day = _fields(match)
         if month is None or day is None:
             continue
-        weekday = _weekday_number(match.group("w"))
+        weekday = weekday_number(match.group("w"))
         relative = match.group("rel")
         shift = 0
         if relative is not None:
-            shift = _RELATIVE_SHIFT[_RELATIVE_NOISE_RE.sub("", _fold(relative))]
+            shift = _RELATIVE_SHIFT[_RELATIVE_NOISE_RE.sub("", fold(relative))]
         published = _latest_weekday(month, day, weekday, shift, today)
         if published is None:
             continue

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from corpus_cli.model import FrozenRecord, QueryTerms
 from corpus_cli.text.analysis import Word, words
+from corpus_cli.text.dates import is_dateline
 
 _SPACE = re.compile(r"\s+")
 
@@ -109,8 +110,13 @@ DERIVED_TITLE_WIDTH = 70
 def derived_title(text: str) -> str:
     """What stands in for a missing title, in every output: the text's first words.
 
-    On one line, cut at a word after at most ``DERIVED_TITLE_WIDTH`` characters.
+    On one line, cut at a word after at most ``DERIVED_TITLE_WIDTH`` characters. A first
+    line that is a byline or dateline ("Опубликовано 21 декабря 2022 года, 14:05") dates the
+    article and is no title: the words after it stand in.
     """
+    first, _, rest = text.strip().partition("\n")
+    if rest.strip() and is_dateline(first):
+        text = rest
     flat = " ".join(text.split())
     if len(flat) <= DERIVED_TITLE_WIDTH:
         return flat
