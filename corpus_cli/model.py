@@ -134,6 +134,8 @@ class Article(Record):
     cites: tuple[str, ...] = ()
     #: Every year ("2023") and month ("2023-04") the date's period touches.
     periods: tuple[str, ...] = ()
+    #: ISO 639-1 code: from the metadata, else detected, else the corpus default.
+    language: str = "it"
 
 
 @dataclass(eq=False, repr=False)
@@ -185,6 +187,8 @@ class StoredArticle(Record):
     extra: dict[str, Any] = field(default_factory=dict)
     #: Exact copies of this article found in other records, in the order ingest met them.
     copies: tuple[Copy, ...] = ()
+    #: ISO 639-1 code of the language the article was analysed in.
+    language: str = "it"
 
     @property
     def chronological_key(self) -> tuple[int, str, str]:
@@ -205,6 +209,8 @@ class Filters(FrozenRecord):
     source: str | None = None
     #: An agency or outlet the article names (its name as agencies.txt shows it).
     cites: str | None = None
+    #: ISO 639-1 code: only articles in this language (``--lang``).
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -219,6 +225,7 @@ class Filters(FrozenRecord):
             and self.date_to is None
             and self.source is None
             and self.cites is None
+            and self.language is None
         )
 
     def to_dict(self) -> dict[str, str | None]:
@@ -228,6 +235,7 @@ class Filters(FrozenRecord):
             "to": self.date_to.isoformat() if self.date_to else None,
             "source": self.source,
             "cites": self.cites,
+            "lang": self.language,
         }
 
     def describe(self) -> str:
@@ -371,3 +379,5 @@ class IndexStats(Record):
     first_date: str | None
     last_date: str | None
     sources: dict[str, int]
+    #: Articles by language (ISO 639-1 code).
+    languages: dict[str, int] = field(default_factory=dict)

@@ -181,7 +181,7 @@ def concordance(
     for hit in result.hits:
         article = hit.article
         flat = collapse_spaces(article.text)
-        for start, end in find_matches(flat, result.terms):
+        for start, end in find_matches(flat, result.terms, article.language):
             lines.append(
                 KwicLine(
                     id=article.id,

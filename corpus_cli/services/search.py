@@ -16,7 +16,8 @@ from corpus_cli.model import (
     Suggestion,
 )
 from corpus_cli.query.describe import describe, excluded_parts, fields_of, plain_words
-from corpus_cli.query.expand import Vocabulary, expand_fuzzy, match_terms
+from corpus_cli.query.expand import Vocabulary, match_terms
+from corpus_cli.query.languages import prepared
 from corpus_cli.query.parser import as_operators, parse
 from corpus_cli.query.tree import Prefix, Query
 from corpus_cli.storage.base import Store
@@ -47,7 +48,7 @@ _ADVICE = {
 def highlight_terms(store: Store, query: Query) -> QueryTerms:
     """What ``query`` matches, for marking it in an article shown whole."""
     with store.vocabulary() as vocabulary:
-        return match_terms(expand_fuzzy(query.root, vocabulary), vocabulary)
+        return match_terms(prepared(query.root, vocabulary), vocabulary)
 
 
 def search_pages(
@@ -107,7 +108,8 @@ def explain(store: Store, query: Query, filters: Filters | None = None) -> Expla
     total = store.count(query, filters)
     words = [(w, fold(w), stem(fold(w))) for w in plain_words(query.root)]
     with store.vocabulary() as vocabulary:
-        terms = match_terms(expand_fuzzy(query.root, vocabulary), vocabulary)
+        language = filters.language if filters else None
+        terms = match_terms(prepared(query.root, vocabulary, language), vocabulary)
         forms = {word_stem: stem_forms(vocabulary, word_stem) for _w, _f, word_stem in words}
     found = hints(store, query, filters, total)
     suggestion = next((h.text for h in found if isinstance(h, Suggestion)), None)
