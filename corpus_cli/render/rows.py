@@ -45,6 +45,7 @@ ARTICLE_COLUMNS = [
     "date_evidence",
     "source",
     "url",
+    "language",
     "copies",
 ]
 

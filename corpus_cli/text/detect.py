@@ -27,7 +27,7 @@ SAMPLE_CHARS = 2000
 #: Texts shorter than this (in letters) are not guessed: a headline alone misleads.
 MIN_LETTERS = 20
 #: The model's probability (normalised over its languages) below which it is unsure.
-MIN_CONFIDENCE = 0.9
+MIN_CONFIDENCE = 0.5
 
 #: Labels of the model that name a variety of another language's writing: Wu and
 #: Cantonese written in Chinese characters are indexed as Chinese.
