@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 #: Characters looked at: a news article's language shows in its first lines.
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 1000
 #: Texts shorter than this (in letters) are not guessed: a headline alone misleads.
 MIN_LETTERS = 20
 #: The model's probability (normalised over its languages) below which it is unsure.
