@@ -317,6 +317,9 @@ class Explanation(Record):
     forms: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: What to tell the user besides (did-you-mean, a filter that emptied the result).
     hints: list[Hint] = field(default_factory=list)
+    #: Each plain word's index terms in the index's languages other than Italian (or
+    #: the one --lang names): ``{word: [(language, analysis, terms), ...]}``.
+    languages: dict[str, list[tuple[str, str, list[str]]]] = field(default_factory=dict)
 
 
 @dataclass(eq=False, repr=False)

@@ -199,6 +199,17 @@ def explanation_row(explanation: Explanation) -> Row:
                 "folded": f,
                 "stem": st,
                 "forms": [{"word": form, "articles": n} for form, n in e.forms.get(st, [])],
+                # In an index of other languages than Italian: the word's terms in each.
+                **(
+                    {
+                        "languages": [
+                            {"language": code, "analysis": how, "terms": terms}
+                            for code, how, terms in e.languages[w]
+                        ]
+                    }
+                    if e.languages.get(w)
+                    else {}
+                ),
             }
             for w, f, st in e.words
         ],

@@ -648,6 +648,10 @@ def explain(terminal: Terminal, e: Explanation) -> None:
             for n, line in enumerate(_forms(e.forms[stem], terminal.out.width - 10)):
                 out.append("\nforms     " if n == 0 else "\n          ", style="dim")
                 out.append(sanitize(line))
+        for code, how, terms in e.languages.get(word, []):
+            out.append(f"\nin {code:<7}", style="dim")
+            out.append(sanitize(", ".join(terms) or "(no term)"))
+            out.append(f"  ({how})", style="dim")
     for phrase in e.phrases:
         out.append("\nphrase    ", style="dim")
         out.append(" ".join(phrase) + "  (stems, side by side)")
