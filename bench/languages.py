@@ -63,7 +63,7 @@ def _pages(folder: Path) -> dict[str, list[str]]:
         record = read_html(data)
         if isinstance(record, RecordError):
             continue
-        label = normal_code(str(record.extra.get("language") or ""))
+        label = normal_code(str(record.extra.get("page_language") or ""))
         if label is None:
             continue
         text = f"{record.title}\n{record.text}" if record.title else record.text

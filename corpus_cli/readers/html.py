@@ -555,8 +555,8 @@ def read_html(data: bytes) -> RawRecord | RecordError:
     record.dates_in_body = False
 
     language = tree.get("lang") or document.language
-    if language:  # <html lang>, else the page's meta: resolve.py reads it
-        record.extra["language"] = language
+    if language:  # <html lang>, else the page's meta: resolve.py weighs it against the text
+        record.extra["page_language"] = language
     if document.description:
         record.extra["description"] = document.description
     if document.author:

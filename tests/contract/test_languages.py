@@ -167,3 +167,31 @@ def test_unsure_texts_get_the_corpus_default(backend: Backend, tmp_path: Path) -
     assert backend.ingest(folder, "--lang", "de")["added"] == 2
     rows = {row["id"]: row["language"] for row in backend.rows("list", "--json")}
     assert rows == {"tiny": "de", "long": "en"}
+
+
+def _page(lang: str, title: str, paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body><article><h1>{title}</h1>{body}"
+        "</article></body></html>"
+    )
+
+
+def test_a_page_language_gives_way_to_a_text_clearly_in_another(
+    backend: Backend, tmp_path: Path
+) -> None:
+    folder = tmp_path / "pages"
+    german = [
+        "Der Norweger Marius Lindvik hat den abschließenden Wettkampf des Wochenendes in "
+        "Willingen gewonnen und damit seinen ersten Weltcupsieg gefeiert.",
+        "Die deutschen Springer zeigten sich nach dem Wettkampf zufrieden mit ihren Leistungen "
+        "und blicken nun auf die nächsten Wettbewerbe der Saison.",
+    ]
+    # A site whose template says English on a German article.
+    write(folder, "template.html", _page("en", "Lindvik gewinnt in Willingen", german))
+    # A page too short to tell keeps what it says.
+    write(folder, "short.html", _page("fr-FR", "Brève", ["Marine, navires, avions : accord."]))
+    assert backend.ingest(folder)["added"] == 2
+    rows = {row["id"]: row["language"] for row in backend.rows("list", "--json")}
+    assert rows == {"template": "de", "short": "fr"}
