@@ -7,7 +7,9 @@ Data, none of it written for this test:
 - ``--dice``: dice-modena, 1,092 Italian news articles (every one is Italian);
 - ``--pages``: the saved web pages of pages-dev (a folder of .html, or its
   pages.tar.xz), labelled by their own ``<html lang>``; their text is what the HTML
-  reader extracts, and the label is not shown to the detector;
+  reader extracts, and the label is not shown to the detector (some labels are the
+  site template's: of the 96 pages that say ``en``, 5 are German, 2 French and 1
+  Bengali, as reading them shows, and are counted "wrong" here);
 - ``--sentences``: a folder of ``<code>.txt`` files, one real sentence a line, such
   as the Leipzig-corpora sentences of lingua-py's ``language-testdata/sentences``
   (Apache-2.0; read from a local copy, not shipped here). They are measured one
