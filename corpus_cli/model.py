@@ -229,14 +229,17 @@ class Filters(FrozenRecord):
         )
 
     def to_dict(self) -> dict[str, str | None]:
-        """The filters as JSON-ready strings, keyed by their option names."""
-        return {
+        """The filters as JSON-ready strings, keyed by their option names (``lang`` only
+        when given, so that the rows and watches of before languages keep their keys)."""
+        given: dict[str, str | None] = {
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "source": self.source,
             "cites": self.cites,
-            "lang": self.language,
         }
+        if self.language is not None:
+            given["lang"] = self.language
+        return given
 
     def describe(self) -> str:
         """The filters as the options that set them (``--from 2023-01-01 --source X``)."""
