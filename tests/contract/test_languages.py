@@ -195,3 +195,15 @@ def test_a_page_language_gives_way_to_a_text_clearly_in_another(
     assert backend.ingest(folder)["added"] == 2
     rows = {row["id"]: row["language"] for row in backend.rows("list", "--json")}
     assert rows == {"template": "de", "short": "fr"}
+
+
+def test_explain_shows_each_language(news: Backend) -> None:
+    [row] = news.rows("search", "exercises", "--explain", "--json")
+    [word] = row["words"]
+    analyses = {item["language"]: item["terms"] for item in word["languages"]}
+    assert analyses["en"] == ["en:exercis"]
+    assert analyses["zh"] == ["zh:exercises"]
+    assert "it" not in analyses  # Italian: the word's own stem, shown as always
+    assert word["stem"] == "exercises"  # (light stems remove final vowels only)
+    [only] = news.rows("search", "exercises", "--explain", "--lang", "de", "--json")
+    assert [item["language"] for item in only["words"][0]["languages"]] == ["de"]
