@@ -134,6 +134,8 @@ class Article(Record):
     cites: tuple[str, ...] = ()
     #: Every year ("2023") and month ("2023-04") the date's period touches.
     periods: tuple[str, ...] = ()
+    #: ISO 639-1 code: from the metadata, else detected, else the corpus default.
+    language: str = "it"
 
 
 @dataclass(eq=False, repr=False)
@@ -185,6 +187,8 @@ class StoredArticle(Record):
     extra: dict[str, Any] = field(default_factory=dict)
     #: Exact copies of this article found in other records, in the order ingest met them.
     copies: tuple[Copy, ...] = ()
+    #: ISO 639-1 code of the language the article was analysed in.
+    language: str = "it"
 
     @property
     def chronological_key(self) -> tuple[int, str, str]:
@@ -205,6 +209,8 @@ class Filters(FrozenRecord):
     source: str | None = None
     #: An agency or outlet the article names (its name as agencies.txt shows it).
     cites: str | None = None
+    #: ISO 639-1 code: only articles in this language (``--lang``).
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -219,16 +225,21 @@ class Filters(FrozenRecord):
             and self.date_to is None
             and self.source is None
             and self.cites is None
+            and self.language is None
         )
 
     def to_dict(self) -> dict[str, str | None]:
-        """The filters as JSON-ready strings, keyed by their option names."""
-        return {
+        """The filters as JSON-ready strings, keyed by their option names (``lang`` only
+        when given, so that the rows and watches of before languages keep their keys)."""
+        given: dict[str, str | None] = {
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "source": self.source,
             "cites": self.cites,
         }
+        if self.language is not None:
+            given["lang"] = self.language
+        return given
 
     def describe(self) -> str:
         """The filters as the options that set them (``--from 2023-01-01 --source X``)."""
@@ -309,6 +320,9 @@ class Explanation(Record):
     forms: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: What to tell the user besides (did-you-mean, a filter that emptied the result).
     hints: list[Hint] = field(default_factory=list)
+    #: Each plain word's index terms in the index's languages other than Italian (or
+    #: the one --lang names): ``{word: [(language, analysis, terms), ...]}``.
+    languages: dict[str, list[tuple[str, str, list[str]]]] = field(default_factory=dict)
 
 
 @dataclass(eq=False, repr=False)
@@ -371,3 +385,5 @@ class IndexStats(Record):
     first_date: str | None
     last_date: str | None
     sources: dict[str, int]
+    #: Articles by language (ISO 639-1 code).
+    languages: dict[str, int] = field(default_factory=dict)

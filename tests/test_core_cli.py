@@ -89,6 +89,7 @@ def test_search_json_fields_follow_the_contract(seeded: Run, seeds: Path) -> Non
         "date_evidence",
         "source",
         "url",
+        "language",
         "copies",
         "score",
         "snippet",
@@ -153,6 +154,7 @@ def test_stats_json(seeded: Run) -> None:
             "first_date": "2022-12",
             "last_date": "2025-05-09",
             "sources": {"seeds": 5},
+            "languages": {"it": 5},
         }
     ]
 

@@ -225,6 +225,7 @@ def test_searches_while_an_ingest_writes_never_fail(big: Path, tmp_path: Path) -
         "first_date": "2023-01-01",
         "last_date": "2023-12-28",
         "sources": {"articles": N},
+        "languages": {"it": N},
     }
 
 

@@ -135,15 +135,16 @@ def test_another_schema_version_is_one_sentence(server: PostgresServer, database
 def test_a_corpus_of_the_older_analysis_says_to_ingest_again(
     server: PostgresServer, database: str
 ) -> None:
-    # Schema 1 held Snowball stems: searching it with light stems would miss words.
+    # Schema 1 held Snowball stems, schema 2 no languages: searching either would
+    # miss words.
     uri = server.uri(database)
     ingest_json(uri, SEEDS)
-    server.execute(database, "UPDATE corpus_meta SET value = '1' WHERE key = 'schema_version'")
+    server.execute(database, "UPDATE corpus_meta SET value = '2' WHERE key = 'schema_version'")
     line = one_line_error(run(uri, "search", "modena"))
     assert line.startswith(f"corpus: The corpus in database '{database}' on the PostgreSQL")
     assert line.endswith(
-        " has schema version 1, with another analysis of the words, and this corpus reads "
-        "version 2; ingest your files into a new database (or schema) to rebuild it."
+        " has schema version 2, with another analysis of the words, and this corpus reads "
+        "version 3; ingest your files into a new database (or schema) to rebuild it."
     )
 
 

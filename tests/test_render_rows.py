@@ -168,7 +168,9 @@ def build(m: Any = BOTH) -> dict[str, Any]:
             suggestion="esercitazioni",
             forms={"esercit": [("esercitazioni", 4), ("esercitazione", 2)]},
         ),
-        "stats": m.IndexStats(10, 1, 7, 2, "2022-01", "2023-05", {"seeds": 8, "Gazzetta": 2}),
+        "stats": m.IndexStats(
+            10, 1, 7, 2, "2022-01", "2023-05", {"seeds": 8, "Gazzetta": 2}, {"it": 9, "en": 1}
+        ),
         "ingest": m.IngestReport(
             added=2,
             updated=1,
@@ -196,6 +198,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": " date 2022-12",
             "source": "seeds",
             "url": None,
+            "language": "it",
             "copies": [],
             "score": 3.2142,
             "snippet": "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo "
@@ -214,6 +217,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": "giovedì 5 aprile",
             "source": "Gazzetta di Parma, edizione serale",
             "url": "https://example.org/a?b=1",
+            "language": "it",
             "copies": [],
             "score": None,
             "snippet": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un "
@@ -231,6 +235,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": None,
             "source": None,
             "url": None,
+            "language": "it",
             "copies": [],
             "score": 0.0,
             "snippet": "Testo breve.",
@@ -248,6 +253,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": "giovedì 5 aprile",
             "source": "Gazzetta di Parma, edizione serale",
             "url": "https://example.org/a?b=1",
+            "language": "it",
             "copies": [],
             "score": None,
             "snippet": "Senza titolo: una breve notizia sulle esercitazioni, con \x07 un "
@@ -265,6 +271,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": None,
             "source": None,
             "url": None,
+            "language": "it",
             "copies": [],
             "score": 0.0,
             "snippet": "Testo breve.",
@@ -282,6 +289,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": " date 2022-12",
             "source": "seeds",
             "url": None,
+            "language": "it",
             "copies": [],
             "score": 1.2346,
             "snippet": "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo "
@@ -303,6 +311,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": " date 2022-12",
             "source": "seeds",
             "url": None,
+            "language": "it",
             "copies": [],
         },
         {
@@ -316,6 +325,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": "giovedì 5 aprile",
             "source": "Gazzetta di Parma, edizione serale",
             "url": "https://example.org/a?b=1",
+            "language": "it",
             "copies": [],
         },
         {
@@ -329,6 +339,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": None,
             "source": None,
             "url": None,
+            "language": "it",
             "copies": [],
         },
     ],
@@ -344,6 +355,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": " date 2022-12",
             "source": "seeds",
             "url": None,
+            "language": "it",
             "copies": [],
             "text": "Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti "
             "della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei "
@@ -366,6 +378,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "date_evidence": "giovedì 5 aprile",
             "source": "Gazzetta di Parma, edizione serale",
             "url": "https://example.org/a?b=1",
+            "language": "it",
             "copies": [],
             "text": "Senza titolo: una breve notizia\tsulle esercitazioni, con \x07 un campanello "
             "e parole abbastanza numerose da superare la misura della riga di testa.",
@@ -492,6 +505,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "first_date": "2022-01",
             "last_date": "2023-05",
             "sources": {"seeds": 8, "Gazzetta": 2},
+            "languages": {"it": 9, "en": 1},
         }
     ],
     "ingest": [
@@ -510,26 +524,26 @@ ROWS: dict[str, list[dict[str, Any]]] = {
 #: CSV as the old render.Output printed it under --format csv.
 CSV: dict[str, str] = {
     "search": (
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,,3.2142,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\"\n"
-        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,,0.0,Testo breve.\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,language,copies,score,snippet\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,it,,3.2142,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\"\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,it,,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,it,,0.0,Testo breve.\n"
     ),
     "similar": (
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet\n"
-        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,,0.0,Testo breve.\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,language,copies,score,snippet\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,it,,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un campanello e parole abbastanza numerose da superare la misura della riga di testa."\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,it,,0.0,Testo breve.\n"
     ),
     "watch_results": (
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet,watch\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,,1.2346,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\",baltico\n"
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet,watch\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,language,copies,score,snippet,watch\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,it,,1.2346,\"Le esercitazioni militari nel Baltico sono iniziate all'alba. Secondo fonti della marina, l'esercitazione durerà tre settimane e coinvolgerà navi di sei paesi. [bold]Non è markup[/bold]\x1b[31m e nemmeno questo. Un secondo paragrafo, lontano, parla …\",baltico\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,language,copies,score,snippet,watch\n"
     ),
     "listing": (
-        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies\n"
-        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,\n"
-        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,\n'
-        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,\n"
+        "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,language,copies\n"
+        "000_3aa3d3d712357d35,seeds/000_3aa3d3d712357d35.txt,Esercitazioni militari nel Baltico,,2022-12,month,false, date 2022-12,seeds,,it,\n"
+        'gazzetta-7,in/gazzetta.jsonl,,"Senza titolo: una breve notizia sulle esercitazioni, con \x07 un…",2023-04-05,day,true,giovedì 5 aprile,"Gazzetta di Parma, edizione serale",https://example.org/a?b=1,it,\n'
+        "x,notes/x.md,[red]Allarme[/red] \x07 \u202e rovescio,,,,false,,,,it,\n"
     ),
     "kwic": (
         "id,date,source,left,match,right\n"
@@ -537,8 +551,8 @@ CSV: dict[str, str] = {
         'gazzetta-7,2023-04-05,,una breve notizia sulle ,esercitazioni,", con"\n'
         'x,,"a, ""quoted"" source",sinistra,match,destra\n'
     ),
-    "search_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies,score,snippet\n",
-    "listing_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,copies\n",
+    "search_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,language,copies,score,snippet\n",
+    "listing_empty": "id,path,title,derived_title,date,date_precision,date_inferred,date_evidence,source,url,language,copies\n",
 }
 
 #: (stdout, stderr) of the old render.Output's Rich views at width 80, no colour.
@@ -751,6 +765,9 @@ TABLE: dict[str, tuple[str, str]] = {
             "2 sources\n"
             "        8  seeds\n"
             "        2  Gazzetta\n"
+            "2 languages\n"
+            "        9  it\n"
+            "        1  en\n"
         ),
         "",
     ),
@@ -887,7 +904,7 @@ def test_json_lines_text() -> None:
     stdout, _ = run("stats", "jsonl")
     assert stdout == (
         '{"articles": 10, "undated": 1, "dated_by_metadata": 7, "dated_by_inference": 2, '
-        '"first_date": "2022-01", "last_date": "2023-05", "sources": {"seeds": 8, "Gazzetta": 2}}\n'
+        '"first_date": "2022-01", "last_date": "2023-05", "sources": {"seeds": 8, "Gazzetta": 2}, "languages": {"it": 9, "en": 1}}\n'
     )
     stdout, _ = run("listing", "jsonl")
     assert '"title": "[red]Allarme[/red] \\u0007 \u202e rovescio"' in stdout

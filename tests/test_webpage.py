@@ -101,6 +101,8 @@ def test_og_tags_json_ld_and_time() -> None:
         source="The Daily Example",
         url="https://news.example.com/valley/floods-hit-the-valley",
         extra={
+            # <html lang>: weighed against the text by readers/resolve.py
+            "page_language": "en",
             "description": "Heavy rain caused floods in the valley.",
             "author": "Jane Doe",
             "tags": ["weather", "floods"],

@@ -189,7 +189,7 @@ class ReaderScreen(Screen[None]):
 
         self.article = hit.article
         self.terms = terms
-        self.spans = find_matches(hit.article.text, terms)
+        self.spans = find_matches(hit.article.text, terms, hit.article.language)
         self.current: int | None = None
         self.body: views.Body | None = None
 

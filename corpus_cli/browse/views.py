@@ -61,12 +61,14 @@ def hit_prompt(hit: Hit, terms: QueryTerms, width: int, console: Console) -> Tex
     line.append_text(source)
     line.append(" " * (_SOURCE_WIDTH - source.cell_len + 2))
     if article.title:
-        title = marked(article.title, find_matches(article.title, terms), "bold")
+        title = marked(article.title, find_matches(article.title, terms, article.language), "bold")
     else:
         title = title_text(article, "bold")  # its first words, marked ≈, as everywhere
     line.append_text(title)
     _cut(line, width)
-    snippet = make_snippet(article.text, terms, width=2 * (width - 4), fragments=1)
+    snippet = make_snippet(
+        article.text, terms, width=2 * (width - 4), fragments=1, language=article.language
+    )
     body = marked(snippet.text, snippet.spans, "")
     lines = body.wrap(console, width - 2, overflow="fold")
     out = [line]
@@ -84,7 +86,7 @@ def header(article: StoredArticle, terms: QueryTerms | None) -> Text:
 
     lines: list[Text] = []
     if article.title:
-        found = find_matches(article.title, terms) if terms else []
+        found = find_matches(article.title, terms, article.language) if terms else []
         lines.append(marked(article.title, found, "bold"))
     else:
         lines.append(title_text(article, "bold"))

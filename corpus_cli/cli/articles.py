@@ -16,6 +16,7 @@ from corpus_cli.cli.options import (
     filter_options,
     format_option,
     json_option,
+    language_code,
     output_format,
     pager_option,
     query_argument,
@@ -47,6 +48,14 @@ def _field_map(ctx: click.Context, param: click.Parameter, value: tuple[str, ...
     help="Source name for articles whose metadata and URL name none; files already "
     "indexed with another are relabelled.",
 )
+@click.option(
+    "--lang",
+    "language",
+    metavar="CODE",
+    callback=language_code,
+    help="Language of articles that neither state theirs nor show it clearly "
+    "(ISO 639-1; default: it).",
+)
 @click.option("--prune", is_flag=True, help="Remove articles whose files are gone from PATHS.")
 @click.option(
     "--verbose",
@@ -74,6 +83,7 @@ def ingest(
     verbose: bool,
     field_map: dict[str, str],
     json_lines: bool,
+    language: str | None,
 ) -> int:
     """Add, update or skip the articles in PATHS (files or folders, recursively).
 
@@ -82,7 +92,8 @@ def ingest(
     a.jsonl.gz). Dumps of any size are read record by record. Unchanged files are
     skipped without re-reading; unreadable files and bad records are listed with
     their reason. An exact copy of an article already indexed is reported as a
-    duplicate and kept with that article (its source, date, file).
+    duplicate and kept with that article (its source, date, file). Each article's
+    language comes from its metadata, else from its text, else from --lang.
     """
     from corpus_cli.services.ingest import ingest as run_ingest
 
@@ -90,7 +101,13 @@ def ingest(
     store = settings.create_store()
     with out.progress() as progress:
         report = run_ingest(
-            store, paths, source=source, prune=prune, progress=progress, fields=field_map
+            store,
+            paths,
+            source=source,
+            prune=prune,
+            progress=progress,
+            fields=field_map,
+            language=language,
         )
     # The store's location, not the option: a URI's password is left out of it.
     out.ingest(report, store.location, verbose=verbose)

@@ -28,8 +28,18 @@ def _date(end: bool) -> Any:
     return convert
 
 
+def language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--lang EN`` -> ``en``; anything but a two-letter ISO 639-1 code is a usage error."""
+    if value is None:
+        return None
+    code = value.strip().lower()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise click.BadParameter(f"'{value}' is not a two-letter language code (it, en, de...).")
+    return code
+
+
 def filter_options(func: Any) -> Any:
-    """--from, --to and --source, handed to the command as one ``filters`` argument."""
+    """--from, --to, --source and --lang, handed to the command as one ``filters`` argument."""
 
     @functools.wraps(func)
     def command(
@@ -37,11 +47,12 @@ def filter_options(func: Any) -> Any:
         date_from: datetime.date | None,
         date_to: datetime.date | None,
         source: str | None,
+        language: str | None,
         **kwargs: Any,
     ) -> Any:
         from corpus_cli.model import Filters
 
-        filters = Filters(date_from, date_to, source)
+        filters = Filters(date_from, date_to, source, language=language)
         query = kwargs.get("query")
         if query is not None and not isinstance(query, str) and query.dates:
             from corpus_cli.query.dates import narrowed
@@ -50,6 +61,13 @@ def filter_options(func: Any) -> Any:
             filters = narrowed(filters, query)
         return func(*args, filters=filters, **kwargs)
 
+    command = click.option(
+        "--lang",
+        "language",
+        metavar="CODE",
+        callback=language_code,
+        help="Only articles in this language (ISO 639-1: it, en, fr, de, ru, zh...).",
+    )(command)
     command = click.option(
         "--source", "source", metavar="NAME", help="Only this source (exact name, any case)."
     )(command)

@@ -42,6 +42,10 @@ _ENDING = re.compile(r"[aeiou]$")
 class Vocabulary(Protocol):
     """The indexed words (folded, unstemmed) of a field, as of one moment."""
 
+    def languages(self) -> list[str]:
+        """The languages (ISO 639-1 codes) of the indexed articles."""
+        ...
+
     def words_within(
         self, field: TextField, word: str, max_edits: int, prefix_length: int
     ) -> list[str]:

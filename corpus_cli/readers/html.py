@@ -200,6 +200,9 @@ def read_html(data: bytes) -> RawRecord | RecordError:
         record.date_inferred = True
     record.dates_in_body = False
 
+    language = tree.get("lang") or document.language
+    if language:  # <html lang>, else the page's meta: resolve.py weighs it against the text
+        record.extra["page_language"] = language
     if document.description:
         record.extra["description"] = document.description
     if document.author:

@@ -10,6 +10,8 @@ from corpus_cli.readers.record import RawRecord
 from corpus_cli.text.analysis import source_key
 from corpus_cli.text.citations import outlets_named
 from corpus_cli.text.dates import infer_date, parse_metadata_date
+from corpus_cli.text.detect import MIN_CONFIDENCE, OVERRULES_PAGE, guess
+from corpus_cli.text.languages import DEFAULT_LANGUAGE, normal_code
 from corpus_cli.text.periods import periods_touched
 
 
@@ -20,6 +22,7 @@ def resolve(
     path: str,
     fallback_source: str,
     today: datetime.date | None = None,
+    default_language: str = DEFAULT_LANGUAGE,
 ) -> Article:
     """Turn a raw record into an article: date from metadata else inferred, source chain.
 
@@ -40,7 +43,37 @@ def resolve(
         source_key=source_key(source),
         cites=tuple(sorted(outlets_named(_full_text(record.title, record.text)))),
         periods=periods_touched(date),
+        language=_language_of(record, default_language),
     )
+
+
+def _language_of(record: RawRecord, default: str) -> str:
+    """What the record says, else what its text shows, else the corpus default.
+
+    A web page's ``<html lang>`` is weaker than a record's field: it is often the
+    site template's, so a text clearly in another language overrules it.
+    """
+    for key in _LANGUAGE_KEYS:
+        value = record.extra.get(key)
+        stated = normal_code(value) if isinstance(value, str) else None
+        if stated is not None:
+            return stated
+    page = record.extra.get(PAGE_LANGUAGE)
+    page_code = normal_code(page) if isinstance(page, str) else None
+    language, confidence = guess(_full_text(record.title, record.text))
+    if page_code is not None:
+        if language is not None and confidence >= OVERRULES_PAGE:
+            return language
+        return page_code
+    if language is not None and confidence >= MIN_CONFIDENCE:
+        return language
+    return default
+
+
+#: Where readers leave a language the input states (mapping.py, the HTML reader).
+_LANGUAGE_KEYS = ("language", "lang", "inLanguage", "in_language")
+#: Where the HTML reader leaves the page's ``<html lang>``.
+PAGE_LANGUAGE = "page_language"
 
 
 def _date_of(record: RawRecord, today: datetime.date | None) -> DateInfo | None:

@@ -45,6 +45,7 @@ ARTICLE_COLUMNS = [
     "date_evidence",
     "source",
     "url",
+    "language",
     "copies",
 ]
 
@@ -81,6 +82,8 @@ def article_row(
         "date_evidence": article.date_evidence,
         "source": article.source,
         "url": article.url,
+        # ISO 639-1: stated by the input, else detected, else the corpus default.
+        "language": article.language,
         # Exact copies of the text kept with it (another source, file or headline).
         "copies": [copy_row(c) for c in article.copies],
     }
@@ -109,7 +112,7 @@ def hit_row(hit: Hit, terms: QueryTerms, extra: dict[str, Any] | None = None) ->
     """A ranked article with the plain text of its best fragment, then ``extra``'s keys."""
     from corpus_cli.text.snippets import make_snippet
 
-    snippet = make_snippet(hit.article.text, terms).text
+    snippet = make_snippet(hit.article.text, terms, language=hit.article.language).text
     return {**article_row(hit.article, hit=hit, snippet=snippet), **(extra or {})}
 
 
@@ -196,6 +199,17 @@ def explanation_row(explanation: Explanation) -> Row:
                 "folded": f,
                 "stem": st,
                 "forms": [{"word": form, "articles": n} for form, n in e.forms.get(st, [])],
+                # In an index of other languages than Italian: the word's terms in each.
+                **(
+                    {
+                        "languages": [
+                            {"language": code, "analysis": how, "terms": terms}
+                            for code, how, terms in e.languages[w]
+                        ]
+                    }
+                    if e.languages.get(w)
+                    else {}
+                ),
             }
             for w, f, st in e.words
         ],
@@ -225,6 +239,7 @@ def stats_row(stats: IndexStats) -> Row:
         "first_date": stats.first_date,
         "last_date": stats.last_date,
         "sources": dict(stats.sources),
+        "languages": dict(stats.languages),
     }
 
 

@@ -165,7 +165,7 @@ def hits(
     # length, and ten hits are ~80 wrapped lines.
     lines: list[Text] = []
     for n, hit in enumerate(found, start):
-        snip = make_snippet(hit.article.text, terms)
+        snip = make_snippet(hit.article.text, terms, language=hit.article.language)
         if head is not None or n > start:
             lines.append(Text())
         lines.extend(_hit(terminal, n, hit, terms))
@@ -184,7 +184,7 @@ def _hit(terminal: Terminal, n: int, hit: Hit, terms: QueryTerms) -> list[Text]:
 
     article = hit.article
     if article.title:
-        title = marked(article.title, find_matches(article.title, terms), "bold")
+        title = marked(article.title, find_matches(article.title, terms, article.language), "bold")
     else:
         title = title_text(article, "bold")
     return [
@@ -315,7 +315,7 @@ def show_lines(terminal: Terminal, article: StoredArticle, terms: QueryTerms | N
     width = terminal.width if terminal.out.is_terminal else None
     lines: list[Text] = []
     if article.title:
-        spans = find_matches(article.title, terms) if terms else []
+        spans = find_matches(article.title, terms, article.language) if terms else []
         lines += _wrapped(marked(article.title, spans, "bold"), width)
     else:
         lines += _wrapped(title_text(article, "bold"), width)
@@ -332,7 +332,7 @@ def show_lines(terminal: Terminal, article: StoredArticle, terms: QueryTerms | N
     for copy in article.copies:
         lines.append(Text(also_published(copy, article), style="dim"))
     lines.append(Text())
-    body_spans = find_matches(article.text, terms) if terms else []
+    body_spans = find_matches(article.text, terms, article.language) if terms else []
     lines += _wrapped(marked(article.text, body_spans), width)
     return lines
 
@@ -648,6 +648,10 @@ def explain(terminal: Terminal, e: Explanation) -> None:
             for n, line in enumerate(_forms(e.forms[stem], terminal.out.width - 10)):
                 out.append("\nforms     " if n == 0 else "\n          ", style="dim")
                 out.append(sanitize(line))
+        for code, how, terms in e.languages.get(word, []):
+            out.append(f"\nin {code:<7}", style="dim")
+            out.append(sanitize(", ".join(terms) or "(no term)"))
+            out.append(f"  ({how})", style="dim")
     for phrase in e.phrases:
         out.append("\nphrase    ", style="dim")
         out.append(" ".join(phrase) + "  (stems, side by side)")
@@ -744,6 +748,11 @@ def stats(terminal: Terminal, stats: IndexStats) -> None:
     for name, count in sorted(stats.sources.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"\n  {count:>7}  ")
         lines.append(sanitize(name), style="cyan")
+    if stats.languages:
+        count_languages = len(stats.languages)
+        lines.append(f"\n{count_languages} {plural(count_languages, 'language')}", style="bold")
+        for code, count in sorted(stats.languages.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"\n  {count:>7}  {code}")
     terminal.out.print(lines)
 
 

@@ -14,8 +14,8 @@ from corpus_cli.model import Filters, Granularity, SortOrder
 from corpus_cli.query.tree import Query
 from corpus_cli.results import Citation, KwicLine, PeriodCount, TermScore
 from corpus_cli.storage.base import Store
-from corpus_cli.text.analysis import words
 from corpus_cli.text.citations import outlet_names
+from corpus_cli.text.languages import analyse
 from corpus_cli.text.periods import months
 from corpus_cli.text.snippets import collapse_spaces, find_matches
 from corpus_cli.text.stopwords import ITALIAN
@@ -133,11 +133,12 @@ def characteristic_terms(
     surfaces: dict[str, Counter[str]] = {}
     for hit in result.hits:
         text = hit.article.text
-        for word in words(text):
-            if not _WORDLIKE.match(word.folded) or word.folded in ITALIAN:
+        # The article's own analysis: its stems are the ones the index counts.
+        for start, end, folded, stem in analyse(text, hit.article.language):
+            if not _WORDLIKE.match(folded) or folded in ITALIAN:
                 continue
-            counts[word.stem] += 1
-            surfaces.setdefault(word.stem, Counter())[text[word.start : word.end].lower()] += 1
+            counts[stem] += 1
+            surfaces.setdefault(stem, Counter())[text[start:end].lower()] += 1
     if not counts:
         return []
     target_total = sum(counts.values())
@@ -181,7 +182,7 @@ def concordance(
     for hit in result.hits:
         article = hit.article
         flat = collapse_spaces(article.text)
-        for start, end in find_matches(flat, result.terms):
+        for start, end in find_matches(flat, result.terms, article.language):
             lines.append(
                 KwicLine(
                     id=article.id,

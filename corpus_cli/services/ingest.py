@@ -61,6 +61,7 @@ from corpus_cli.services.reading import (
     unexpected,
 )
 from corpus_cli.storage.base import Batch, Ledger, Store
+from corpus_cli.text.languages import DEFAULT_LANGUAGE
 
 #: Articles in a run's first commit: an interrupted ingest keeps every finished
 #: batch, and a small first one makes a new corpus searchable within seconds.
@@ -95,12 +96,15 @@ def ingest(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     fields: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> IngestReport:
     """Bring the store in line with the files under ``paths``.
 
     ``workers`` processes read the files (None: one a core when there are many
     files, else none); the result is the same with any number. ``fields`` maps a
     record's fields to other input names (``{"text": "corpo"}``, from ``--map``).
+    ``language`` is the corpus default (``--lang``): the language of articles that
+    neither state theirs nor show it clearly (None: Italian).
     """
     report = IngestReport()
     roots = list(paths)
@@ -109,7 +113,7 @@ def ingest(
     if workers is None:
         many = len(found.sources) >= PARALLEL_FILES
         workers = default_workers() if many or any(map(_is_dump, found.sources)) else 0
-    run = _Run(store, report, source, today, fields)
+    run = _Run(store, report, source, today, fields, language or DEFAULT_LANGUAGE)
     try:
         if prune:
             # Removals first: a file that moved, or the copy of a deleted file, is
@@ -264,8 +268,10 @@ class _Run:
         source: str | None,
         today: datetime.date | None,
         fields: dict[str, str] | None = None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self.store = store
+        self.language = language
         self.report = report
         self.source = source
         self.today = today
@@ -425,6 +431,7 @@ class _Run:
             self.today,
             self._prepare,
             self.fields,
+            self.language,
         )
 
     def _relabels(self, key: str, state: Ledger) -> bool:
@@ -462,6 +469,7 @@ class _Run:
                 self.source or f.item.fallback_source,
                 self.today,
                 self._prepare,
+                self.language,
             )
             last = not following
             yield [_File(f.item, f.key, state=f.state, task=task, piece=_Piece(dump, first, last))]

@@ -34,6 +34,7 @@ from corpus_cli.readers import (
     resolve,
 )
 from corpus_cli.readers import record_stem as file_stem
+from corpus_cli.text.languages import DEFAULT_LANGUAGE
 
 #: Files handed to a worker at once: large enough that the round trip is small
 #: beside the work, small enough that the first results come back soon.
@@ -71,6 +72,8 @@ class ReadTask(Record):
     prepare: Callable[[Article], object] | None = None
     #: ``FIELD -> input name`` from ``ingest --map`` (tried before the usual names).
     fields: dict[str, str] | None = None
+    #: The language of articles that neither say nor show theirs (``ingest --lang``).
+    language: str = DEFAULT_LANGUAGE
 
 
 #: A record of a file, numbered (good records from 1) with the id it asks for; or
@@ -87,6 +90,7 @@ class PieceTask(Record):
     fallback_source: str
     today: datetime.date | None
     prepare: Callable[[Article], object] | None = None
+    language: str = DEFAULT_LANGUAGE
 
 
 def numbered(records: Iterable[RawRecord | RecordError], stem: str) -> Iterator[Numbered]:
@@ -154,7 +158,7 @@ def read_file(task: ReadTask) -> FileRead:
         read.skipped.append(unexpected(error))
         read.failed = True
         return read
-    _resolve_into(read, records, task.display, task.fallback_source, task.today, task.prepare)
+    _resolve_into(read, records, task, task.prepare)
     if not read.entries and read.skipped:
         read.failed = True
     return read
@@ -163,16 +167,14 @@ def read_file(task: ReadTask) -> FileRead:
 def read_piece(task: PieceTask) -> FileRead:
     """Date and prepare a piece of a dump (never ``failed``: that is the dump's to say)."""
     read = FileRead()
-    _resolve_into(read, task.records, task.display, task.fallback_source, task.today, task.prepare)
+    _resolve_into(read, task.records, task, task.prepare)
     return read
 
 
 def _resolve_into(
     read: FileRead,
     records: list[Numbered],
-    display: str,
-    fallback_source: str,
-    today: datetime.date | None,
+    task: ReadTask | PieceTask,
     prepare: Callable[[Article], object] | None,
 ) -> None:
     for item in records:
@@ -183,7 +185,12 @@ def _resolve_into(
         digest = content_hash(record.text)
         try:
             article = resolve(
-                record, id=wanted, path=display, fallback_source=fallback_source, today=today
+                record,
+                id=wanted,
+                path=task.display,
+                fallback_source=task.fallback_source,
+                today=task.today,
+                default_language=task.language,
             )
         except Exception as error:
             read.entries.append(Entry(n, digest, None, f"record {n}: {unexpected(error)}"))

@@ -16,11 +16,15 @@ from corpus_cli.model import (
     Suggestion,
 )
 from corpus_cli.query.describe import describe, excluded_parts, fields_of, plain_words
-from corpus_cli.query.expand import Vocabulary, expand_fuzzy, match_terms
+from corpus_cli.query.expand import Vocabulary, match_terms
+from corpus_cli.query.languages import prepared
 from corpus_cli.query.parser import as_operators, parse
 from corpus_cli.query.tree import Prefix, Query
 from corpus_cli.storage.base import Store
 from corpus_cli.text.analysis import fold, stem
+from corpus_cli.text.languages import UNPREFIXED, ordered
+from corpus_cli.text.languages import describe as describe_analysis
+from corpus_cli.text.languages import terms as analysed
 
 #: Hits read from the store at once when every match is exported. The articles of
 #: one page (their whole text, ~10 MB) are all an export holds in memory, whatever
@@ -47,7 +51,7 @@ _ADVICE = {
 def highlight_terms(store: Store, query: Query) -> QueryTerms:
     """What ``query`` matches, for marking it in an article shown whole."""
     with store.vocabulary() as vocabulary:
-        return match_terms(expand_fuzzy(query.root, vocabulary), vocabulary)
+        return match_terms(prepared(query.root, vocabulary), vocabulary)
 
 
 def search_pages(
@@ -106,9 +110,17 @@ def explain(store: Store, query: Query, filters: Filters | None = None) -> Expla
 
     total = store.count(query, filters)
     words = [(w, fold(w), stem(fold(w))) for w in plain_words(query.root)]
+    language = filters.language if filters else None
     with store.vocabulary() as vocabulary:
-        terms = match_terms(expand_fuzzy(query.root, vocabulary), vocabulary)
+        terms = match_terms(prepared(query.root, vocabulary, language), vocabulary)
         forms = {word_stem: stem_forms(vocabulary, word_stem) for _w, _f, word_stem in words}
+        spoken = [language] if language else vocabulary.languages()
+    others = [code for code in ordered(spoken) if code != UNPREFIXED]
+    analyses = {
+        word: [(code, describe_analysis(code), analysed(word, code)) for code in others]
+        for word, _f, _s in words
+        if others
+    }
     found = hints(store, query, filters, total)
     suggestion = next((h.text for h in found if isinstance(h, Suggestion)), None)
     return Explanation(
@@ -124,6 +136,7 @@ def explain(store: Store, query: Query, filters: Filters | None = None) -> Expla
         filters=filters or Filters(),
         forms=forms,
         hints=found,
+        languages=analyses,
     )
 
 

@@ -224,6 +224,7 @@ def _parse(data: Any) -> list[Watch]:
                     date_to=_date(filters, "to" if version > 1 else "date_to", name),
                     source=_optional_string(filters, "source"),
                     cites=_optional_string(filters, "cites"),
+                    language=_optional_string(filters, "lang"),
                 ),
                 created=_optional_string(item, "created") or "",
                 last_run=_optional_string(item, "last_run"),

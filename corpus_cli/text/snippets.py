@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from corpus_cli.model import FrozenRecord, QueryTerms
-from corpus_cli.text.analysis import Word, words
+from corpus_cli.text.analysis import Word
 from corpus_cli.text.dates import is_dateline
+from corpus_cli.text.languages import DEFAULT_LANGUAGE, analyse
 
 _SPACE = re.compile(r"\s+")
 
@@ -33,11 +34,12 @@ class Snippet(FrozenRecord):
     spans: list[Span] = field(default_factory=list)
 
 
-def find_matches(text: str, query: QueryTerms) -> list[Span]:
-    """Character spans of ``text`` that ``query`` matched, sorted, not overlapping."""
+def find_matches(text: str, query: QueryTerms, language: str = DEFAULT_LANGUAGE) -> list[Span]:
+    """Character spans of ``text`` (in ``language``) that ``query`` matched, sorted, not
+    overlapping."""
     if query.is_empty:
         return []
-    analysed = list(words(text))
+    analysed = [Word(pos, *token) for pos, token in enumerate(analyse(text, language))]
     return _merge(_match_spans(analysed, query))
 
 
@@ -66,13 +68,19 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def make_snippet(text: str, query: QueryTerms, width: int = 240, fragments: int = 2) -> Snippet:
+def make_snippet(
+    text: str,
+    query: QueryTerms,
+    width: int = 240,
+    fragments: int = 2,
+    language: str = DEFAULT_LANGUAGE,
+) -> Snippet:
     """Up to ``fragments`` windows of about ``width`` characters around the densest matches.
 
     Whitespace is collapsed so a fragment reads as one line; cut edges get an ellipsis.
     """
     flat = collapse_spaces(text).strip()
-    spans = find_matches(flat, query)
+    spans = find_matches(flat, query, language)
     if not spans:
         return _lead(flat, width)
     windows = _best_windows(flat, spans, width, fragments)

@@ -67,6 +67,7 @@ def test_show_gives_the_whole_article(giornale: Backend, giornale_folder: Path) 
         "date_evidence": "2023",
         "source": "Carlino",
         "url": None,
+        "language": "it",
         "copies": [],
         "text": "A Modena lo stato ha chiesto di fermare l’emergenza idrica.",
         "extra": {},
@@ -119,6 +120,7 @@ def test_stats_of_the_seeds(seeded: Backend) -> None:
             "first_date": "2022-12",
             "last_date": "2025-05-09",
             "sources": {"seeds": 5},
+            "languages": {"it": 5},
         }
     ]
 

@@ -23,6 +23,7 @@ ARTICLE_KEYS = [
     "date_evidence",
     "source",
     "url",
+    "language",
     "copies",
 ]
 
@@ -205,6 +206,7 @@ def test_search_rows_follow_the_contract(giornale: Backend, giornale_folder: Pat
         "date_evidence": "2023-04-19",
         "source": "Carlino",
         "url": None,
+        "language": "it",
         "copies": [],
     }
 

@@ -107,6 +107,8 @@ STATS_SEEDS = """\
   from 2022-12 to 2025-05-09
 1 source
         5  seeds
+1 language
+        5  it
 """
 
 STATS_CRONACA = """\
@@ -120,6 +122,8 @@ STATS_CRONACA = """\
         2  Gazzetta di Modena
         2  Il Resto del Carlino
         1  cronaca
+1 language
+        7  it
 """
 
 
@@ -351,4 +355,4 @@ def test_one_derived_title_everywhere(seeds: Run) -> None:
     assert exported[0].startswith("id,path,title,derived_title,date,")
     [line] = [line for line in exported if line.startswith(f"{seed},")]
     # ... then an empty url and an empty copies cell.
-    assert line.endswith(f"/{seed}.txt,,{derived},2024-01,month,false, date 2024-01,seeds,,")
+    assert line.endswith(f"/{seed}.txt,,{derived},2024-01,month,false, date 2024-01,seeds,,it,")

@@ -35,6 +35,9 @@ def filter_sql(filters: Filters | None) -> tuple[list[str], list[Any]]:
     if filters.cites is not None:
         conditions.append("a.cites @> ARRAY[%s]::text[]")
         params.append(filters.cites.lower())
+    if filters.language is not None:
+        conditions.append("a.language = %s")
+        params.append(filters.language)
     return conditions, params
 
 

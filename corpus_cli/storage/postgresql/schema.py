@@ -28,8 +28,9 @@ from __future__ import annotations
 from typing import Any
 
 #: Bumped when the tables change in a way an older corpus cannot serve, or when the
-#: analysis changes what is indexed (2: light stems instead of Snowball's).
-SCHEMA_VERSION = 2
+#: analysis changes what is indexed (2: light stems instead of Snowball's; 3: the
+#: article's language, and the stems of languages other than Italian prefixed).
+SCHEMA_VERSION = 3
 #: The key every writer's advisory lock is taken on (``corpus`` in ASCII).
 WRITER_LOCK = 0x636F72707573
 
@@ -65,6 +66,7 @@ _TABLES = [
         date_start date,
         date_end date,
         cites text[] NOT NULL,
+        language text NOT NULL,
         title_length integer NOT NULL,
         text_length integer NOT NULL,
         terms tsvector {compression} NOT NULL
@@ -94,6 +96,8 @@ _TABLES = [
     "CREATE INDEX corpus_articles_start ON corpus_articles (date_start, seq)",
     "CREATE INDEX corpus_articles_end ON corpus_articles (date_end)",
     "CREATE INDEX corpus_articles_cites ON corpus_articles USING gin (cites)",
+    # --lang, and the skip scan that lists the languages a query is analysed in.
+    "CREATE INDEX corpus_articles_language ON corpus_articles (language)",
     """CREATE TABLE corpus_words (
         word text COLLATE "C" PRIMARY KEY,
         title_docs integer NOT NULL,

@@ -29,7 +29,8 @@ from corpus_cli.model import (
     StoredArticle,
 )
 from corpus_cli.query.dates import narrowed
-from corpus_cli.query.expand import expand_fuzzy, match_terms
+from corpus_cli.query.expand import match_terms
+from corpus_cli.query.languages import prepared
 from corpus_cli.query.tree import Query
 from corpus_cli.storage.postgresql import ranking
 from corpus_cli.storage.postgresql.compile import RANK_WEIGHTS, Compiled, compile_query
@@ -47,6 +48,7 @@ from corpus_cli.storage.postgresql.vectors import quote
 from corpus_cli.storage.postgresql.vocabulary import PostgresVocabulary
 from corpus_cli.text.analysis import source_key
 from corpus_cli.text.analysis import terms as analysed_terms
+from corpus_cli.text.languages import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     # Imported when ingest asks for them: a search never writes.
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
 #: The columns a StoredArticle is made of, in the order :func:`_stored` reads them.
 STORED = (
     "a.id, a.path, a.title, a.date_value, a.date_precision, a.date_inferred, "
-    "a.date_evidence, a.source_name, a.url, a.body, a.extra, a.copies"
+    "a.date_evidence, a.source_name, a.url, a.body, a.extra, a.copies, a.language"
 )
 #: Rows fetched at a time by :meth:`PostgresStore.iter_articles`'s server-side cursor.
 ITER_ROWS = 200
@@ -166,10 +168,10 @@ class PostgresStore:
             yield self._vocabulary()
 
     def _compiled(
-        self, query: Query, ranked: bool = False
+        self, query: Query, ranked: bool = False, filters: Filters | None = None
     ) -> tuple[Compiled | None, Any, PostgresVocabulary]:
         vocabulary = self._vocabulary()
-        expanded = expand_fuzzy(query.root, vocabulary)
+        expanded = prepared(query.root, vocabulary, filters.language if filters else None)
         return compile_query(expanded, vocabulary, ranked), expanded, vocabulary
 
     def _where(self, compiled: Compiled | None, filters: Filters | None) -> tuple[str, list[Any]]:
@@ -190,7 +192,7 @@ class PostgresStore:
         filters = narrowed(filters or Filters(), query)  # the query's own date: clauses
         with self._server.errors():
             scored = sort == "relevance"
-            compiled, expanded, vocabulary = self._compiled(query, scored)
+            compiled, expanded, vocabulary = self._compiled(query, scored, filters)
             terms = match_terms(expanded, vocabulary)
             if compiled is None:
                 return SearchResult([], 0, terms)
@@ -241,7 +243,7 @@ class PostgresStore:
         with self._server.errors():
             compiled = None
             if query is not None:
-                compiled = self._compiled(query)[0]
+                compiled = self._compiled(query, filters=filters)[0]
                 if compiled is None:
                     return 0
             return self._count_where(*self._where(compiled, filters), text=compiled is not None)
@@ -291,7 +293,7 @@ class PostgresStore:
     ) -> list[tuple[Any, ...]]:
         compiled = None
         if query is not None:
-            compiled = self._compiled(query)[0]
+            compiled = self._compiled(query, filters=filters)[0]
             if compiled is None:
                 return []
         where, params = self._where(compiled, filters)
@@ -328,7 +330,7 @@ class PostgresStore:
         with ``--source``, for that source alone."""
         compiled = None
         if query is not None:
-            compiled = self._compiled(query)[0]
+            compiled = self._compiled(query, filters=filters)[0]
             if compiled is None:
                 return []
         where, params = self._where(compiled, filters)
@@ -374,6 +376,10 @@ class PostgresStore:
                 text=False,
             )
             articles, inferred, metadata, first_date, last_date = cursor.fetchone()
+            cursor.execute(
+                "SELECT language, count(*) FROM corpus_articles GROUP BY language ORDER BY 1"
+            )
+            languages = {str(code): int(n) for code, n in cursor.fetchall()}
         sources = {s.source: s.count for s in self.source_summaries()}
         return IndexStats(
             articles=int(articles),
@@ -383,6 +389,7 @@ class PostgresStore:
             first_date=first_date,
             last_date=last_date,
             sources=dict(sorted(sources.items())),
+            languages=languages,
         )
 
     def term_frequencies(self, stems: Iterable[str]) -> tuple[dict[str, int], int]:
@@ -525,4 +532,5 @@ def _stored(row: tuple[Any, ...]) -> StoredArticle:
             Copy(c["id"], c["path"], c["title"], c["date"], c["source"], c["url"])
             for c in json.loads(row[11] or "[]")
         ),
+        language=row[12] or DEFAULT_LANGUAGE,
     )

@@ -1,6 +1,7 @@
 """An article as its row: the ``tsvector`` literal of its terms and its word counts.
 
-The analysis is :func:`corpus_cli.text.analysis.index_terms`, once per title and text:
+The analysis is :func:`corpus_cli.text.languages.index_terms` in the article's language
+(for Italian, :func:`corpus_cli.text.analysis.index_terms`), once per title and text:
 the same stems (``terms(text)``) and folded surface words
 (``terms(text, stemmed=False)``) the Whoosh backend indexes. One vector holds both:
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 from corpus_cli.model import Article
 from corpus_cli.query.tree import MAX_PHRASE_GAP
-from corpus_cli.text.analysis import index_terms
+from corpus_cli.text.languages import DEFAULT_LANGUAGE, index_terms
 
 SURFACE = "."
 #: Positions between a title's last word and its text's first: more than the widest
@@ -60,10 +61,12 @@ def quote(lexeme: str) -> str:
     return f"'{lexeme}'"
 
 
-def article_terms(title: str | None, text: str, with_vector: bool = True) -> Terms:
+def article_terms(
+    title: str | None, text: str, with_vector: bool = True, language: str = DEFAULT_LANGUAGE
+) -> Terms:
     """The words of an article and, ``with_vector``, its vector's literal."""
-    title_words, title_stems = index_terms(title) if title else ([], [])
-    text_words, text_stems = index_terms(text)
+    title_words, title_stems = index_terms(title, language) if title else ([], [])
+    text_words, text_stems = index_terms(text, language)
     terms = Terms("", len(title_words), len(text_words), title_words, text_words, text_stems)
     if not with_vector:
         return terms
@@ -80,7 +83,7 @@ def article_terms(title: str | None, text: str, with_vector: bool = True) -> Ter
 
 def prepare(article: Article) -> Terms:
     """An article's :class:`Terms`: :meth:`PostgresStore.preparer`'s function."""
-    return article_terms(article.title, article.text)
+    return article_terms(article.title, article.text, language=article.language)
 
 
 def _positions(lexemes: list[str], first: int) -> defaultdict[str, list[str]]:

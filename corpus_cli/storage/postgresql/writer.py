@@ -34,7 +34,7 @@ FLUSH_ROWS = 250
 COLUMNS = (
     "id, file_key, file_size, file_mtime_ns, file_digest, content_hash, path, title, body, "
     "source_name, source_key, source_keys, url, extra, date_value, date_precision, date_inferred, "
-    "date_evidence, date_start, date_end, cites, title_length, text_length, terms"
+    "date_evidence, date_start, date_end, cites, language, title_length, text_length, terms"
 )
 
 
@@ -301,7 +301,7 @@ class PostgresBatch(PostgresLedger):
         if isinstance(prepared, Terms):
             terms = prepared
         else:
-            terms = article_terms(article.title, article.text)
+            terms = article_terms(article.title, article.text, language=article.language)
         date = article.date
         fields = [
             article.id,
@@ -325,6 +325,7 @@ class PostgresBatch(PostgresLedger):
             date.start.isoformat() if date else None,
             date.end.isoformat() if date else None,
             text_array(cites_of(article)),
+            article.language,
             str(terms.title_length),
             str(terms.text_length),
             terms.vector,
@@ -395,7 +396,8 @@ class PostgresBatch(PostgresLedger):
             )
             owners = {str(row[0]) for row in cursor.fetchall()}
             cursor.execute(
-                "DELETE FROM corpus_articles WHERE file_key = %s RETURNING id, title, body",
+                "DELETE FROM corpus_articles WHERE file_key = %s "
+                "RETURNING id, title, body, language",
                 (key,),
             )
             removed = cursor.fetchall()
@@ -409,8 +411,8 @@ class PostgresBatch(PostgresLedger):
                 )
                 orphans = {str(row[0]) for row in cursor.fetchall()}
             self._refresh(owners - set(ids))
-        for _, title, body in removed:
-            self._count(article_terms(title, body, with_vector=False), -1)
+        for _, title, body, language in removed:
+            self._count(article_terms(title, body, with_vector=False, language=language), -1)
         orphans.discard(key)
         return orphans
 

@@ -26,6 +26,8 @@ def filter_query(filters: Filters | None) -> Any:
         parts.append(query.Term("source", source_key(filters.source)))
     if filters.cites is not None:
         parts.append(query.Term("cites", filters.cites.lower()))
+    if filters.language is not None:
+        parts.append(query.Term("language", filters.language))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.And(parts)

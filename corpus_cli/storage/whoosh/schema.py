@@ -16,8 +16,9 @@ from corpus_cli.model import Article, DateInfo, FileState
 
 INDEX_NAME = "corpus"
 #: Bumped when the schema changes in a way older indexes cannot serve, or when the
-#: analysis changes what is indexed (7: light stems instead of Snowball's).
-SCHEMA_VERSION = 7
+#: analysis changes what is indexed (7: light stems instead of Snowball's; 8: the
+#: article's language, and the stems of languages other than Italian prefixed).
+SCHEMA_VERSION = 8
 VERSION_FILE = "corpus-schema"
 #: Between the values of a field that holds several (an article's file and those of
 #: its copies, its source and theirs): NUL, which no path or folded source contains.
@@ -103,6 +104,8 @@ def schema() -> Any:
         extra=fields.STORED(),
         # The agencies and outlets the article names (text/citations.py), for --cites.
         cites=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
+        # ISO 639-1 code: --lang, and which analysis the text and title went through.
+        language=fields.ID(stored=True),
     )
 
 
@@ -148,6 +151,7 @@ def document(article: Article, file: FileState, content_hash: str) -> dict[str, 
         "url": article.url,
         "extra": article.extra,
         "cites": ",".join(article.cites),
+        "language": article.language,
         **_date_fields(article.date, article.periods),
     }
     doc["rebuild"] = {name: doc[name] for name in REBUILT if name in doc}
@@ -204,6 +208,7 @@ _STORED = (
     "date_evidence",
     "extra",
     "rebuild",
+    "language",
 )
 
 

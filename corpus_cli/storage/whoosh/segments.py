@@ -35,7 +35,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from corpus_cli.storage.whoosh.analyzer import ItalianAnalyzer
-from corpus_cli.text.analysis import terms
+from corpus_cli.text.languages import DEFAULT_LANGUAGE, terms
 
 #: term bytes -> (document numbers, weights, encoded values), in document order.
 _Postings = tuple[list[int], list[float], list[bytes]]
@@ -251,6 +251,8 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         pool = self.pool
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        # The article's language picks the analysis of its text and title fields.
+        language = fields.get("language") or DEFAULT_LANGUAGE
         self._check_fields(schema, fieldnames)
 
         perdocwriter.start_doc(docnum)
@@ -266,7 +268,9 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     fast = self._fast.get(fieldname)
                     if fast is not None and isinstance(value, str):
                         found = pool.terms_of(fieldname)
-                        length, added = _add_text(found, field, value, docnum, boost, fast)
+                        length, added = _add_text(
+                            found, field, value, docnum, boost, fast, language
+                        )
                         pool.grew(added)
                         if not field.scorable:
                             length = 0
@@ -316,13 +320,19 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
 
 
 def _add_text(
-    found: dict[bytes, _Postings], field: Any, text: str, docnum: int, boost: float, fast: str
+    found: dict[bytes, _Postings],
+    field: Any,
+    text: str,
+    docnum: int,
+    boost: float,
+    fast: str,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[int, int]:
     """Add one text's postings, as ``field.index`` would make them.
 
     Returns the text's length in words and the number of postings added.
     """
-    words = terms(text, stemmed=field.analyzer.stemmed)
+    words = terms(text, language, stemmed=field.analyzer.stemmed)
     scale = field.format.field_boost * boost
     values: dict[str, bytes] = {}
     counts: dict[str, int] = {}

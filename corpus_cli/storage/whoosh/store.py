@@ -35,7 +35,8 @@ from corpus_cli.model import (
 )
 from corpus_cli.query.dates import narrowed
 from corpus_cli.query.exact import exact_bonus
-from corpus_cli.query.expand import expand_fuzzy, match_terms
+from corpus_cli.query.expand import match_terms
+from corpus_cli.query.languages import prepared
 from corpus_cli.query.tree import Query
 from corpus_cli.storage.whoosh.filtering import filter_query, sort_args
 from corpus_cli.storage.whoosh.schema import (
@@ -48,6 +49,7 @@ from corpus_cli.storage.whoosh.schema import (
 )
 from corpus_cli.storage.whoosh.vocabulary import WhooshVocabulary
 from corpus_cli.text.analysis import source_key
+from corpus_cli.text.languages import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     # Imported when ingest asks for them: a search never writes.
@@ -179,7 +181,7 @@ class WhooshStore:
             yield WhooshVocabulary(searcher)
 
     def _compiled(
-        self, searcher: Any, query: Query, ranked: bool = False
+        self, searcher: Any, query: Query, ranked: bool = False, language: str | None = None
     ) -> tuple[Any, Any, WhooshVocabulary]:
         """(Whoosh query, expanded tree, vocabulary) for ``query`` on this searcher.
 
@@ -189,7 +191,7 @@ class WhooshStore:
         from corpus_cli.storage.whoosh.compile import compile_query
 
         vocabulary = WhooshVocabulary(searcher)
-        expanded = expand_fuzzy(query.root, vocabulary)
+        expanded = prepared(query.root, vocabulary, language)
         compiled = compile_query(expanded)
         bonus = exact_bonus(expanded) if ranked else None
         if bonus is not None:
@@ -207,7 +209,9 @@ class WhooshStore:
         offset: int = 0,
     ) -> SearchResult:
         with self._ix.searcher() as searcher:
-            compiled, expanded, vocabulary = self._compiled(searcher, query, sort == "relevance")
+            compiled, expanded, vocabulary = self._compiled(
+                searcher, query, sort == "relevance", filters.language if filters else None
+            )
             # optimize=False: Whoosh would skip low-scoring blocks, then walk every
             # match again to count them (for a phrase, checking positions twice).
             # Scoring all as it counts is ~30% quicker for a phrase, ~20% for a term.
@@ -260,7 +264,12 @@ class WhooshStore:
     def _matches(self, searcher: Any, query: Query | None, filters: Filters | None) -> list[int]:
         from whoosh import query as whoosh_query
 
-        compiled = whoosh_query.Every() if query is None else self._compiled(searcher, query)[0]
+        language = filters.language if filters else None
+        compiled = (
+            whoosh_query.Every()
+            if query is None
+            else self._compiled(searcher, query, language=language)[0]
+        )
         in_force = narrowed(filters or Filters(), query)
         results = searcher.search(compiled, filter=filter_query(in_force), limit=None, scored=False)
         return list(results.docs())
@@ -356,6 +365,10 @@ class WhooshStore:
             inferred = count(query.Term("date_kind", "inferred"))
             metadata = count(query.Term("date_kind", "metadata"))
             first_date, last_date = _date_span(searcher, query.Every())
+            languages = {
+                code: count(query.Term("language", code))
+                for code in WhooshVocabulary(searcher).languages()
+            }
         sources = {s.source: s.count for s in self.source_summaries()}
         return IndexStats(
             articles=articles,
@@ -365,6 +378,7 @@ class WhooshStore:
             first_date=first_date,
             last_date=last_date,
             sources=dict(sorted(sources.items())),
+            languages={code: n for code, n in sorted(languages.items()) if n},
         )
 
     def term_frequencies(self, stems: Iterable[str]) -> tuple[dict[str, int], int]:
@@ -485,6 +499,7 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
         url=fields.get("url"),
         text=fields.get("text") or "",
         extra=fields.get("extra") or {},
+        language=fields.get("language") or DEFAULT_LANGUAGE,
         copies=tuple(
             Copy(c["id"], c["path"], c["title"], c["date"], c["source"], c["url"])
             for c in fields.get("copies") or ()

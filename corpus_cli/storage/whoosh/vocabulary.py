@@ -18,6 +18,10 @@ class WhooshVocabulary:
         self._searcher = searcher
         self._reader = searcher.reader()
 
+    def languages(self) -> list[str]:
+        """The languages of the index's articles (codes, as stored)."""
+        return [_text(code) for code in self._reader.lexicon("language")]
+
     def words_within(
         self, field: TextField, word: str, max_edits: int, prefix_length: int
     ) -> list[str]:
