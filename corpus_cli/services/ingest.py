@@ -46,7 +46,7 @@ from corpus_cli.readers import (
 )
 from corpus_cli.results import Duplicate, IngestReport, Skipped
 from corpus_cli.services import reading
-from corpus_cli.services.discovery import Source, discover
+from corpus_cli.services.discovery import Discovery, Source, discover
 from corpus_cli.services.reading import (
     CHUNK_FILES,
     PARALLEL_FILES,
@@ -105,6 +105,24 @@ def ingest(
     report = IngestReport()
     roots = list(paths)
     found = discover(roots, report)
+    return ingest_found(
+        store, found, report, roots, source, prune, today, progress, workers, fields
+    )
+
+
+def ingest_found(
+    store: Store,
+    found: Discovery,
+    report: IngestReport,
+    roots: list[Path],
+    source: str | None = None,
+    prune: bool = False,
+    today: datetime.date | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+    fields: dict[str, str] | None = None,
+) -> IngestReport:
+    """:func:`ingest` of files already found (``corpus repair`` names them itself)."""
     report.files = len(found.sources) + report.failed
     if workers is None:
         many = len(found.sources) >= PARALLEL_FILES
