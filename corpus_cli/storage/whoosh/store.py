@@ -562,7 +562,10 @@ def _size_of(path: Path, segments: list[Any]) -> int | None:
 
 
 def _damaged(path: Path) -> IndexUnreadable:
-    return IndexUnreadable(f"The index at {path} is damaged and cannot be opened.")
+    return IndexDamaged(
+        f"The index at {shown_path(path)} is damaged (its table of contents cannot be read); "
+        f"run '{_repair_command(path)}' to rebuild it from your files."
+    )
 
 
 def _no_article(article_id: str) -> ArticleNotFound:
