@@ -77,6 +77,13 @@ def damage(index: Path, kind: str, rng: random.Random) -> str:
         toc = next(index.glob("_corpus_*.toc"))
         toc.write_bytes(rng.randbytes(toc.stat().st_size))
         return toc.name
+    if kind == "record":
+        # The record of a segment's files, altered so that it still parses.
+        target = rng.choice(sorted(index.glob("sources-*.json")))
+        data = target.read_bytes()
+        at = data.index(b"a", rng.randrange(len(data) // 2))
+        target.write_bytes(data[:at] + b"b" + data[at + 1 :])
+        return target.name
     target = rng.choice(segment_files(index))
     data = target.read_bytes()
     if kind == "truncate":
@@ -98,7 +105,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], tuple[o
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("kind", ["truncate", "flip", "delete", "toc"])
+@pytest.mark.parametrize("kind", ["truncate", "flip", "delete", "toc", "record"])
 def test_damage_is_found_named_and_repaired(
     tmp_path: Path, clean: tuple[list[Path], tuple[object, ...]], kind: str, seed: int
 ) -> None:
@@ -165,3 +172,22 @@ def test_an_index_without_checksums_still_opens_and_checks(tmp_path: Path) -> No
     build(index, folders[1:2])
     assert list(index.glob("checksums-*.json"))
     assert "predates" not in run(index, "check").output
+
+
+def test_an_index_older_than_the_records_is_repaired_from_its_stored_fields(
+    tmp_path: Path, clean: tuple[list[Path], tuple[object, ...]]
+) -> None:
+    folders, expected = clean
+    index = tmp_path / "index"
+    build(index, folders)
+    for record in [*index.glob("checksums-*.json"), *index.glob("sources-*.json")]:
+        record.unlink()
+    postings = sorted(index.glob("*.pst"))[1]
+    postings.write_bytes(postings.read_bytes()[: postings.stat().st_size // 2])
+    searched = run(index, "search", "rapina")
+    one_sentence(searched)
+    checked = run(index, "check")
+    assert checked.exit_code == 1 and "predates checksums" in checked.output
+    repaired = run(index, "repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert state(index) == expected

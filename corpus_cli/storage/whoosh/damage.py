@@ -33,6 +33,8 @@ class Survey:
     segments: list[Any] = field(default_factory=list)
     #: segment id -> why it is damaged (one clause).
     damaged: dict[str, str] = field(default_factory=dict)
+    #: Names of the files that differ from their record.
+    bad_files: set[str] = field(default_factory=set)
     checksums: bool = True
     files: int = 0
     articles: int = 0
@@ -69,6 +71,7 @@ def survey(path: Path, *, deep: bool) -> Survey:
     else:
         found.files = len(integrity.read_manifest(path, toc.generation) or {})
         for problem in problems:
+            found.bad_files.add(problem.file)
             if problem.segment is not None and problem.segment not in found.damaged:
                 found.damaged[problem.segment] = problem.describe()
     for segment in found.segments:
@@ -163,10 +166,16 @@ def lost_files(sources: integrity.Sources) -> list[LostFile]:
     return lost
 
 
-def salvage_sources(storage: Any, schema: Any, segment: Any) -> integrity.Sources:
-    """What a damaged segment's records say it held, or what its stored fields still tell."""
+def salvage_sources(
+    storage: Any, schema: Any, segment: Any, trusted: bool = True
+) -> integrity.Sources:
+    """What a damaged segment's record says it held, or what its stored fields still tell.
+
+    ``trusted``: the record matches its checksum (a record altered in place may
+    still parse, with a wrong path in it).
+    """
     folder = Path(storage.folder)
-    found = integrity.read_sources(folder, segment.segment_id())
+    found = integrity.read_sources(folder, segment.segment_id()) if trusted else None
     if found is not None:
         return found
     from whoosh.reading import SegmentReader
@@ -227,7 +236,11 @@ def drop(
         toc = ix._read_toc()
         sources: integrity.Sources = {}
         for segment in damaged:
-            integrity.merge_sources(sources, salvage_sources(ix.storage, toc.schema, segment))
+            record = integrity.SOURCES.format(segment.segment_id())
+            salvaged = salvage_sources(
+                ix.storage, toc.schema, segment, trusted=record not in found.bad_files
+            )
+            integrity.merge_sources(sources, salvaged)
         lost = lost_files(sources)
         remember(lost)
         writer.segments = [s for s in writer.segments if s.segment_id() not in found.damaged]
@@ -251,6 +264,7 @@ def _start_afresh(
     """An index whose table of contents is lost: emptied, its files all to read again."""
     from whoosh import index
     from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
 
     from corpus_cli.errors import IndexLocked
     from corpus_cli.storage.whoosh.schema import schema
@@ -269,8 +283,13 @@ def _start_afresh(
                     integrity.merge_sources(sources, record["files"])
         lost = lost_files(sources)
         remember(lost)
-        _empty_folder(path)
-        fresh = index.create_in(str(path), schema(), indexname=INDEX_NAME)
+        # An empty table of a newer generation first, then the old files go: killed
+        # at any moment, the folder holds an index that opens.
+        generation = max(latest_toc(path) or 0, integrity.latest_manifest(path) or 0) + 1
+        integrity.record(path, generation, [], {})
+        TOC(schema(), [], generation).write(FileStorage(str(path)), INDEX_NAME)
+        _empty_folder(path, keep=generation)
+        fresh = index.open_dir(str(path), indexname=INDEX_NAME)
         dropped = [f"The index's {found.toc_error}: every article is read again from its file."]
         if not lost:
             dropped.append(
@@ -282,12 +301,16 @@ def _start_afresh(
         lock.release()
 
 
-def _empty_folder(path: Path) -> None:
-    """Remove Whoosh's files and the records of them; the documents beside them stay."""
+def _empty_folder(path: Path, keep: int) -> None:
+    """Remove Whoosh's files and the records of them, but generation ``keep``'s.
+
+    The documents beside them (watches, the pending repair) stay.
+    """
+    spared = {toc_name(keep), integrity.MANIFEST.format(keep), f"{INDEX_NAME}_WRITELOCK"}
     pattern = re.compile(
         rf"^_?{INDEX_NAME}_[0-9a-zA-Z]+[._]|^checksums-[0-9]+\.json$|^sources-.+\.json$"
     )
     for name in os.listdir(path):
-        if pattern.match(name) and name != f"{INDEX_NAME}_WRITELOCK":
+        if pattern.match(name) and name not in spared:
             with contextlib.suppress(OSError):
                 (path / name).unlink()
