@@ -125,3 +125,36 @@ def test_sigkill_during_repair(built: tuple[Path, list[str]], tmp_path: Path, se
     assert ids(index) == expected
     checked = corpus(index, "check")
     assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.5])
+def test_the_index_folder_removed_during_an_ingest(
+    built: tuple[Path, list[str]], tmp_path: Path, delay: float
+) -> None:
+    source, expected = built
+    files = source.parent / "files"
+    index = tmp_path / "index"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "corpus_cli", "--index", str(index), "ingest", str(files)],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        while not (index / "_corpus_0.toc").exists():
+            assert proc.poll() is None
+            time.sleep(0.01)
+        time.sleep(delay)
+        shutil.rmtree(index)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 1, err
+    assert err.startswith("corpus: The index folder") and "was removed" in err, err
+    assert err.count("\n") == 1
+    assert not index.exists()
+    assert corpus(index, "ingest", str(files)).returncode == 0
+    assert ids(index) == expected

@@ -65,11 +65,15 @@ def cannot_write(path: Path, error: OSError, needed: int | None = None) -> Canno
     if error.errno in (errno.EACCES, errno.EPERM):
         return CannotWrite(f"No permission to write in {where}; {kept}.")
     if error.errno in (errno.ENOENT, errno.ESTALE) and not path.is_dir():
-        return CannotWrite(
-            f"The index folder {where} was removed while corpus was writing to it; "
-            "run 'corpus ingest' again to build it anew."
-        )
+        return vanished(path)
     return None
+
+
+def vanished(path: Path) -> CannotWrite:
+    return CannotWrite(
+        f"The index folder {shown_path(path)} was removed while corpus was using it; "
+        "run 'corpus ingest' again to build it anew."
+    )
 
 
 def _megabytes(size: int) -> str:

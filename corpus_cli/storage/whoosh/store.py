@@ -39,7 +39,7 @@ from corpus_cli.query.dates import narrowed
 from corpus_cli.query.exact import exact_bonus
 from corpus_cli.query.expand import expand_fuzzy, match_terms
 from corpus_cli.query.tree import Query
-from corpus_cli.storage.whoosh.failures import cannot_write, guarded, shown_path
+from corpus_cli.storage.whoosh.failures import cannot_write, guarded, shown_path, vanished
 from corpus_cli.storage.whoosh.filtering import filter_query, sort_args
 from corpus_cli.storage.whoosh.schema import (
     INDEX_NAME,
@@ -153,9 +153,12 @@ class WhooshStore:
             f"run '{_repair_command(self.path)}' to rebuild that part from your files."
         )
 
-    def _damage(self, error: Exception) -> IndexDamaged | None:
+    def _damage(self, error: Exception) -> CorpusError | None:
         """What a failed read means: the damaged part named, or None when nothing is."""
         from corpus_cli.storage.whoosh import damage
+
+        if not self.path.is_dir():
+            return vanished(self.path)
 
         try:
             found = damage.survey(self.path, deep=True)
