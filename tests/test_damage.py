@@ -77,6 +77,12 @@ def damage(index: Path, kind: str, rng: random.Random) -> str:
         toc = next(index.glob("_corpus_*.toc"))
         toc.write_bytes(rng.randbytes(toc.stat().st_size))
         return toc.name
+    if kind == "toc-flip":
+        toc = next(index.glob("_corpus_*.toc"))
+        data = toc.read_bytes()
+        at = rng.randrange(len(data))
+        toc.write_bytes(data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :])
+        return toc.name
     if kind == "record":
         # The record of a segment's files, altered so that it still parses.
         target = rng.choice(sorted(index.glob("sources-*.json")))
@@ -105,7 +111,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], tuple[o
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("kind", ["truncate", "flip", "delete", "toc", "record"])
+@pytest.mark.parametrize("kind", ["truncate", "flip", "delete", "toc", "toc-flip", "record"])
 def test_damage_is_found_named_and_repaired(
     tmp_path: Path, clean: tuple[list[Path], tuple[object, ...]], kind: str, seed: int
 ) -> None:

@@ -42,7 +42,7 @@ class Survey:
 
 
 def toc_name(generation: int | None) -> str:
-    return f"_{INDEX_NAME}_{generation}.toc" if generation is not None else "table of contents"
+    return f"_{INDEX_NAME}_{generation}.toc" if generation is not None else "(none found)"
 
 
 def latest_toc(path: Path) -> int | None:
@@ -60,18 +60,25 @@ def survey(path: Path, *, deep: bool) -> Survey:
         ix = index.open_dir(str(path), indexname=INDEX_NAME)
         toc = ix._read_toc()
     except Exception as error:
-        found.toc_error = f"{toc_name(found.generation)} cannot be read ({_kind(error)})"
+        found.toc_error = (
+            f"table of contents {toc_name(found.generation)} cannot be read ({_kind(error)})"
+        )
         return found
     found.generation = toc.generation
     found.segments = list(toc.segments)
     ids = [segment.segment_id() for segment in found.segments]
-    problems = integrity.verify(path, toc.generation, ids, sums=deep)
+    name = toc_name(toc.generation)
+    problems = integrity.verify(path, toc.generation, ids, sums=deep, toc=name)
     if problems is None:
         found.checksums = not found.segments  # an empty index has nothing to sum
     else:
         found.files = len(integrity.read_manifest(path, toc.generation) or {})
         for problem in problems:
             found.bad_files.add(problem.file)
+            if problem.file == name:
+                # Read, but not as written: which segments it names is in doubt.
+                found.toc_error = f"table of contents {problem.describe()}"
+                return found
             if problem.segment is not None and problem.segment not in found.damaged:
                 found.damaged[problem.segment] = problem.describe()
     for segment in found.segments:
@@ -276,7 +283,12 @@ def _start_afresh(
         )
     try:
         sources: integrity.Sources = {}
-        for name in os.listdir(path):
+        # The segments of the last commit's record, if it survives; else every
+        # record there is (some perhaps of a commit that never finished).
+        last = integrity.latest_manifest(path)
+        recorded = integrity.read_manifest(path, last) if last is not None else None
+        names = list(recorded) if recorded is not None else os.listdir(path)
+        for name in names:
             if name.startswith("sources-") and name.endswith(".json"):
                 record = integrity.read_json(path / name)
                 if isinstance(record, dict) and isinstance(record.get("files"), dict):

@@ -193,19 +193,33 @@ def sweep(folder: Path, generation: int, segment_ids: Iterable[str]) -> None:
                 (folder / name).unlink()
 
 
+def add_toc(folder: Path, generation: int, toc: str) -> None:
+    """Add the table of contents just written to its generation's record.
+
+    It cannot be summed before it exists; a crash before this leaves it unsummed,
+    which :func:`verify` accepts.
+    """
+    data = read_json(folder / MANIFEST.format(generation))
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return
+    data["files"][toc] = list(file_sum(folder / toc))
+    write_json(folder, MANIFEST.format(generation), data)
+
+
 def verify(
-    folder: Path, generation: int, segment_ids: list[str], *, sums: bool
+    folder: Path, generation: int, segment_ids: list[str], *, sums: bool, toc: str = ""
 ) -> list[Problem] | None:
     """The files of the live segments that differ from the record (None: no record).
 
     Without ``sums`` only sizes are compared: a few stat calls, cheap enough for
-    every command to make when it opens the index.
+    every command to make when it opens the index. ``toc``: the name of the table
+    of contents, checked too when the record has it (its problem has no segment).
     """
     recorded = read_manifest(folder, generation)
     if recorded is None:
         return None
     problems: list[Problem] = []
-    owner = {}
+    owner: dict[str, str | None] = {toc: None} if toc else {}
     for segment_id in segment_ids:
         for name in recorded:
             if name.startswith(f"{segment_id}.") or name == SOURCES.format(segment_id):

@@ -282,6 +282,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         new = {self.newsegment.segment_id(): self._sources} if self._added else {}
         integrity.record(self._folder, self.generation, ids, new)
         super()._commit_toc(segments)
+        integrity.add_toc(self._folder, self.generation, f"_{self.indexname}_{self.generation}.toc")
         integrity.sweep(self._folder, self.generation, ids)
 
     def commit(self, *args: Any, **kwargs: Any) -> None:

@@ -99,7 +99,8 @@ class WhooshStore:
 
         # Sizes only: a few stat calls. The sums are for 'corpus check'.
         ids = [segment.segment_id() for segment in toc.segments]
-        problems = integrity.verify(path, toc.generation, ids, sums=False)
+        toc_file = f"_{INDEX_NAME}_{toc.generation}.toc"
+        problems = integrity.verify(path, toc.generation, ids, sums=False, toc=toc_file)
         if problems:
             raise store._named(problems[0].segment, problems[0].describe())
         return store
