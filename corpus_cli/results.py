@@ -155,6 +155,8 @@ class CheckReport(Record):
     articles: int = 0
     #: Parts looked at: segments of a Whoosh index, tables of a database.
     parts: int = 0
+    #: What a part is called ("segment", "table"), for the report.
+    part: str = "segment"
     #: Files whose size and checksum were compared with the record of the last commit.
     files: int = 0
     problems: list[str] = field(default_factory=list)

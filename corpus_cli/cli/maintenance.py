@@ -26,7 +26,7 @@ def check(settings: Settings) -> int:
     report = run_check(store)
     out.message(
         f"{report.location}: {report.articles} articles in {report.parts} "
-        f"{'part' if report.parts == 1 else 'parts'}"
+        f"{report.part}{'' if report.parts == 1 else 's'}"
         + (f", {report.files} files verified against their checksums." if report.files else ".")
     )
     for note in report.notes:

@@ -24,7 +24,8 @@ _DANGLING = (
 
 def survey(cursor: Any, location: str) -> tuple[CheckReport, list[LostFile]]:
     """What is wrong, and the files whose articles must be read again to put it right."""
-    report = CheckReport(location, parts=4)
+    # The articles, their copies and the totals.
+    report = CheckReport(location, parts=3, part="table")
     cursor.execute("SELECT count(*), coalesce(sum(text_length), 0) FROM corpus_articles")
     articles, words = cursor.fetchone()
     report.articles = int(articles)
