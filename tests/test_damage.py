@@ -4,11 +4,15 @@ Files of a three-segment index are damaged at offsets drawn from a seeded random
 (truncated, a byte flipped, deleted, the table of contents overwritten). Whatever
 the damage, no command shows a traceback; ``check`` finds it; ``repair`` brings
 back exactly the articles a clean ingest of the surviving files makes.
+
+``CORPUS_DAMAGE_SEEDS=50 pytest tests/test_damage.py`` tries 50 offsets of each kind
+instead of 3.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -110,7 +114,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], tuple[o
     return folders, state(root / "clean")
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("seed", range(int(os.environ.get("CORPUS_DAMAGE_SEEDS", "3"))))
 @pytest.mark.parametrize("kind", ["truncate", "flip", "delete", "toc", "toc-flip", "record"])
 def test_damage_is_found_named_and_repaired(
     tmp_path: Path, clean: tuple[list[Path], tuple[object, ...]], kind: str, seed: int
@@ -121,7 +125,8 @@ def test_damage_is_found_named_and_repaired(
     assert run(index, "check").exit_code == 0
     name = damage(index, kind, random.Random(f"{kind}{seed}"))
 
-    for command in (["search", "rapina"], ["stats"], ["list"], ["sources"]):
+    commands = [["search", "rapina"], ["stats"], ["list"], ["sources"], ["show", "a1_03"]]
+    for command in [*commands, ["ingest", str(folders[1])]]:
         result = run(index, *command)
         one_sentence(result)
         if result.exit_code != 0:

@@ -534,6 +534,7 @@ class WhooshStore:
         except FileNotFoundError:
             return None
 
+    @guarded
     def write_document(self, name: str, text: str) -> None:
         # A temporary file renamed over the old one: an interrupted write leaves it whole.
         temporary: str | None = None
