@@ -96,3 +96,48 @@ def test_repair_of_a_whole_corpus_does_nothing(
     assert run(uri, "ingest", str(files(tmp_path / "files"))).exit_code == 0
     repaired = run(uri, "repair")
     assert repaired.exit_code == 0 and "nothing to repair" in repaired.output
+
+
+def _cut_off(server: PostgresServer, database: str) -> None:
+    """End every other session of the database, as a restarted server or a network cut does."""
+    server.execute(
+        database,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["search", "list", "stats", "get", "iterate", "check", "repair"],
+)
+def test_a_connection_lost_mid_command_is_one_sentence(
+    postgres_server: PostgresServer, database: str, tmp_path: Path, command: str
+) -> None:
+    from corpus_cli.errors import IndexUnreadable
+    from corpus_cli.query import parse
+    from corpus_cli.services import repair
+    from corpus_cli.storage import open_store
+
+    uri = postgres_server.uri(database)
+    assert run(uri, "ingest", str(files(tmp_path / "files"))).exit_code == 0
+    store = open_store(uri)
+    articles = store.iter_articles()
+    next(articles)  # a server-side cursor, part-way through
+    _cut_off(postgres_server, database)
+    calls = {
+        "search": lambda: store.search(parse("rapina")),
+        "list": lambda: store.list_articles(),
+        "stats": lambda: store.stats(),
+        "get": lambda: store.get("n1"),
+        "iterate": lambda: list(articles),
+        "check": lambda: repair.check(store),
+        "repair": lambda: repair.repair(store),
+    }
+    with pytest.raises(IndexUnreadable) as caught:
+        calls[command]()
+    message = str(caught.value)
+    assert "\n" not in message and message.endswith(".") and "connection" in message, message
+    store.close()
+    # Nothing was half-done: the corpus checks clean on a new connection.
+    assert run(uri, "check").exit_code == 0
