@@ -11,12 +11,13 @@ from corpus_cli.errors import ExitStatus
 @click.command()
 @pass_settings
 def check(settings: Settings) -> int:
-    """Verify every part of the index; exit 0 when it is whole, 1 when damaged.
+    """Verify every part of the index and report what is damaged.
 
-    Whoosh: each file against the size and checksum its last commit recorded, and
-    every segment read whole (stored articles, postings, columns). PostgreSQL: the
-    schema version, every article read, and the tables consistent with each other.
-    Damage there is found by the server itself. Prints a plain report.
+    Exit 0 when the index is whole, 1 when something is damaged. Whoosh: each file
+    against the size and checksum its last commit recorded, and every segment read
+    whole (stored articles, postings, columns). PostgreSQL: the schema version,
+    every article read, and the tables consistent with each other (damaged pages are
+    the server's to find). Prints a plain report.
     """
     from corpus_cli.services.repair import check as run_check
     from corpus_cli.storage import open_store
@@ -43,12 +44,13 @@ def check(settings: Settings) -> int:
 @click.command()
 @pass_settings
 def repair(settings: Settings) -> int:
-    """Drop the damaged parts of the index and read their articles' files again.
+    """Rebuild the damaged parts of the index from your files.
 
-    The files come from the index's own records of what it ingested. Files that no
-    longer exist are listed: their articles cannot come back. Exit 0 when every
-    article that was lost is back, 1 when some could not be recovered. A repair
-    that is interrupted is finished by the next.
+    The damaged parts are dropped and their articles' files read again, found in the
+    index's own records of what it ingested. Files that no longer exist are listed:
+    their articles cannot come back. Exit 0 when every article that was lost is
+    back, 1 when some could not be recovered. A repair that is interrupted is
+    finished by the next.
     """
     from corpus_cli.services.repair import repair as run_repair
     from corpus_cli.storage import open_store

@@ -213,12 +213,12 @@ def salvage_sources(
 
 def drop(
     path: Path, ix: Any | None, remember: Callable[[list[LostFile]], None]
-) -> tuple[list[str], list[LostFile], Any]:
+) -> tuple[list[str], Any]:
     """Drop the damaged segments (or everything, when the table of contents is lost).
 
     ``remember`` is given the files to read again before anything is changed, so
     that a repair killed half-way can be finished. Returns what was dropped (one
-    sentence each), those files, and the index as it now is.
+    sentence each) and the index as it now is.
     """
     from whoosh import index
 
@@ -239,7 +239,7 @@ def drop(
             for name in found.orphans:
                 with contextlib.suppress(OSError):
                     (path / name).unlink()
-            return [], [], ix
+            return [], ix
         toc = ix._read_toc()
         sources: integrity.Sources = {}
         for segment in damaged:
@@ -262,12 +262,12 @@ def drop(
         f"{found.damaged[s.segment_id()]}."
         for s in damaged
     ]
-    return dropped, lost, ix.refresh()
+    return dropped, ix.refresh()
 
 
 def _start_afresh(
     path: Path, found: Survey, remember: Callable[[list[LostFile]], None]
-) -> tuple[list[str], list[LostFile], Any]:
+) -> tuple[list[str], Any]:
     """An index whose table of contents is lost: emptied, its files all to read again."""
     from whoosh import index
     from whoosh.filedb.filestore import FileStorage
@@ -308,7 +308,7 @@ def _start_afresh(
                 "No record of the files it held survives (it predates those records): "
                 "run 'corpus ingest' on your folders again."
             )
-        return dropped, lost, fresh
+        return dropped, fresh
     finally:
         lock.release()
 

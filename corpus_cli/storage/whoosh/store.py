@@ -188,13 +188,12 @@ class WhooshStore:
         from corpus_cli.storage.whoosh import damage
 
         try:
-            dropped, lost, self._ix = damage.drop(self.path, self._ix, remember)
+            dropped, self._ix = damage.drop(self.path, self._ix, remember)
         except OSError as error:
             failed = cannot_write(self.path, error)
             if failed is None:
                 raise
             raise failed from None
-        del lost  # remembered
         return dropped
 
     @classmethod
