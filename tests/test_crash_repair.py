@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,32 +72,49 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     return index, ids(index)
 
 
-def duration(index: Path, scratch: Path, *args: str) -> float:
-    """How long the command takes on a copy of ``index``, start-up included."""
-    shutil.copytree(index, scratch)
-    began = time.monotonic()
-    assert corpus(scratch, *args).returncode == 0
-    return time.monotonic() - began
+def killed_mid_run(
+    prepare: Callable[[], Path],
+    rng: random.Random,
+    started: Callable[[Path], bool],
+    *args: str,
+) -> Path:
+    """Run the command on a fresh copy and kill it once ``started`` (plus a little).
 
-
-def killed(index: Path, rng: random.Random, took: float, *args: str) -> None:
-    """Run the command and kill it part-way through (past the interpreter's start-up)."""
-    proc = start(index, *args)
-    try:
-        time.sleep(took * rng.uniform(0.4, 0.95))
-    finally:
-        proc.kill()
-        proc.wait()
-    assert proc.returncode == -signal.SIGKILL  # killed while at work, not after
+    On a busy machine a run may finish within the wait: it is tried again, each
+    time killed sooner, and must be caught at work at least once.
+    """
+    for attempt in range(6):
+        index = prepare()
+        proc = start(index, *args)
+        try:
+            while not started(index) and proc.poll() is None:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, 0.3) / (attempt + 1))
+        finally:
+            proc.kill()
+            proc.wait()
+        if proc.returncode == -signal.SIGKILL:
+            return index
+        assert proc.returncode == 0
+    pytest.fail("the command always finished before it could be killed")
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_sigkill_during_optimize(built: tuple[Path, list[str]], tmp_path: Path, seed: int) -> None:
     source, expected = built
-    index = tmp_path / "index"
-    shutil.copytree(source, index)
-    took = duration(index, tmp_path / "timed", "optimize")
-    killed(index, random.Random(seed), took, "optimize")
+    before = set(os.listdir(source))
+
+    def prepare() -> Path:
+        index = tmp_path / "index"
+        shutil.rmtree(index, ignore_errors=True)
+        shutil.copytree(source, index)
+        return index
+
+    def merging(index: Path) -> bool:
+        # The merged segment's first files are being written.
+        return any(n.startswith("corpus_") and n not in before for n in os.listdir(index))
+
+    index = killed_mid_run(prepare, random.Random(seed), merging, "optimize")
     assert ids(index) == expected
     checked = corpus(index, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -110,12 +128,20 @@ def test_sigkill_during_optimize(built: tuple[Path, list[str]], tmp_path: Path, 
 @pytest.mark.parametrize("seed", range(3))
 def test_sigkill_during_repair(built: tuple[Path, list[str]], tmp_path: Path, seed: int) -> None:
     source, expected = built
-    index = tmp_path / "index"
-    shutil.copytree(source, index)
     rng = random.Random(100 + seed)
-    rng.choice(sorted(index.glob("*.pst"))).unlink()
-    took = duration(index, tmp_path / "timed", "repair")
-    killed(index, rng, took, "repair")
+    doomed = rng.choice(sorted(p.name for p in source.glob("*.pst")))
+
+    def prepare() -> Path:
+        index = tmp_path / "index"
+        shutil.rmtree(index, ignore_errors=True)
+        shutil.copytree(source, index)
+        (index / doomed).unlink()
+        return index
+
+    def repairing(index: Path) -> bool:
+        return (index / "repair.json").exists()  # the files to read again are recorded
+
+    index = killed_mid_run(prepare, rng, repairing, "repair")
     listed = corpus(index, "list", "--json")
     assert "Traceback" not in listed.stderr
     if listed.returncode != 0:
