@@ -202,3 +202,19 @@ def test_an_index_older_than_the_records_is_repaired_from_its_stored_fields(
     repaired = run(index, "repair")
     assert repaired.exit_code == 0, repaired.output
     assert state(index) == expected
+
+
+def test_a_lost_table_of_contents_with_no_records_is_left_alone(tmp_path: Path) -> None:
+    folders = corpus(tmp_path / "files")
+    index = tmp_path / "index"
+    build(index, folders[:1])
+    for record in [*index.glob("checksums-*.json"), *index.glob("sources-*.json")]:
+        record.unlink()
+    toc = next(index.glob("_corpus_*.toc"))
+    toc.write_bytes(b"\x00" * 64)
+    before = sorted(p.name for p in index.iterdir())
+    repaired = run(index, "repair")
+    one_sentence(repaired)
+    assert repaired.exit_code == 1
+    assert "delete the folder and run 'corpus ingest'" in " ".join(repaired.output.split())
+    assert sorted(p.name for p in index.iterdir()) == before

@@ -273,7 +273,7 @@ def _start_afresh(
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
-    from corpus_cli.errors import IndexLocked
+    from corpus_cli.errors import IndexDamaged, IndexLocked
     from corpus_cli.storage.whoosh.schema import schema
 
     lock = FileStorage(str(path)).lock(f"{INDEX_NAME}_WRITELOCK")
@@ -294,6 +294,13 @@ def _start_afresh(
                 if isinstance(record, dict) and isinstance(record.get("files"), dict):
                     integrity.merge_sources(sources, record["files"])
         lost = lost_files(sources)
+        if not lost:
+            # Emptying it would gain nothing: say what to do instead.
+            raise IndexDamaged(
+                f"The index at {path} has lost its {found.toc_error} and is older than "
+                "the records of the files it held; delete the folder and run 'corpus "
+                "ingest' on your files again."
+            )
         remember(lost)
         # An empty table of a newer generation first, then the old files go: killed
         # at any moment, the folder holds an index that opens.
@@ -302,13 +309,7 @@ def _start_afresh(
         TOC(schema(), [], generation).write(FileStorage(str(path)), INDEX_NAME)
         _empty_folder(path, keep=generation)
         fresh = index.open_dir(str(path), indexname=INDEX_NAME)
-        dropped = [f"The index's {found.toc_error}: every article is read again from its file."]
-        if not lost:
-            dropped.append(
-                "No record of the files it held survives (it predates those records): "
-                "run 'corpus ingest' on your folders again."
-            )
-        return dropped, fresh
+        return [f"The index's {found.toc_error}: every article is read again from its file."], fresh
     finally:
         lock.release()
 
