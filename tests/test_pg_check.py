@@ -141,3 +141,38 @@ def test_a_connection_lost_mid_command_is_one_sentence(
     store.close()
     # Nothing was half-done: the corpus checks clean on a new connection.
     assert run(uri, "check").exit_code == 0
+
+
+def test_a_dump_ingested_in_part_is_noted_and_read_whole_by_repair(
+    postgres_server: PostgresServer, database: str, tmp_path: Path
+) -> None:
+    import gzip
+
+    uri = postgres_server.uri(database)
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    lines = [
+        json.dumps({"id": f"d{n}", "text": f"Cronaca {n} parola{n}.", "date": "2021-01-01"})
+        for n in range(30)
+    ]
+    (folder / "dump.jsonl.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    assert run(uri, "ingest", str(folder)).exit_code == 0
+    # As an ingest killed inside the dump leaves it: the first records stored under
+    # the state no file has, the rest missing.
+    postgres_server.execute(
+        database,
+        "UPDATE corpus_articles SET file_digest = 'partial:' || file_digest, "
+        "file_size = -1, file_mtime_ns = -1",
+    )
+    postgres_server.execute(database, "DELETE FROM corpus_articles WHERE id >= 'd2'")
+    postgres_server.execute(
+        database,
+        "UPDATE corpus_totals SET articles = (SELECT count(*) FROM corpus_articles), "
+        "text_words = (SELECT sum(text_length) FROM corpus_articles)",
+    )
+    checked = run(uri, "check")
+    assert checked.exit_code == 0 and "ingested only in part" in checked.output, checked.output
+    repaired = run(uri, "repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert len(listing(uri)) == 30
+    assert "in part" not in run(uri, "check").output

@@ -44,10 +44,15 @@ def survey(cursor: Any, location: str) -> tuple[CheckReport, list[LostFile]]:
             f"Copies from {len(dangling)} files are kept on articles that are not in "
             "the articles table."
         )
+    # A dump's articles but its last carry the partial state: one is unfinished
+    # when none of its records carries the real one.
     cursor.execute(
-        "SELECT DISTINCT file_key, path, coalesce(source_name, '') FROM corpus_articles "
-        "WHERE file_digest LIKE %s",
-        (PARTIAL + "%",),
+        "SELECT DISTINCT file_key, path, coalesce(source_name, '') FROM corpus_articles a "
+        "WHERE file_digest LIKE %(p)s AND NOT EXISTS (SELECT 1 FROM corpus_articles b "
+        "WHERE b.file_key = a.file_key AND b.file_digest NOT LIKE %(p)s) "
+        "AND NOT EXISTS (SELECT 1 FROM corpus_copies c "
+        "WHERE c.file_key = a.file_key AND c.file_digest NOT LIKE %(p)s)",
+        {"p": PARTIAL + "%"},
     )
     partial = [LostFile(k, p, s) for k, p, s in cursor.fetchall()]
     if partial:
