@@ -69,3 +69,15 @@ class IngestInterrupted(CorpusError):
     """Ctrl-C during an ingest: the message says what the finished batches kept."""
 
     exit_code = ExitStatus.INTERRUPTED
+
+
+class IndexDamaged(IndexUnreadable):
+    """Part of the index is damaged: the message names it and says to run ``corpus repair``."""
+
+
+class CannotWrite(CorpusError):
+    """A write failed for want of room, or on a read-only or vanished folder.
+
+    The message names the folder and, for a full disk, roughly the space needed;
+    the index is as its last commit left it.
+    """

@@ -142,3 +142,51 @@ class WatchResult(Record):
     @property
     def new_total(self) -> int:
         return len(self.new) if self.unshown is None else self.unshown
+
+
+# -- check and repair --------------------------------------------------------------
+
+
+@dataclass(eq=False, repr=False)
+class CheckReport(Record):
+    """What ``corpus check`` found: each problem and note is one sentence."""
+
+    location: str
+    articles: int = 0
+    #: Parts looked at: segments of a Whoosh index, tables of a database.
+    parts: int = 0
+    #: What a part is called ("segment", "table"), for the report.
+    part: str = "segment"
+    #: Files whose size and checksum were compared with the record of the last commit.
+    files: int = 0
+    problems: list[str] = field(default_factory=list)
+    #: Worth knowing, not damage: an index older than checksums, leftover files.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def damaged(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass(eq=False, repr=False)
+class LostFile(Record):
+    """A file whose articles a repair dropped, to be read again."""
+
+    key: str
+    #: The path as it was typed at ingest (the articles' ``path``).
+    path: str
+    #: The source its articles fell back to when their records named none.
+    source: str
+
+
+@dataclass(eq=False, repr=False)
+class RepairReport(Record):
+    location: str
+    #: One sentence per part dropped or fixed.
+    dropped: list[str] = field(default_factory=list)
+    #: Files read again, and the articles their ingest added.
+    reread: int = 0
+    restored: int = 0
+    #: Files whose articles were lost with the damage and that no longer exist.
+    gone: list[str] = field(default_factory=list)
+    ingest: IngestReport | None = None

@@ -46,7 +46,7 @@ from corpus_cli.readers import (
 )
 from corpus_cli.results import Duplicate, IngestReport, Skipped
 from corpus_cli.services import reading
-from corpus_cli.services.discovery import Source, discover
+from corpus_cli.services.discovery import Discovery, Source, discover
 from corpus_cli.services.reading import (
     CHUNK_FILES,
     PARALLEL_FILES,
@@ -109,6 +109,24 @@ def ingest(
     report = IngestReport()
     roots = list(paths)
     found = discover(roots, report)
+    return ingest_found(
+        store, found, report, roots, source, prune, today, progress, workers, fields
+    )
+
+
+def ingest_found(
+    store: Store,
+    found: Discovery,
+    report: IngestReport,
+    roots: list[Path],
+    source: str | None = None,
+    prune: bool = False,
+    today: datetime.date | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+    fields: dict[str, str] | None = None,
+) -> IngestReport:
+    """:func:`ingest` of files already found (``corpus repair`` names them itself)."""
     report.files = len(found.sources) + report.failed
     if workers is None:
         many = len(found.sources) >= PARALLEL_FILES
@@ -204,6 +222,15 @@ class _Dump:
     #: before the batches of the pieces just before it were committed, and a commit
     #: forgets the open batch's ids, so a repeated id would otherwise pass twice.
     ids: set[str] = field(default_factory=set)
+    #: Copies (owner id, copy, content hash) of the held article, written after it.
+    waiting: list[tuple[str, Article, str]] = field(default_factory=list)
+    #: Copies kept so far, which ledgers count among the dump's records.
+    copies: int = 0
+    #: Unchanged, but read again for ``--source`` (see _Plan.relabelled): the sources
+    #: its records had, and how many of the records written have another now.
+    relabel: bool = False
+    stored_sources: set[str] | None = None
+    relabelled: int = 0
 
     @property
     def partial(self) -> FileState:
@@ -418,7 +445,8 @@ class _Run:
         f.state = FileState(f.key, f.state.size, f.state.mtime_ns, digest)
         f.relabel = known
         if _is_dump(f.item):
-            # (read in pieces by _pieces; an unchanged dump is not relabelled)
+            # (read in pieces by _pieces; an unchanged one read again for --source
+            # is relabelled there)
             f.dump = True
             return
         f.task = self._task(f)
@@ -459,7 +487,7 @@ class _Run:
         except UnreadableFile as error:
             yield [_File(f.item, f.key, plan=_failed(str(error), f.item))]
             return
-        dump = _Dump(f.key, f.state)
+        dump = _Dump(f.key, f.state, relabel=f.relabel)
         first = True
         while True:
             following = _next_piece(records)
@@ -629,7 +657,14 @@ class _Run:
             self._prefetch([(f, read)])
         self._plan_entries(plan, item, key, read)
         self.report.skipped.extend(plan.skipped)
-        self.report.duplicates.extend(plan.duplicates)
+        if dump.stored_sources is not None:
+            # Its copies were stored and reported before: now they are relabelled.
+            written = [a for a, _, _ in plan.articles] + [c for _, c, _ in plan.copies]
+            dump.relabelled += sum(
+                1 for a in written if (a.source or "") not in dump.stored_sources
+            )
+        else:
+            self.report.duplicates.extend(plan.duplicates)
         queue = [dump.held] if dump.held is not None else []
         queue.extend(plan.articles)
         dump.held = None
@@ -646,28 +681,48 @@ class _Run:
         for number, (article, digest, prepared) in enumerate(queue, 1):
             final = piece.last and number == len(queue)
             self._add(article, digest, prepared, dump.file if final else dump.partial, key)
+        # Copies of records of the dump itself (or of articles already indexed), kept
+        # as copies as those of separate files are; one of the article held back
+        # waits for it. Only those of the last piece, committed with the dump's last
+        # article, carry the dump's real state.
+        held = dump.held[0].id if dump.held is not None else None
+        ready = [c for c in [*dump.waiting, *plan.copies] if c[0] != held]
+        dump.waiting = [c for c in [*dump.waiting, *plan.copies] if c[0] == held]
+        for owner, copy, digest in ready:
+            self._open_writer().add_copy(
+                owner, copy, file=dump.file if piece.last else dump.partial, content_hash=digest
+            )
+            self._pending += 1
+            dump.copies += 1
         if piece.last:
             self._dump = None
             report = self.report
             if failed:
                 # Nothing of it could be read: its indexed articles (if any) stay.
                 report.failed += 1
+            elif dump.stored_sources is not None:
+                report.relabelled += dump.relabelled
+                report.unchanged += dump.added + dump.copies - dump.relabelled
             elif dump.previous and not dump.resumed:
-                report.updated += min(dump.previous, dump.added)
-                report.added += max(0, dump.added - dump.previous)
-                report.removed += max(0, dump.previous - dump.added)
+                # As for a file: its records are its articles and its copies.
+                records = dump.added + dump.copies
+                report.updated += min(dump.previous, records)
+                report.added += max(0, min(dump.added, records - dump.previous))
+                report.removed += max(0, dump.previous - records)
             else:
                 report.added += dump.added
         self._maybe_flush()
 
     def _dump_unchanged(self, dump: _Dump) -> bool:
         state, file = self.state, dump.file
-        if state.has_file_stat(dump.key, file.size, file.mtime_ns) or state.has_file_digest(
+        known = state.has_file_stat(dump.key, file.size, file.mtime_ns) or state.has_file_digest(
             dump.key, file.digest
-        ):
+        )
+        if known and not (dump.relabel and self._relabels(dump.key, state)):
             dump.unchanged = state.articles_of_file(dump.key)
             return True
         dump.unchanged = None
+        dump.stored_sources = state.file_sources(dump.key) if known else None
         dump.previous = state.articles_of_file(dump.key)
         dump.resumed = dump.previous > 0 and state.has_file_digest(dump.key, dump.partial.digest)
         return False

@@ -15,8 +15,11 @@ if TYPE_CHECKING:
     from corpus_cli.storage.base import Store
 
 
-def open_store(location: str | Path, *, create: bool = False) -> Store:
+def open_store(location: str | Path, *, create: bool = False, damaged: bool = False) -> Store:
     """Open the store at ``location``; with ``create``, make an empty one if there is none.
+
+    With ``damaged``, a store whose damage would stop other commands opens all the
+    same, for ``corpus check`` and ``corpus repair``.
 
     Raises IndexNotFound when there is no store and ``create`` is false, and
     IndexUnreadable when one is there but cannot be opened.
@@ -31,4 +34,6 @@ def open_store(location: str | Path, *, create: bool = False) -> Store:
     from corpus_cli.storage.whoosh.store import WhooshStore
 
     path = Path(location)
+    if damaged:
+        return WhooshStore.open_damaged(path)
     return WhooshStore.open_or_create(path) if create else WhooshStore.open(path)

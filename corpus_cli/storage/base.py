@@ -30,6 +30,7 @@ from corpus_cli.model import (
 )
 from corpus_cli.query.expand import Vocabulary
 from corpus_cli.query.tree import Query
+from corpus_cli.results import CheckReport, LostFile
 
 __all__ = ["Batch", "Ledger", "Store", "Vocabulary"]
 
@@ -147,6 +148,20 @@ class Store(Protocol):
 
     def optimize(self) -> str:
         """Compact the store for the fastest searches; returns one sentence saying what it did."""
+        ...
+
+    # -- damage --------------------------------------------------------------------
+
+    def check(self) -> CheckReport:
+        """Every part verified (files against their checksums, every article read)."""
+        ...
+
+    def drop_damaged(self, remember: Callable[[list[LostFile]], None]) -> list[str]:
+        """Drop what is damaged; returns one sentence per part dropped or fixed.
+
+        ``remember`` is called, before anything changes, with the files whose
+        articles go with the damage, for ``corpus repair`` to read them again.
+        """
         ...
 
     # -- reading -------------------------------------------------------------------

@@ -182,8 +182,57 @@ def test_a_changed_dump_replaces_its_articles_across_batches(
     lines[74] = lines[74].replace('"r75"', '"r5"')
     path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
     summary = backend.ingest(folder)
-    assert (summary["added"], summary["updated"], summary["removed"]) == (0, 79, 21)
+    # 79 articles and a copy: 80 records, as a file's are counted.
+    assert (summary["added"], summary["updated"], summary["removed"]) == (0, 80, 20)
     assert summary["duplicates"] == [{"path": str(path), "duplicate_of": str(path)}]
-    ids = backend.ids("list", "--json")
+    rows = backend.rows("list", "--json")
+    ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)) == 79
     assert "r5-2" in ids and "copy" not in ids
+    assert [c["id"] for r in rows if r["id"] == "r10" for c in r["copies"]] == ["copy"]
+
+
+def test_copies_inside_one_dump_are_kept_as_copies(
+    backend: Backend, tmp_path: Path, small_pieces: None
+) -> None:
+    # Pieces of 7: r7 ends the first piece (held back for the next one) and r14
+    # the second; r8 and r16 copy them, r30 copies r3 from two pieces before.
+    records = [
+        {"id": f"r{n}", "date": "2021-03-04", "source": "Dump", "text": body(n)}
+        for n in range(1, 41)
+    ]
+    for copy, of in ((8, 7), (16, 14), (30, 3)):
+        records[copy - 1] = {**records[of - 1], "id": f"r{copy}", "source": f"Altro{copy}"}
+    folder = tmp_path / "feed"
+    dump = "\n".join(json.dumps(r) for r in records) + "\n"
+    write(folder, "dump.jsonl.gz", gzip.compress(dump.encode()))
+    summary = backend.ingest(folder)
+    assert summary["added"] == 37 and len(summary["duplicates"]) == 3
+    rows = {r["id"]: r for r in backend.rows("list", "--json")}
+    assert len(rows) == 37
+    for copy, of in ((8, 7), (16, 14), (30, 3)):
+        assert [c["id"] for c in rows[f"r{of}"]["copies"]] == [f"r{copy}"]
+        assert backend.ids("search", "*", "--source", f"Altro{copy}", "--json") == [f"r{of}"]
+    again = backend.ingest(folder)
+    assert (again["added"], again["unchanged"], again["duplicates"]) == (0, 40, [])
+
+
+def test_an_unchanged_dump_with_another_source_is_relabelled(
+    backend: Backend, tmp_path: Path, small_pieces: None
+) -> None:
+    records = [{"id": f"r{n}", "text": body(n)} for n in range(1, 31)]
+    records[4]["source"] = "Propria"  # its own source stays
+    folder = tmp_path / "feed"
+    write(
+        folder,
+        "dump.jsonl.gz",
+        gzip.compress(("\n".join(json.dumps(r) for r in records) + "\n").encode()),
+    )
+    backend.ingest(folder)
+    relabelled = backend.ingest(folder, "--source", "Altro")
+    assert (relabelled["relabelled"], relabelled["unchanged"], relabelled["added"]) == (29, 1, 0)
+    sources = {r["id"]: r["source"] for r in backend.rows("list", "--json")}
+    assert sources["r5"] == "Propria"
+    assert {s for i, s in sources.items() if i != "r5"} == {"Altro"}
+    again = backend.ingest(folder, "--source", "Altro")
+    assert (again["relabelled"], again["unchanged"]) == (0, 30)

@@ -32,6 +32,7 @@ from corpus_cli.query.dates import narrowed
 from corpus_cli.query.expand import match_terms
 from corpus_cli.query.languages import prepared
 from corpus_cli.query.tree import Query
+from corpus_cli.results import CheckReport, LostFile
 from corpus_cli.storage.postgresql import ranking
 from corpus_cli.storage.postgresql.compile import RANK_WEIGHTS, Compiled, compile_query
 from corpus_cli.storage.postgresql.connection import INSUFFICIENT_PRIVILEGE, Server
@@ -156,6 +157,40 @@ class PostgresStore:
             for table in ("corpus_articles", "corpus_words", "corpus_stems"):
                 self._cursor.execute(f"VACUUM (ANALYZE) {table}")
         return "Vacuumed and analysed the corpus tables (PostgreSQL has no segments to merge)."
+
+    # -- damage --------------------------------------------------------------------
+
+    def check(self) -> CheckReport:
+        from corpus_cli.storage.postgresql import integrity
+
+        with self._server.errors():
+            report, _ = integrity.survey(self._cursor, self.location)
+        # Every article read whole, as a command would read it.
+        report.articles = sum(1 for _ in self.iter_articles())
+        return report
+
+    def drop_damaged(self, remember: Callable[[list[LostFile]], None]) -> list[str]:
+        from corpus_cli.storage.postgresql import integrity
+        from corpus_cli.storage.postgresql.schema import WRITER_LOCK
+
+        connection = self._server.connect()
+        try:
+            with self._server.errors(writing=True):
+                connection.autocommit = False
+                cursor = connection.cursor()
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+                _, lost = integrity.survey(cursor, self.location)
+                remember(lost)
+                done = []
+                dropped = integrity.drop_dangling(cursor)
+                if dropped:
+                    done.append(f"Dropped {dropped} copies kept on articles that are gone.")
+                if integrity.fix_totals(cursor):
+                    done.append("Set the totals the ranking reads from the articles table.")
+                connection.commit()
+        finally:
+            connection.close()
+        return done
 
     # -- reading -------------------------------------------------------------------
 

@@ -18,13 +18,16 @@ whoosh-reloaded 2.7's W3 codec, which is why the dependency is pinned below 2.8.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import os
 import pickle
 import struct
 import tempfile
 import zlib
 from array import array
 from collections.abc import Iterator
+from pathlib import Path
 from pickle import dumps
 from typing import IO, Any
 
@@ -34,6 +37,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from corpus_cli.storage.whoosh import integrity
 from corpus_cli.storage.whoosh.analyzer import ItalianAnalyzer
 from corpus_cli.text.languages import DEFAULT_LANGUAGE, terms
 
@@ -242,6 +246,87 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         # Replaces Whoosh's PostingPool, which has written nothing yet.
         self.pool = TermPool(tempdir=getattr(self.storage, "folder", None))
         self._fast = {name: _fast_format(field) for name, field in self.schema.items()}
+        #: The files the new segment's articles and copies came from (integrity.py).
+        self._sources: integrity.Sources = {}
+
+    def _note_sources(self, fields: Any) -> None:
+        key = fields.get("file")
+        if key:
+            integrity.add_source(
+                self._sources, key, fields.get("path") or key, fields.get("source_name") or ""
+            )
+        for c in fields.get("copies") or ():
+            integrity.add_source(
+                self._sources, c["file"], c["path"] or c["file"], c["source"] or ""
+            )
+
+    def add_reader(self, reader: Any) -> None:
+        super().add_reader(reader)
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        found = (
+            None if segment is None else integrity.read_sources(self._folder, segment.segment_id())
+        )
+        if found is not None:
+            integrity.merge_sources(self._sources, found)
+        else:
+            # A segment of an index older than these records: its stored fields say.
+            for fields in reader.all_stored_fields():
+                self._note_sources(fields)
+
+    @property
+    def _folder(self) -> Path:
+        return Path(self.storage.folder)
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        ids = [segment.segment_id() for segment in segments]
+        new = {self.newsegment.segment_id(): self._sources} if self._added else {}
+        integrity.record(self._folder, self.generation, ids, new)
+        super()._commit_toc(segments)
+        integrity.add_toc(self._folder, self.generation, f"_{self.indexname}_{self.generation}.toc")
+        integrity.sweep(self._folder, self.generation, ids)
+
+    def commit(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().commit(*args, **kwargs)
+        except BaseException:
+            self._discard()
+            raise
+
+    def cancel(self) -> None:
+        try:
+            super().cancel()
+        finally:
+            self._discard()
+
+    def _discard(self) -> None:
+        """Leave the folder as the last commit left it: no half-written segment behind.
+
+        Once this generation's table of contents is in place the commit happened,
+        and nothing is removed.
+        """
+        folder = self._folder
+        toc = f"_{self.indexname}_{self.generation}.toc"
+        with contextlib.suppress(OSError):
+            if (folder / toc).exists():
+                return
+            doomed = [
+                *integrity.segment_files(folder, self.newsegment.segment_id()),
+                integrity.SOURCES.format(self.newsegment.segment_id()),
+                integrity.MANIFEST.format(self.generation),
+                *(name for name in os.listdir(folder) if name.startswith(f"{toc}.")),
+            ]
+            for name in doomed:
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
+        if not self.is_closed:
+            with contextlib.suppress(Exception):
+                for closing in (self.perdocwriter, self.fieldwriter):
+                    if not closing.is_closed:
+                        closing.close()
+            with contextlib.suppress(Exception):
+                self.pool.cleanup()
+            with contextlib.suppress(Exception):
+                self._finish()
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -298,6 +383,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
+        self._note_sources(fields)
         self._added = True
         self.docnum += 1
 

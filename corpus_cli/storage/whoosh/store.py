@@ -11,13 +11,15 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus_cli.errors import (
     ArticleNotFound,
+    CorpusError,
+    IndexDamaged,
     IndexLocked,
     IndexNotFound,
     IndexUnreadable,
@@ -38,6 +40,7 @@ from corpus_cli.query.exact import exact_bonus
 from corpus_cli.query.expand import match_terms
 from corpus_cli.query.languages import prepared
 from corpus_cli.query.tree import Query
+from corpus_cli.storage.whoosh.failures import cannot_write, guarded, shown_path, vanished
 from corpus_cli.storage.whoosh.filtering import filter_query, sort_args
 from corpus_cli.storage.whoosh.schema import (
     INDEX_NAME,
@@ -53,6 +56,7 @@ from corpus_cli.text.languages import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     # Imported when ingest asks for them: a search never writes.
+    from corpus_cli.results import CheckReport, LostFile
     from corpus_cli.storage.whoosh.writer import WhooshBatch, WhooshLedger
 
 
@@ -81,16 +85,27 @@ class WhooshStore:
                 f"No index at {shown_path(path)}. Run 'corpus ingest PATH' first to build one, "
                 "or name another with --index FOLDER."
             )
-        try:
-            ix = index.open_dir(str(path), indexname=INDEX_NAME)
-        except Exception as error:
-            raise IndexUnreadable(
-                f"The index at {path} cannot be opened ({type(error).__name__})."
-            ) from None
         version = schema_version(path)
         if version != SCHEMA_VERSION:
             raise IndexUnreadable(_rebuild_message(path, version))
-        return cls(path, ix)
+        try:
+            ix = index.open_dir(str(path), indexname=INDEX_NAME)
+            toc = ix._read_toc()
+        except Exception:
+            raise IndexDamaged(
+                f"The index at {shown_path(path)} is damaged (its table of contents cannot "
+                f"be read); run '{_repair_command(path)}' to rebuild it from your files."
+            ) from None
+        store = cls(path, ix)
+        from corpus_cli.storage.whoosh import integrity
+
+        # Sizes only: a few stat calls. The sums are for 'corpus check'.
+        ids = [segment.segment_id() for segment in toc.segments]
+        toc_file = f"_{INDEX_NAME}_{toc.generation}.toc"
+        problems = integrity.verify(path, toc.generation, ids, sums=False, toc=toc_file)
+        if problems:
+            raise store._named(problems[0].segment, problems[0].describe())
+        return store
 
     @classmethod
     def open_or_create(cls, path: Path) -> WhooshStore:
@@ -129,7 +144,77 @@ class WhooshStore:
         return cls(path, ix)
 
     def close(self) -> None:
-        self._ix.close()
+        if self._ix is not None:
+            self._ix.close()
+
+    # -- damage --------------------------------------------------------------------
+
+    def _named(self, segment: str | None, what: str) -> IndexDamaged:
+        part = f"segment {segment}: {what}" if segment else what
+        return IndexDamaged(
+            f"The index at {shown_path(self.path)} is damaged ({part}); "
+            f"run '{_repair_command(self.path)}' to rebuild that part from your files."
+        )
+
+    def _damage(self, error: Exception) -> CorpusError | None:
+        """What a failed read means: the damaged part named, or None when nothing is."""
+        from corpus_cli.storage.whoosh import damage
+
+        if not self.path.is_dir():
+            return vanished(self.path)
+
+        try:
+            found = damage.survey(self.path, deep=True)
+        except Exception:
+            return None
+        if found.toc_error is not None:
+            return self._named(None, f"its {found.toc_error}")
+        for segment in found.segments:
+            reason = found.damaged.get(segment.segment_id())
+            if reason is not None:
+                return self._named(segment.segment_id(), reason)
+        if not found.checksums:
+            return IndexDamaged(
+                f"The index at {shown_path(self.path)} could not be read "
+                f"({type(error).__name__}) and may be damaged; run 'corpus check' to find out."
+            )
+        return None
+
+    def check(self) -> CheckReport:
+        from corpus_cli.storage.whoosh import damage
+
+        return damage.report(shown_path(self.path), damage.survey(self.path, deep=True))
+
+    def drop_damaged(self, remember: Callable[[list[LostFile]], None]) -> list[str]:
+        """Drop the damaged segments (see damage.py); ``remember`` hears what to read again."""
+        from corpus_cli.storage.whoosh import damage
+
+        try:
+            dropped, self._ix = damage.drop(self.path, self._ix, remember)
+        except OSError as error:
+            failed = cannot_write(self.path, error)
+            if failed is None:
+                raise
+            raise failed from None
+        return dropped
+
+    @classmethod
+    def open_damaged(cls, path: Path) -> WhooshStore:
+        """The store even when its table of contents cannot be read, for check and repair."""
+        register_legacy_paths()
+        from whoosh import index
+
+        _check_safe(path)
+        try:
+            return cls.open(path)
+        except IndexDamaged:
+            pass
+        try:
+            ix = index.open_dir(str(path), indexname=INDEX_NAME)
+            ix._read_toc()
+        except Exception:
+            ix = None
+        return cls(path, ix)
 
     # -- writing -------------------------------------------------------------------
 
@@ -153,23 +238,40 @@ class WhooshStore:
         """None: Whoosh's writer analyses each article itself, in this process."""
         return None
 
+    @guarded
     def ledger(self) -> WhooshLedger:
         from corpus_cli.storage.whoosh.writer import WhooshLedger
 
-        return WhooshLedger(self._ix.searcher())
+        return WhooshLedger(self._ix.searcher(), self)
 
+    @guarded
     def begin(self) -> WhooshBatch:
         from corpus_cli.storage.whoosh.writer import WhooshBatch
 
         writer = self._whoosh_writer()
         # The batch's own lookups see the index as of taking the lock: another
         # ingest may have committed since any earlier snapshot.
-        return WhooshBatch(self._ix.searcher(), writer)
+        return WhooshBatch(self._ix.searcher(), writer, self)
 
     def optimize(self) -> str:
         """Merge all segments into one."""
-        before = len(self._ix._segments())
-        self._whoosh_writer().commit(optimize=True)
+        segments = self._ix._segments()
+        before = len(segments)
+        try:
+            self._whoosh_writer().commit(optimize=True)
+        except OSError as error:
+            # A merge rewrites every live segment: that much room, give or take.
+            failed = cannot_write(self.path, error, _size_of(self.path, segments))
+            if failed is None:
+                raise
+            raise failed from None
+        except (CorpusError, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            found = self._damage(error)
+            if found is None:
+                raise
+            raise found from None
         self._ix = self._ix.refresh()
         return f"{before} segments merged into {len(self._ix._segments())}."
 
@@ -200,6 +302,7 @@ class WhooshStore:
             compiled = wq.AndMaybe(compiled, compile_query(bonus))
         return compiled.normalize(), expanded, vocabulary
 
+    @guarded
     def search(
         self,
         query: Query,
@@ -234,10 +337,12 @@ class WhooshStore:
             terms = match_terms(expanded, vocabulary)
         return SearchResult(hits, total, terms)
 
+    @guarded
     def count(self, query: Query | None, filters: Filters | None = None) -> int:
         with self._ix.searcher() as searcher:
             return len(self._matches(searcher, query, filters))
 
+    @guarded
     def list_articles(
         self, filters: Filters | None = None, sort: SortOrder = "date"
     ) -> list[StoredArticle]:
@@ -249,6 +354,7 @@ class WhooshStore:
             )
             return [_stored(hit.fields()) for hit in results]
 
+    @guarded
     def get(self, article_id: str) -> StoredArticle:
         with self._ix.searcher() as searcher:
             fields = searcher.document(id=article_id)
@@ -257,9 +363,17 @@ class WhooshStore:
         return _stored(fields)
 
     def iter_articles(self) -> Iterator[StoredArticle]:
-        with self._ix.searcher() as searcher:
-            for fields in searcher.all_stored_fields():
-                yield _stored(fields)
+        try:
+            with self._ix.searcher() as searcher:
+                for fields in searcher.all_stored_fields():
+                    yield _stored(fields)
+        except (CorpusError, KeyboardInterrupt, GeneratorExit):
+            raise
+        except Exception as error:
+            found = self._damage(error)
+            if found is None:
+                raise
+            raise found from None
 
     def _matches(self, searcher: Any, query: Query | None, filters: Filters | None) -> list[int]:
         from whoosh import query as whoosh_query
@@ -276,6 +390,7 @@ class WhooshStore:
 
     # -- counting ------------------------------------------------------------------
 
+    @guarded
     def date_counts(self, query: Query | None, filters: Filters | None = None) -> dict[str, int]:
         counts: dict[str, int] = {}
         with self._ix.searcher() as searcher:
@@ -289,6 +404,7 @@ class WhooshStore:
                     counts[value] = counts.get(value, 0) + 1
         return counts
 
+    @guarded
     def source_summaries(
         self, query: Query | None = None, filters: Filters | None = None
     ) -> list[SourceSummary]:
@@ -339,6 +455,7 @@ class WhooshStore:
                     entry.total = totals.get(entry.source, 0)
         return sorted(found.values(), key=lambda e: (-e.count, e.source.lower()))
 
+    @guarded
     def cite_counts(self, query: Query | None, filters: Filters | None = None) -> dict[str, int]:
         from whoosh import query as whoosh_query
 
@@ -353,6 +470,7 @@ class WhooshStore:
                     counts[name] = count
         return counts
 
+    @guarded
     def stats(self) -> IndexStats:
         from whoosh import query
 
@@ -381,12 +499,14 @@ class WhooshStore:
             languages={code: n for code, n in sorted(languages.items()) if n},
         )
 
+    @guarded
     def term_frequencies(self, stems: Iterable[str]) -> tuple[dict[str, int], int]:
         with self._ix.searcher() as searcher:
             reader = searcher.reader()
             counts = {stem: int(reader.frequency("text", stem)) for stem in stems}
             return counts, int(reader.field_length("text"))
 
+    @guarded
     def more_like(
         self,
         article_id: str,
@@ -427,6 +547,7 @@ class WhooshStore:
         except FileNotFoundError:
             return None
 
+    @guarded
     def write_document(self, name: str, text: str) -> None:
         # A temporary file renamed over the old one: an interrupted write leaves it whole.
         temporary: str | None = None
@@ -444,16 +565,25 @@ class WhooshStore:
                     os.unlink(temporary)
 
 
-def shown_path(path: Path) -> str:
-    """``index`` as ``./index``: a bare relative name reads as a word in a sentence."""
-    text = str(path)
-    if path.is_absolute() or text.startswith("."):
-        return text
-    return f".{os.sep}{text}"
+def _repair_command(path: Path) -> str:
+    return f"corpus repair --index {shown_path(path)}"
+
+
+def _size_of(path: Path, segments: list[Any]) -> int | None:
+    prefixes = tuple(f"{segment.segment_id()}." for segment in segments)
+    try:
+        return sum(
+            (path / name).stat().st_size for name in os.listdir(path) if name.startswith(prefixes)
+        )
+    except OSError:
+        return None
 
 
 def _damaged(path: Path) -> IndexUnreadable:
-    return IndexUnreadable(f"The index at {path} is damaged and cannot be opened.")
+    return IndexDamaged(
+        f"The index at {shown_path(path)} is damaged (its table of contents cannot be read); "
+        f"run '{_repair_command(path)}' to rebuild it from your files."
+    )
 
 
 def _no_article(article_id: str) -> ArticleNotFound:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from corpus_cli.errors import CorpusError
 from corpus_cli.model import Article, FileState
+from corpus_cli.storage.whoosh.failures import cannot_write, guarded
 from corpus_cli.storage.whoosh.schema import (
     copy_fields,
     document,
@@ -17,17 +19,24 @@ from corpus_cli.storage.whoosh.schema import (
 
 #: Segments an index may reach before its smallest half is merged into one.
 MAX_SEGMENTS = 48
+#: Bytes of index per character of article text, roughly (dice-modena: 15 MB of
+#: index for 2.5 MB of text): what a batch that meets a full disk is said to need.
+INDEX_PER_CHAR = 6
 
 
 class WhooshLedger:
     """What is indexed, as of one searcher's snapshot (a :class:`~..base.Ledger`)."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, store: Any) -> None:
         self._searcher = searcher
+        #: For naming the damage a lookup meets (failures.guarded); the WhooshStore.
+        self._store = store
 
+    @guarded
     def has_file_stat(self, key: str, size: int, mtime_ns: int) -> bool:
         return self._has_live("file_stat", stat_term(key, size, mtime_ns))
 
+    @guarded
     def has_file_digest(self, key: str, digest: str) -> bool:
         return self._has_live("file_hash", hash_term(key, digest))
 
@@ -38,16 +47,19 @@ class WhooshLedger:
 
         return any(True for _ in self._searcher.docs_for_query(query.Term(field_name, value)))
 
+    @guarded
     def content_owner(self, content_hash: str) -> tuple[str, str, str] | None:
         fields = self._searcher.document(content=content_hash)
         if fields is None:
             return None
         return fields["path"], fields["file"], fields["id"]
 
+    @guarded
     def id_owner(self, article_id: str) -> str | None:
         fields = self._searcher.document(id=article_id)
         return None if fields is None else str(fields["file"])
 
+    @guarded
     def files(self) -> set[str]:
         # The lexicon keeps the keys of deleted articles too: check each is live.
         keys = (
@@ -56,6 +68,7 @@ class WhooshLedger:
         )
         return {key for key in keys if self._has_live("files", key)}
 
+    @guarded
     def articles_of_file(self, key: str) -> int:
         from whoosh import query
 
@@ -72,6 +85,7 @@ class WhooshLedger:
         both = query.And([query.Term("files", key), query.Term("copied", "yes")])
         return list(self._searcher.docs_for_query(both))
 
+    @guarded
     def file_sources(self, key: str) -> set[str]:
         from whoosh import query
 
@@ -101,8 +115,8 @@ class WhooshBatch(WhooshLedger):
     written again, from its stored fields, in this batch.
     """
 
-    def __init__(self, searcher: Any, writer: Any) -> None:
-        super().__init__(searcher)
+    def __init__(self, searcher: Any, writer: Any, store: Any) -> None:
+        super().__init__(searcher, store)
         self._writer = writer
         self._done = False
         #: id -> document, to write at commit, in the order they came.
@@ -181,10 +195,38 @@ class WhooshBatch(WhooshLedger):
         if not self._done:
             self._done = True
             self._searcher.close()
-            for doc in self._pending.values():
-                self._writer.add_document(**doc)
-            self._pending.clear()
-            self._writer.commit(mergetype=merge_smallest)
+            size = sum(
+                len(d.get("text") or "") + len(d.get("title") or "") for d in self._pending.values()
+            )
+            try:
+                for doc in self._pending.values():
+                    self._writer.add_document(**doc)
+                self._pending.clear()
+                self._writer.commit(mergetype=merge_smallest)
+            except OSError as error:
+                failed = cannot_write(self._store.path, error, INDEX_PER_CHAR * size)
+                self._writer_gone()
+                if failed is None:
+                    raise
+                raise failed from None
+            except (CorpusError, KeyboardInterrupt):
+                self._writer_gone()
+                raise
+            except Exception as error:
+                self._writer_gone()
+                found = self._store._damage(error)
+                if found is None:
+                    raise
+                raise found from None
+
+    def _writer_gone(self) -> None:
+        """After a failed commit: the writer has put its files away (segments.py)."""
+        self._pending.clear()
+        if not self._writer.is_closed:
+            import contextlib
+
+            with contextlib.suppress(Exception):
+                self._writer.cancel()
 
     def abort(self) -> None:
         if not self._done:
