@@ -110,7 +110,7 @@ def ingest(
     roots = list(paths)
     found = discover(roots, report)
     return ingest_found(
-        store, found, report, roots, source, prune, today, progress, workers, fields
+        store, found, report, roots, source, prune, today, progress, workers, fields, language
     )
 
 
@@ -125,6 +125,7 @@ def ingest_found(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     fields: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> IngestReport:
     """:func:`ingest` of files already found (``corpus repair`` names them itself)."""
     report.files = len(found.sources) + report.failed
