@@ -469,6 +469,18 @@ class _Run:
         reading it tells whether their source came from the file itself)."""
         return self.source is not None and state.file_sources(key) != {self.source}
 
+    def _next_piece(self, records: Iterator[Numbered]) -> list[Numbered]:
+        """The next piece of a dump's records, read with ``--map``'s names.
+
+        The readers ask mapping.py (here as in the reading processes), and records are
+        read only here. The names are set around each read, not held by the generator
+        of pieces across its yields: a generator closed in another context (an ingest
+        ended part-way) could not take them back ("Token was created in a different
+        Context"), and between yields they would leak to whatever else runs.
+        """
+        with mapped_fields(self.fields):
+            return _next_piece(records)
+
     def _pieces(self, f: _File) -> Iterator[list[_File]]:
         """A dump's records, read here as a stream, in pieces for the readers.
 
@@ -476,22 +488,16 @@ class _Run:
         window holds a few more. A dump that cannot be opened is one failed file.
         """
         assert f.state is not None
-        # --map: the readers ask mapping.py, here as in the reading processes.
-        with mapped_fields(self.fields):
-            yield from self._mapped_pieces(f)
-
-    def _mapped_pieces(self, f: _File) -> Iterator[list[_File]]:
-        assert f.state is not None
         records = numbered(_guarded(f.item.path), record_stem(f.item.path))
         try:
-            piece = _next_piece(records)
+            piece = self._next_piece(records)
         except UnreadableFile as error:
             yield [_File(f.item, f.key, plan=_failed(str(error), f.item))]
             return
         dump = _Dump(f.key, f.state, relabel=f.relabel)
         first = True
         while True:
-            following = _next_piece(records)
+            following = self._next_piece(records)
             task = PieceTask(
                 piece,
                 f.item.display,
