@@ -78,6 +78,8 @@ COMMANDS = {
     "dups": "relations",
     "watch": "relations",
     "browse": "browse",
+    "serve": "server",
+    "server": "server",
 }
 
 
