@@ -99,10 +99,10 @@ def status(settings: Settings, json_lines: bool) -> int:
             row.update(found)
         out.terminal.emit_json([row])
     elif found is None:
-        out.message(f"no server is running for {index}.")
+        out.message(f"No server is running for {index}.")
     else:
         out.message(
-            f"server for {index}: pid {found['pid']}, up {found['uptime_seconds']:.0f} s, "
+            f"Server for {index}: pid {found['pid']}, up {found['uptime_seconds']:.0f} s, "
             f"{found['commands']} commands, idle {found['idle_seconds']:.0f} s "
             f"(exits after {found['idle_exit_seconds']:g} s idle), socket {found['socket']}"
         )
@@ -119,6 +119,6 @@ def stop(settings: Settings) -> None:
     pid = control.stop(index)
     out = settings.output()
     if pid is None:
-        out.message(f"no server was running for {index}.")
+        out.message(f"No server was running for {index}.")
     else:
-        out.message(f"stopped the server of {index} (pid {pid}).")
+        out.message(f"Stopped the server of {index} (pid {pid}).")

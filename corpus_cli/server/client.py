@@ -7,8 +7,9 @@ and ``subprocess`` only on the paths that need them.
 :func:`run` returns None whenever the command should run in this process instead:
 switched off, not a served command, no index folder, no server yet (one is started
 for the next command), a server that does not answer within the timeout, or one
-that cannot take our descriptors. Once a server's child has been told to go, the
-command is its: the client waits for the exit code and never runs it a second time.
+that cannot take our descriptors. Once a server's child has been told to go (and
+been given our stdin, stdout and stderr), the command is its: the client waits
+for the exit code and never runs it a second time.
 """
 
 from __future__ import annotations
@@ -126,11 +127,13 @@ def _served(sock: socket.socket, argv: list[str]) -> int | None:
     }
     reader = protocol.FrameReader(sock)
     try:
-        protocol.send(sock, request, fds=[0, 1, 2])
+        protocol.send(sock, request)
         ready = reader.read()
         if ready is None or not isinstance(ready.get("pid"), int):
             return None  # a server on its way out, or one that refused us
-        protocol.send(sock, {"op": "go"})
+        # Only a child that answered gets our descriptors: sent with the request, a
+        # hung server would hold our stdout open, and a reader of the pipe would wait.
+        protocol.send(sock, {"op": "go"}, fds=[0, 1, 2])
     except (OSError, ValueError):
         return None  # timed out, or not a server: nothing has run
     sock.settimeout(None)

@@ -190,9 +190,10 @@ def _loop(listener: socket.socket, state: _State, run_command: RunCommand) -> No
             return
         try:
             conn, _ = listener.accept()
-        except TimeoutError:
-            continue
-        except InterruptedError:
+        except (TimeoutError, InterruptedError):
+            # An index deleted or code updated while idle: go now, not at the idle exit.
+            if not _still_current(state):
+                return
             continue
         with conn:
             _handle(conn, listener, state, run_command)
@@ -228,11 +229,7 @@ def _handle(
     conn.settimeout(_REQUEST_SECONDS)
     reader = protocol.FrameReader(conn)
     try:
-        request = reader.read(want_fds=3)
-    except (OSError, ValueError):
-        request = None
-    fds = reader.fds
-    try:
+        request = reader.read()
         if request is None:
             return
         op = request.get("op")
@@ -241,23 +238,19 @@ def _handle(
         elif op == "stop":
             state.stopping = True
             protocol.send(conn, {"stopping": os.getpid()})
-        elif op == "run" and len(fds) == 3:
+        elif op == "run":
             if not _still_current(state):
                 state.stopping = True
                 protocol.send(conn, {"declined": "the server's code or index changed"})
                 return
             pid = os.fork()
             if pid == 0:
-                _child(conn, listener, reader, request, fds, run_command)
+                _child(conn, listener, reader, request, run_command)
             state.children.add(pid)
             state.commands += 1
             state.last = time.monotonic()
-    except OSError:
-        pass  # the client went away; it runs the command itself
-    finally:
-        for fd in fds:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+    except (OSError, ValueError):
+        pass  # the client went away, or is no client; it runs the command itself
 
 
 def _status(state: _State) -> dict[str, Any]:
@@ -269,7 +262,7 @@ def _status(state: _State) -> dict[str, Any]:
         "started": state.started,
         "uptime_seconds": round(time.time() - state.started, 1),
         "commands": state.commands,
-        "running": len(state.children),
+        "commands_running": len(state.children),
         "idle_seconds": round(time.monotonic() - state.last, 1),
         "idle_exit_seconds": state.idle,
     }
@@ -280,7 +273,6 @@ def _child(
     listener: socket.socket,
     reader: protocol.FrameReader,
     request: dict[str, Any],
-    fds: list[int],
     run_command: RunCommand,
 ) -> None:
     """Run one command as the client's process would have; never returns."""
@@ -291,10 +283,10 @@ def _child(
         signal.signal(signal.SIGINT, signal.default_int_handler)
         conn.settimeout(None)
         protocol.send(conn, {"pid": os.getpid()})
-        go = reader.read()
-        if go is None or go.get("op") != "go":
+        go = reader.read(want_fds=3)
+        if go is None or go.get("op") != "go" or len(reader.fds) != 3:
             os._exit(0)  # the client gave up waiting and runs the command itself
-        code = _run(conn, reader, request, fds, run_command)
+        code = _run(conn, reader, request, reader.fds, run_command)
         protocol.send(conn, {"exit": code})
     except BaseException:
         code = 1
