@@ -404,7 +404,7 @@ def test_another_users_connection_is_dropped(corpus: Corpus) -> None:
         "s = socket.socket(socket.AF_UNIX)\n"
         "s.settimeout(10)\n"
         "s.connect(sys.argv[1])\n"
-        "data = b'{\"op\": \"status\"}'\n"
+        'data = b\'{"op": "status"}\'\n'
         "try:\n"
         "    s.sendall(struct.pack('>I', len(data)) + data)\n"
         "    print(repr(s.recv(100)))\n"
