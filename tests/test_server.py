@@ -470,3 +470,33 @@ def test_the_client_imports_nothing_heavy() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "none"
+
+
+def _interrupted_while_writing(corpus: Corpus, server: bool) -> tuple[int, bytes]:
+    """SIGINT to a ``corpus search --json`` blocked on a full pipe nobody reads yet."""
+    process = subprocess.Popen(
+        corpus.argv("search", "furto", "--json"),
+        env={**corpus.env, **({} if server else {"CORPUS_SERVER": "off"})},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    time.sleep(3.0)  # long enough to fill the pipe's 64 KB and block
+    if server:
+        assert corpus.status()["commands_running"] == 1  # type: ignore[index]
+    process.send_signal(signal.SIGINT)
+    process.stdout.read()
+    error = process.stderr.read()
+    return process.wait(timeout=30), error
+
+
+def test_ctrl_c_reaches_the_served_command(corpus: Corpus, tmp_path: Path) -> None:
+    body = " ".join(f"un furto in via numero {k}." for k in range(60))
+    for i in range(120):
+        write(tmp_path / "many", f"a{i}.txt", article(f"a-{i}", f"{body} parola{i}"))
+    assert corpus.run("ingest", str(tmp_path / "many")).returncode == 0
+    corpus.serve()
+    alone = _interrupted_while_writing(corpus, server=False)
+    assert alone == (130, b"corpus: interrupted.\n")
+    assert _interrupted_while_writing(corpus, server=True) == alone
