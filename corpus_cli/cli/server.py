@@ -101,9 +101,10 @@ def status(settings: Settings, json_lines: bool) -> int:
     elif found is None:
         out.message(f"No server is running for {index}.")
     else:
+        commands = f"{found['commands']} command{'' if found['commands'] == 1 else 's'}"
         out.message(
             f"Server for {index}: pid {found['pid']}, up {found['uptime_seconds']:.0f} s, "
-            f"{found['commands']} commands, idle {found['idle_seconds']:.0f} s "
+            f"{commands}, idle {found['idle_seconds']:.0f} s "
             f"(exits after {found['idle_exit_seconds']:g} s idle), socket {found['socket']}"
         )
     return ExitStatus.OK if found is not None else ExitStatus.ERROR

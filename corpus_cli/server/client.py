@@ -115,13 +115,17 @@ def _served(sock: socket.socket, argv: list[str]) -> int | None:
     from corpus_cli.server import protocol
 
     streams = _streams()
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return None  # a working folder since deleted: in-process does what it can
     if streams is None:
         return None
     request: dict[str, Any] = {
         "op": "run",
         "argv": argv,
         "prog": _program_name(argv),
-        "cwd": os.getcwd(),
+        "cwd": cwd,
         "env": dict(os.environ),
         "streams": streams,
     }
