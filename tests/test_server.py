@@ -500,3 +500,20 @@ def test_ctrl_c_reaches_the_served_command(corpus: Corpus, tmp_path: Path) -> No
     alone = _interrupted_while_writing(corpus, server=False)
     assert alone == (130, b"corpus: interrupted.\n")
     assert _interrupted_while_writing(corpus, server=True) == alone
+
+
+def test_stdout_and_stderr_into_one_pipe_interleave_as_in_process(corpus: Corpus) -> None:
+    corpus.serve()
+    for args in (["search", "esercitazioni"], ["search", "esercitazzioni"], ["show", "nope"]):
+        merged = [
+            subprocess.run(
+                corpus.argv(*args),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env={**corpus.env, "CORPUS_SERVER": switch},
+            )
+            for switch in ("off", "on")
+        ]
+        assert merged[0].stdout and merged[0].stdout == merged[1].stdout, args
+        assert merged[0].returncode == merged[1].returncode
+    assert corpus.commands() == 3
