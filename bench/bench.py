@@ -104,6 +104,9 @@ def child_environment() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(CACHE_ROOT / "pycache")
+    # A cold search is a process that does everything itself; the rows marked
+    # [server] turn the resident search process on for their commands alone.
+    env["CORPUS_SERVER"] = "off"
     return env
 
 
@@ -251,7 +254,10 @@ def rss_method() -> str:
 
 
 def run_process(
-    cmd: Sequence[str], ok_codes: Sequence[int] = (0,), measure_rss: bool = False
+    cmd: Sequence[str],
+    ok_codes: Sequence[int] = (0,),
+    measure_rss: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Run:
     """Run ``cmd`` with stdout to a pipe (not a terminal); its wall time, maybe peak RSS.
 
@@ -273,7 +279,7 @@ def run_process(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=errors,
-            env=CHILD_ENV,
+            env=env or CHILD_ENV,
             process_group=0,
         )
         assert proc.stdout is not None
@@ -309,6 +315,7 @@ def time_round_robin(
     commands: dict[str, list[str]],
     runs: int,
     ok_codes: dict[str, Sequence[int]] | None = None,
+    envs: dict[str, dict[str, str]] | None = None,
 ) -> tuple[dict[str, list[Run]], dict[str, Run]]:
     """(timed runs, warm-up run) per command.
 
@@ -317,14 +324,15 @@ def time_round_robin(
     spreads over all commands instead of penalising whichever came last.
     """
     codes = ok_codes or {}
+    environments = envs or {}
     warmup = {
-        key: run_process(cmd, codes.get(key, (0,)), measure_rss=True)
+        key: run_process(cmd, codes.get(key, (0,)), True, environments.get(key))
         for key, cmd in commands.items()
     }
     timed: dict[str, list[Run]] = {key: [] for key in commands}
     for _ in range(runs):
         for key, cmd in commands.items():
-            timed[key].append(run_process(cmd, codes.get(key, (0,))))
+            timed[key].append(run_process(cmd, codes.get(key, (0,)), env=environments.get(key)))
     return timed, warmup
 
 
@@ -624,10 +632,15 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
     """Each query as a whole process through every engine, and rg for the two it can do."""
     commands: dict[str, list[str]] = {}
     ok_codes: dict[str, Sequence[int]] = {}
+    envs: dict[str, dict[str, str]] = {}
+    whoosh = next((b for b in setup.backends if isinstance(b, WhooshBackend)), None)
     for key, _label, query in QUERIES:
         for backend in setup.backends:
             corpus = [str(setup.corpus_cmd), "--index", backend.location(), "search", *query]
             commands[f"{backend.key}:{key}"] = corpus
+            if backend is whoosh:
+                commands[f"served:{key}"] = corpus
+                envs[f"served:{key}"] = SERVED_ENV
         fts5 = [sys.executable, str(BENCH / "fts5_search.py"), str(setup.db), *query]
         commands[f"fts5:{key}"] = fts5
     if setup.rg:
@@ -635,7 +648,12 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
             commands[f"rg:{key}"] = [setup.rg, "-l", "-i", "-F", pattern, str(setup.corpus)]
             ok_codes[f"rg:{key}"] = (0, 1)  # 1 is "no match", not a failure
     log(f"searching: {len(commands)} commands x {runs} runs (+1 warm-up each)")
-    timed, warmup = time_round_robin(commands, runs, ok_codes)
+    with ExitStack() as stack:
+        if whoosh is not None:
+            stack.enter_context(search_server(setup, whoosh))
+        timed, warmup = time_round_robin(commands, runs, ok_codes, envs)
+        if whoosh is not None:
+            results.meta["server"] = server_meta(setup, whoosh, timed, warmup, runs)
     results.samples.update({key: [r.seconds for r in runs] for key, runs in timed.items()})
 
     def ms(engine: str, key: str) -> float | None:
@@ -671,6 +689,12 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
                 row.target = f"<= {targets[key]:g}x FTS5"
                 row.passed = row.ratio <= targets[key]
             results.rows.append(row)
+            if backend is whoosh:
+                served = Row(
+                    f"{label} [server]", "ms", ms("served", key), ms("fts5", key), ms("rg", key)
+                )
+                served.backend = backend.name
+                results.rows.append(served)
 
     # Every backend must find the same articles: the counts are compared for every
     # query (the first backend is the reference), the dated listing article by article.
@@ -720,6 +744,87 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
                 backend=backend.name,
             )
         )
+
+
+#: The environment of the [server] rows: the same, with the resident process on.
+SERVED_ENV = {**CHILD_ENV, "CORPUS_SERVER": "on"}
+
+
+@contextmanager
+def search_server(setup: Setup, whoosh: WhooshBackend) -> Iterator[None]:
+    """``corpus serve`` for the index, in a private runtime folder, for the block.
+
+    Started explicitly and waited for, so that no timed run pays for its start; the
+    cold rows run with CORPUS_SERVER=off and never reach it.
+    """
+    runtime = setup.work / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    SERVED_ENV["XDG_RUNTIME_DIR"] = str(runtime)
+    base = [str(setup.corpus_cmd), "--index", whoosh.location()]
+    log("starting the search server ([server] rows)")
+    server = subprocess.Popen(
+        [*base, "serve", "--idle", "3600"],
+        env=SERVED_ENV,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while subprocess.run(
+            [*base, "server", "status"], env=SERVED_ENV, capture_output=True
+        ).returncode:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("bench: the search server did not start")
+            time.sleep(0.1)
+        yield
+    finally:
+        subprocess.run([*base, "server", "stop"], env=SERVED_ENV, capture_output=True)
+        with suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=30)
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def server_meta(
+    setup: Setup,
+    whoosh: WhooshBackend,
+    timed: dict[str, list[Run]],
+    warmup: dict[str, Run],
+    runs: int,
+) -> dict[str, object]:
+    """How many commands the server ran (all of them, or the rows are not its), whether
+    its output was the cold output, and served / cold per query."""
+    status = subprocess.run(
+        [str(setup.corpus_cmd), "--index", whoosh.location(), "server", "status", "--json"],
+        env=SERVED_ENV,
+        capture_output=True,
+        text=True,
+    )
+    commands = json.loads(status.stdout).get("commands") if status.returncode == 0 else None
+    expected = (runs + 1) * len(QUERIES)
+    if commands != expected:
+        log(f"WARNING: the server ran {commands} commands, not {expected}: [server] rows mixed")
+    differ = [
+        key
+        for key, _label, _query in QUERIES
+        if (warmup[f"served:{key}"].stdout, warmup[f"served:{key}"].stderr)
+        != (warmup[f"{whoosh.key}:{key}"].stdout, warmup[f"{whoosh.key}:{key}"].stderr)
+    ]
+    for key in differ:
+        log(f"WARNING: served output differs from in-process output for '{key}'")
+    return {
+        "commands_served": commands,
+        "commands_expected": expected,
+        "output_identical": not differ,
+        "served_over_cold": {
+            key: round(
+                median_ms(timed[f"served:{key}"]) / median_ms(timed[f"{whoosh.key}:{key}"]), 3
+            )
+            for key, _label, _query in QUERIES
+        },
+    }
 
 
 def measure_startup(setup: Setup, results: Results) -> None:
@@ -908,6 +1013,15 @@ def render_table(results: Results) -> str:
     server = postgres_line(meta)
     if server:
         lines.append(server)
+    served = meta.get("server")
+    if isinstance(served, dict):
+        ratios = ", ".join(f"{k} {v:.2f}x" for k, v in served["served_over_cold"].items())
+        lines.append(
+            f"[server] rows: the resident search process (corpus serve), "
+            f"{served['commands_served']} of {served['commands_expected']} commands served, "
+            f"output identical to in-process: {'yes' if served['output_identical'] else 'NO'}; "
+            f"served / cold: {ratios}"
+        )
     lines.append("")
     header = [
         "measurement",

@@ -4,6 +4,14 @@ import gc
 
 
 def main() -> None:
+    import sys
+
+    from corpus_cli.server.client import run
+
+    # A read-only command goes to the index's warm server when there is one.
+    served = run(sys.argv)
+    if served is not None:
+        sys.exit(served)
     # A command runs for well under a second and allocates about a million objects,
     # most of them importing Click, Rich and Whoosh. With Python's default
     # thresholds the collector walks all of them again every 70,000 allocations,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,10 @@ from corpus_cli.storage import open_store
 from corpus_cli.storage.base import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Every `corpus` process a test starts runs in-process, and none leaves a search
+# server behind; tests/test_server.py turns servers on for its own, and stops them.
+os.environ["CORPUS_SERVER"] = "off"
 
 Run = Callable[..., Result]
 

@@ -80,6 +80,8 @@ COMMANDS = {
     "browse": "browse",
     "check": "maintenance",
     "repair": "maintenance",
+    "serve": "server",
+    "server": "server",
 }
 
 
