@@ -112,6 +112,9 @@ class BrowseApp(App[int]):
         self._facets_timer: Any = None
         self.stats: IndexStats | None = None
         self.opened = False
+        #: The query given on the command line is searched before the index's counts
+        #: are read (see _opened).
+        self._stats_after_hits = False
         #: What keeps the index from being searched (no index, none at all...), if anything.
         self.failure: str | None = None
         self._generation = 0
@@ -190,11 +193,19 @@ class BrowseApp(App[int]):
 
     def _opened(self) -> None:
         self.opened = True
-        # The query's search first, the counts of the whole index after it: opening
-        # with a query then costs what one search costs.
+        # The query's search first, the counts of the whole index once its hits are
+        # shown: opening with a query then costs what one search costs. (Started at
+        # once, the counts took the store as soon as the search let go of it and ran
+        # beside the making of the hits' lines, which waited for the interpreter.)
         if self.search_box.value.strip():
             self.hit_list.focus()
+            self._stats_after_hits = True
             self._start_search(typed=False)
+        else:
+            self._start_reading_stats()
+
+    def _start_reading_stats(self) -> None:
+        self._stats_after_hits = False
         self.run_worker(self._read_stats, thread=True, group="open", exit_on_error=False)
 
     def _read_stats(self) -> None:
@@ -325,6 +336,8 @@ class BrowseApp(App[int]):
         self._shown = generation
         # The hits of the last query understood stay; the message says what went wrong.
         self.status(plain(message, "bold red"))
+        if self._stats_after_hits:
+            self._start_reading_stats()
 
     def _show(
         self,
@@ -351,6 +364,8 @@ class BrowseApp(App[int]):
         def painted() -> None:
             self.latencies.append((time.perf_counter() - started) * 1000)
             self._status_line()
+            if self._stats_after_hits:
+                self._start_reading_stats()
 
         self.call_after_refresh(painted)
         if self._facets_timer is not None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from corpus_cli.errors import BadDate
 from corpus_cli.model import DateInfo, Precision, period_bounds
@@ -31,6 +33,16 @@ from corpus_cli.text.date_names import (
     month_number,
     weekday_number,
 )
+
+
+def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """``pattern`` compiled on first use. The date patterns spell out every month and
+    weekday of seven languages; compiled at import they cost ~80 ms, which every cold
+    ``corpus search`` paid (snippets ask whether a first line is a dateline) though most
+    commands never read a date.
+    """
+    return cache(lambda: re.compile(pattern, flags))
+
 
 __all__ = [
     "Byline",
@@ -184,7 +196,7 @@ def _fields(match: re.Match[str]) -> tuple[int | None, int | None, int | None]:
 # Metadata
 # ---------------------------------------------------------------------------------------------
 
-_METADATA_RE = re.compile(
+_METADATA_RE = _lazy(
     rf"""
     (?:{_BYLINE_WORDS}\s*[:-]?\s*(?:{_BYLINE_LINK}\s+)?)?
     (?:
@@ -208,7 +220,7 @@ def parse_metadata_date(text: str, today: datetime.date | None = None) -> DateIn
     A time and zone are dropped without shifting: the date as written is the date published.
     """
     cleaned = text.strip()
-    match = _METADATA_RE.fullmatch(cleaned)
+    match = _METADATA_RE().fullmatch(cleaned)
     if match is None:
         return None
     year, month, day = _fields(match)
@@ -244,7 +256,7 @@ def _checked(
 # ("ROMA, 3 MAR 2021 -", "(ANSA) - MILANO, 5 GIU 2020 -") and a line holding only a date.
 # The dateline's city is upper case or capitalised and the date must be followed by a dash or
 # the end of the line; otherwise "Secondo il funzionario, 3 marzo 2021 ..." would qualify.
-_DATELINE_RE = re.compile(
+_DATELINE_RE = _lazy(
     rf"""
     (?:
         (?P<byline>{_BYLINE_WORDS})\s*[:\-–]?\s*(?:{_BYLINE_LINK}\s+)?
@@ -268,7 +280,7 @@ _DATELINE_RE = re.compile(
 )
 
 # A byline anywhere in a page's visible text: its words, then a whole date.
-_BYLINE_RE = re.compile(
+_BYLINE_RE = _lazy(
     rf"""
     (?<!\w)
     (?:
@@ -313,7 +325,7 @@ _RELATIVE_SHIFT = {
 }
 # "l'altro ieri", "altro ieri" and "altroieri" are one word for the shift table.
 _RELATIVE_NOISE_RE = re.compile(r"^l['’]|[\s'’]")
-_WEEKDAY_PHRASE_RE = re.compile(
+_WEEKDAY_PHRASE_RE = _lazy(
     rf"""
     # Cheap gate, see _MENTION_RE: the initials of the relative words and weekdays.
     (?=[{_WEEKDAY_INITIALS}])(?<!\w)
@@ -336,7 +348,7 @@ _WEEKDAY_PHRASE_RE = re.compile(
 # position, so "14 aprile 2023" is a full date before it could be the day-month "14 aprile".
 # Abbreviated months count only with a day and a year (inside _FULL_DATE): "Mar Cinese",
 # "mar" and "2 set" (tennis) are ordinary words in Italian.
-_MENTION_RE = re.compile(
+_MENTION_RE = _lazy(
     rf"""
     # Python tries every month name at every position; this gate (a digit or a month's initial,
     # at the start of a word) rejects most positions in one step and makes the pass ~10x faster.
@@ -392,8 +404,11 @@ def is_dateline(line: str) -> bool:
     """Whether a whole line is a byline or a date ("Pubblicato il 12/03/2021 alle 10:30",
     "Aggiornato il 3 marzo 2021 ore 9.15", "Publié le 17 avril 2023"): such a line dates the
     article and is never its headline."""
-    match = _DATELINE_RE.match(line.strip())
-    return match is not None and match.end() == len(line.strip())
+    line = line.strip()
+    if not any(c.isdigit() for c in line):
+        return False  # every dateline has its day or year in figures; no need to compile
+    match = _DATELINE_RE().match(line)
+    return match is not None and match.end() == len(line)
 
 
 @dataclass(frozen=True)
@@ -413,7 +428,7 @@ def bylines(text: str, today: datetime.date | None = None) -> list[Byline]:
     (any time after it is dropped). Dates without such a word are not bylines."""
     limit = today if today is not None else datetime.date.today()
     found = []
-    for match in _BYLINE_RE.finditer(text):
+    for match in _BYLINE_RE().finditer(text):
         year, month, day = _fields(match)
         if year is None or month is None or day is None:
             continue
@@ -431,10 +446,10 @@ def _from_dateline(text: str, today: datetime.date) -> DateInfo | None:
     # the tail search starts where the head's accepted starts end, so nothing is read twice.
     head = (
         match
-        for match in _DATELINE_RE.finditer(text[: _HEAD_CHARS + _HEAD_SLACK])
+        for match in _DATELINE_RE().finditer(text[: _HEAD_CHARS + _HEAD_SLACK])
         if match.start() < _HEAD_CHARS
     )
-    tail = _DATELINE_RE.finditer(text, max(_HEAD_CHARS, len(text) - _TAIL_CHARS))
+    tail = _DATELINE_RE().finditer(text, max(_HEAD_CHARS, len(text) - _TAIL_CHARS))
     for match in (*head, *tail):
         year, month, day = _fields(match)
         if year is None or month is None or day is None:
@@ -456,7 +471,7 @@ def _from_dateline(text: str, today: datetime.date) -> DateInfo | None:
 def _from_byline_place(text: str, today: datetime.date) -> DateInfo | None:
     """The first date written whole (day, month and year) where a byline sits: within the
     first characters, past a headline. Later dates are the article's events."""
-    for match in _MENTION_RE.finditer(text, 0, _BYLINE_PLACE_CHARS):
+    for match in _MENTION_RE().finditer(text, 0, _BYLINE_PLACE_CHARS):
         year, month, day = _fields(match)
         if year is not None and month is not None and day is not None:
             evidence = match.group(0).strip()
@@ -466,7 +481,7 @@ def _from_byline_place(text: str, today: datetime.date) -> DateInfo | None:
 
 def _from_weekday(text: str, today: datetime.date) -> DateInfo | None:
     best: tuple[datetime.date, DateInfo] | None = None
-    for match in _WEEKDAY_PHRASE_RE.finditer(text):
+    for match in _WEEKDAY_PHRASE_RE().finditer(text):
         _, month, day = _fields(match)
         if month is None or day is None:
             continue
@@ -510,7 +525,7 @@ def _from_mentions(text: str, today: datetime.date) -> DateInfo | None:
     candidates: list[_Candidate] = []
     day_months: dict[tuple[int, int], tuple[str, int]] = {}
     years = _mentioned_years(text, today)
-    for match in _MENTION_RE.finditer(text):
+    for match in _MENTION_RE().finditer(text):
         year, month, day = _fields(match)
         if month is None:
             continue
