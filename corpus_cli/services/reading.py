@@ -274,7 +274,7 @@ class Reader:
             from concurrent.futures import ProcessPoolExecutor
 
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
+            context.set_forkserver_preload([__name__, "corpus_cli.services.preload"])
             self._pool = ProcessPoolExecutor(
                 self._workers,
                 mp_context=context,

@@ -586,3 +586,9 @@ def _from_years(text: str, today: datetime.date) -> DateInfo | None:
         return None
     latest = max(years)
     return _info(latest, None, None, True, str(latest))
+
+
+def compile_patterns() -> None:
+    """Compile the date patterns now (a process that forks readers does it once for all)."""
+    for pattern in (_METADATA_RE, _DATELINE_RE, _BYLINE_RE, _WEEKDAY_PHRASE_RE, _MENTION_RE):
+        pattern()

@@ -63,6 +63,11 @@ def guess(text: str) -> tuple[str | None, float]:
     return language, confidence
 
 
+def load_model() -> None:
+    """Load the model now (a process that forks readers does it once for all of them)."""
+    _identifier()
+
+
 def _cache_folder(version: str) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "corpus-cli" / f"py3langid-{version}"
