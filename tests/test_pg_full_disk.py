@@ -5,7 +5,8 @@ kernel itself says ENOSPC to the server: the tables' tablespace (the server says
 ERROR 53100 for that statement and carries on), or the whole data folder with its
 write-ahead log (the server PANICs, cannot recover until there is room, and stays
 down). Mounting needs root, as on this project's machines and CI; elsewhere the
-tests skip with the reason.
+tests skip with the reason. The last test meets another shortage of class 53 (a
+temporary file limit) on the session's shared server.
 """
 
 from __future__ import annotations
@@ -278,3 +279,31 @@ def test_a_full_disk_under_the_write_ahead_log(
     assert built.exit_code == 0, built.output
     assert answers(uri) == answers(clean)
     assert tables(postgres, "wal") == tables(postgres, "clean")
+
+
+@pytest.fixture(scope="module")
+def shared_server(request: pytest.FixtureRequest) -> PostgresServer:
+    return pg_server.shared(request)
+
+
+def test_a_server_short_of_other_resources(
+    shared_server: PostgresServer,
+    tmp_path: Path,
+    texts: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLSTATE class 53 besides a full disk: here 53400, a sort that needs more
+    temporary file space than the session's temp_file_limit allows."""
+    for name in [n for n in os.environ if n.startswith("PG") or n == "CORPUS_INDEX"]:
+        monkeypatch.delenv(name)
+    database = shared_server.create_database("resources")
+    try:
+        uri = shared_server.uri(database)
+        write(tmp_path / "news", texts, 0, FIRST)
+        assert run(uri, "ingest", str(tmp_path / "news")).exit_code == 0
+        limited = f"{uri}&options=-cwork_mem%3D64kB%20-ctemp_file_limit%3D8kB"
+        line = one_line_error(run(limited, "list", "--json", "--sort", "date"))
+        assert "could not finish the command" in line and "for want of resources" in line, line
+        assert "temp_file_limit" in line and "nothing was changed" in line, line
+    finally:
+        shared_server.drop_database(database)

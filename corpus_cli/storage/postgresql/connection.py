@@ -125,9 +125,9 @@ class Server:
             )
         if code.startswith(INSUFFICIENT_RESOURCES):
             return IndexUnreadable(
-                f"{_capital(self.name)} lacks the resources to finish on database "
-                f"'{self.database}' ({reason}); "
-                f"{kept}: run the command again once the server has more room."
+                f"{_capital(self.name)} could not finish the command on database "
+                f"'{self.database}' for want of resources ({reason}); {kept}: run it again "
+                "when the server is less busy, or ask its administrator."
             )
         return IndexUnreadable(self._message(error, code, reason, writing))
 
