@@ -150,7 +150,10 @@ class PostgresServer:
 
     def restart(self) -> None:
         """Start a server that stopped (or died) again on the same folder."""
-        self._admin = None
+        if self._admin is not None:
+            with contextlib.suppress(Exception):
+                self._admin.close()
+            self._admin = None
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
