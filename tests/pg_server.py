@@ -77,6 +77,7 @@ class PostgresServer:
         self.socket = str(self.root)
         self.port = PORT
         self._admin: Any = None
+        self._options = ""
 
     def _run(self, *args: str) -> None:
         subprocess.run(
@@ -102,7 +103,7 @@ class PostgresServer:
             # As the server's owner: the server must be able to read its own file.
             lines = f"local all {PASSWORD_ROLE} scram-sha-256\\nlocal all all trust\\n"
             self._run("sh", "-c", f"printf '{lines}' > {hba}")
-            options = " ".join(
+            self._options = options = " ".join(
                 [
                     "-c listen_addresses=''",
                     f"-c unix_socket_directories={self.socket}",
@@ -135,12 +136,37 @@ class PostgresServer:
         self.admin().cursor().execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD %s", (PASSWORD,))
 
     def stop(self) -> None:
+        self.halt()
+        self.remove()
+
+    def halt(self) -> None:
+        """Stop the server and keep its folder (a test may restart it, or unmount parts)."""
         if self._admin is not None:
-            self._admin.close()
+            with contextlib.suppress(Exception):
+                self._admin.close()
             self._admin = None
         with contextlib.suppress(subprocess.CalledProcessError):
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
-        self.remove()
+
+    def restart(self) -> None:
+        """Start a server that stopped (or died) again on the same folder."""
+        if self._admin is not None:
+            with contextlib.suppress(Exception):
+                self._admin.close()
+            self._admin = None
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            self._options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -1,9 +1,10 @@
 """Connecting to the server, and the driver's errors as one plain sentence each.
 
 Every error of psycopg2 that leaves this package becomes an
-:class:`~corpus_cli.errors.IndexUnreadable` (exit code 1) whose message names the
-server and the database, never the password: libpq's own messages do not carry
-it, and the URI is shown only through :func:`redact`.
+:class:`~corpus_cli.errors.IndexUnreadable` (exit code 1), or a
+:class:`~corpus_cli.errors.CannotWrite` when the server's disk is full, whose message
+names the server and the database, never the password: libpq's own messages do not
+carry it, and the URI is shown only through :func:`redact`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import psycopg2
 import psycopg2.extensions
 
-from corpus_cli.errors import IndexUnreadable
+from corpus_cli.errors import CannotWrite, CorpusError, IndexUnreadable
 
 #: Seconds to wait for the server when the URI does not say (libpq waits forever).
 CONNECT_TIMEOUT = 10
@@ -26,6 +27,9 @@ CONNECT_TIMEOUT = 10
 INSUFFICIENT_PRIVILEGE = "42501"
 READ_ONLY_TRANSACTION = "25006"
 UNDEFINED_TABLE = "42P01"
+#: Class 53, insufficient resources: the server is short of disk, memory or a limit.
+DISK_FULL = "53100"
+INSUFFICIENT_RESOURCES = "53"
 
 _PASSWORD_IN_NETLOC = re.compile(r"^([a-z]+://[^/@:]*):[^/@]*@", re.IGNORECASE)
 _PASSWORD_PARAM = re.compile(r"([?&])password=[^&]*&?", re.IGNORECASE)
@@ -101,10 +105,33 @@ class Server:
             return f"Cannot connect to {self.name} ({lowered}); is it running?"
         return f"Cannot connect to {self.where} ({reason})."
 
-    def failure(self, error: psycopg2.Error, writing: bool) -> str:
-        """The sentence for an error raised while a command was talking to the server."""
-        code = getattr(error, "pgcode", None)
+    def failure(self, error: psycopg2.Error, writing: bool) -> CorpusError:
+        """The error, with its sentence, for one raised while a command talked to the server."""
+        code = getattr(error, "pgcode", None) or ""
         reason = _reason(error)
+        kept = (
+            "what was being written was rolled back, and the corpus is as its last commit left it"
+            if writing
+            else "nothing was changed"
+        )
+        # psycopg2 files class 53 under OperationalError, which below means a lost
+        # connection: these errors end one statement, and the connection stays up.
+        # ENOSPC reaches the client as 53100 (errcode_for_file_access); the words are
+        # a fallback for a server that files it otherwise.
+        if code == DISK_FULL or "no space left on device" in reason.lower():
+            return CannotWrite(
+                f"{_capital(self.name)} ran out of disk space for database '{self.database}'; "
+                f"{kept}: free some space on the server and run the command again."
+            )
+        if code.startswith(INSUFFICIENT_RESOURCES):
+            return IndexUnreadable(
+                f"{_capital(self.name)} could not finish the command on database "
+                f"'{self.database}' for want of resources ({reason}); {kept}: run it again "
+                "when the server is less busy, or ask its administrator."
+            )
+        return IndexUnreadable(self._message(error, code, reason, writing))
+
+    def _message(self, error: psycopg2.Error, code: str, reason: str, writing: bool) -> str:
         if code == INSUFFICIENT_PRIVILEGE:
             doing = "write to" if writing else "read"
             return f"Role '{self.user}' may not {doing} the corpus in {self.where} ({reason})."
@@ -115,9 +142,11 @@ class Server:
             )
         if code == UNDEFINED_TABLE:
             return f"The corpus tables in {self.where} are gone or incomplete ({reason})."
-        lost = isinstance(error, psycopg2.OperationalError | psycopg2.InterfaceError) or (
-            code or ""
-        ).startswith(("08", "57P"))
+        lost = (
+            isinstance(error, psycopg2.OperationalError | psycopg2.InterfaceError)
+            or code.startswith(("08", "57P"))
+            or _broke(error)
+        )
         if lost:
             kept = (
                 "; the batch being written was rolled back, and the next 'corpus ingest' "
@@ -130,11 +159,11 @@ class Server:
 
     @contextmanager
     def errors(self, writing: bool = False) -> Iterator[None]:
-        """Turn the driver's errors inside the block into IndexUnreadable."""
+        """Turn the driver's errors inside the block into one of the core's."""
         try:
             yield
         except psycopg2.Error as error:
-            raise IndexUnreadable(self.failure(error, writing)) from None
+            raise self.failure(error, writing) from None
 
 
 def _reason(error: BaseException) -> str:
@@ -147,6 +176,15 @@ def _reason(error: BaseException) -> str:
         if line.startswith(prefix):
             line = line[len(prefix) :].strip()
     return line.rstrip(".") or type(error).__name__
+
+
+def _broke(error: psycopg2.Error) -> bool:
+    """Whether the error closed its connection: a COPY whose server died says only
+    DatabaseError, with no SQLSTATE."""
+    cursor = getattr(error, "cursor", None)
+    if cursor is not None and cursor.connection.closed:
+        return True
+    return not getattr(error, "pgcode", None) and "closed the connection" in str(error)
 
 
 def _capital(text: str) -> str:

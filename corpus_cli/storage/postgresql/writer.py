@@ -18,10 +18,14 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from types import TracebackType
 from typing import Any, ClassVar
+
+import psycopg2
 
 from corpus_cli.errors import IndexUnreadable
 from corpus_cli.model import Article, FileState
@@ -545,6 +549,12 @@ class _Copy(threading.Thread):
         self.error: BaseException | None = None
 
     def run(self) -> None:
+        # When the server dies inside a COPY (a PANIC on a full disk), psycopg2 2.9
+        # meets a second error while raising the first and prints it through
+        # sys.excepthook (pq_raise's PyErr_Print): a traceback-like block before the
+        # one sentence. The first error is raised here all the same.
+        previous = sys.excepthook
+        sys.excepthook = _quiet_driver(previous)
         try:
             self._cursor.copy_expert(
                 f"COPY corpus_articles ({COLUMNS}) FROM STDIN", io.BytesIO(self._data), size=1 << 20
@@ -552,4 +562,18 @@ class _Copy(threading.Thread):
         except BaseException as error:
             self.error = error
         finally:
+            sys.excepthook = previous
             self._data = b""
+
+
+def _quiet_driver(previous: Any) -> Any:
+    """``previous``, but silent on the driver's errors and on those they caused."""
+
+    def hook(
+        kind: type[BaseException], value: BaseException, traceback: TracebackType | None
+    ) -> None:
+        if isinstance(value, psycopg2.Error) or isinstance(value.__cause__, psycopg2.Error):
+            return
+        previous(kind, value, traceback)
+
+    return hook
