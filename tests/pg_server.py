@@ -103,7 +103,7 @@ class PostgresServer:
             # As the server's owner: the server must be able to read its own file.
             lines = f"local all {PASSWORD_ROLE} scram-sha-256\\nlocal all all trust\\n"
             self._run("sh", "-c", f"printf '{lines}' > {hba}")
-            self._options = options = " ".join(
+            self._options = " ".join(
                 [
                     "-c listen_addresses=''",
                     f"-c unix_socket_directories={self.socket}",
@@ -115,19 +115,7 @@ class PostgresServer:
                     "-c shared_buffers=64MB",
                 ]
             )
-            self._run(
-                str(self.bindir / "pg_ctl"),
-                "-D",
-                str(self.data),
-                "-l",
-                str(self.root / "server.log"),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            )
+            self._start()
         except subprocess.CalledProcessError as error:
             log = self.root / "server.log"
             detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -141,32 +129,26 @@ class PostgresServer:
 
     def halt(self) -> None:
         """Stop the server and keep its folder (a test may restart it, or unmount parts)."""
-        if self._admin is not None:
-            with contextlib.suppress(Exception):
-                self._admin.close()
-            self._admin = None
+        self._close_admin()
         with contextlib.suppress(subprocess.CalledProcessError):
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
 
     def restart(self) -> None:
         """Start a server that stopped (or died) again on the same folder."""
+        self._close_admin()
+        self._start()
+
+    def _start(self) -> None:
+        log = str(self.root / "server.log")
+        pg_ctl = str(self.bindir / "pg_ctl")
+        options = ["-o", self._options, "-w", "-t", "60"]
+        self._run(pg_ctl, "-D", str(self.data), "-l", log, *options, "start")
+
+    def _close_admin(self) -> None:
         if self._admin is not None:
             with contextlib.suppress(Exception):
                 self._admin.close()
             self._admin = None
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.root / "server.log"),
-            "-o",
-            self._options,
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
