@@ -14,11 +14,8 @@ from typing import Protocol
 from corpus_cli.errors import QuerySyntaxError
 from corpus_cli.model import QueryTerms
 from corpus_cli.query.tree import (
-    And,
-    AndMaybe,
     Fuzzy,
     Node,
-    Not,
     Nothing,
     Or,
     Phrase,
@@ -28,6 +25,7 @@ from corpus_cli.query.tree import (
     TextField,
     Wildcard,
     leaves,
+    rewrite,
 )
 from corpus_cli.text.analysis import terms
 
@@ -94,6 +92,10 @@ def expand_fuzzy(node: Node, vocabulary: Vocabulary) -> Node:
     a word also matches when the two agree within the distance once each has lost
     its final vowel.
     """
+    return rewrite(node, lambda leaf: _expanded(leaf, vocabulary))
+
+
+def _expanded(node: Node, vocabulary: Vocabulary) -> Node:
     if isinstance(node, Fuzzy):
         if node.max_edits > MAX_FUZZY_EDITS:
             # The candidates grow with every edit allowed: ~6 took 25 s on 5 articles.
@@ -110,16 +112,6 @@ def expand_fuzzy(node: Node, vocabulary: Vocabulary) -> Node:
             return near
         word = Term(node.word, stems, node.field, node.boost)
         return word if isinstance(near, Nothing) else Or((word, near))
-    if isinstance(node, And):
-        return And(tuple(expand_fuzzy(child, vocabulary) for child in node.children))
-    if isinstance(node, Or):
-        return Or(tuple(expand_fuzzy(child, vocabulary) for child in node.children))
-    if isinstance(node, Not):
-        return Not(expand_fuzzy(node.child, vocabulary))
-    if isinstance(node, AndMaybe):
-        return AndMaybe(
-            expand_fuzzy(node.required, vocabulary), expand_fuzzy(node.optional, vocabulary)
-        )
     return node
 
 

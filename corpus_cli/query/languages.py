@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from corpus_cli.query.expand import Vocabulary, expand_fuzzy
-from corpus_cli.query.tree import And, AndMaybe, Node, Not, Nothing, Or, Phrase, Term
+from corpus_cli.query.tree import Node, Nothing, Or, Phrase, Term, rewrite
 from corpus_cli.text.languages import BIGRAMS, UNPREFIXED, ordered, terms
 
 
@@ -33,19 +33,14 @@ def localise(node: Node, languages: Iterable[str]) -> Node:
 
 
 def _localise(node: Node, languages: list[str]) -> Node:
-    if isinstance(node, Term):
-        return _either([_term(node, language) for language in languages])
-    if isinstance(node, Phrase):
-        return _either([_phrase(node, language) for language in languages])
-    if isinstance(node, And):
-        return And(tuple(_localise(child, languages) for child in node.children))
-    if isinstance(node, Or):
-        return Or(tuple(_localise(child, languages) for child in node.children))
-    if isinstance(node, Not):
-        return Not(_localise(node.child, languages))
-    if isinstance(node, AndMaybe):
-        return AndMaybe(_localise(node.required, languages), _localise(node.optional, languages))
-    return node
+    def leaf(node: Node) -> Node:
+        if isinstance(node, Term):
+            return _either([_term(node, language) for language in languages])
+        if isinstance(node, Phrase):
+            return _either([_phrase(node, language) for language in languages])
+        return node
+
+    return rewrite(node, leaf)
 
 
 def _either(forms: list[Node | None]) -> Node:

@@ -13,7 +13,7 @@ searched fields (title and text, the title weighted higher), else ``"title"``,
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -167,3 +167,17 @@ def leaves(node: Node, *, excluded: bool = True) -> Iterator[Leaf]:
             yield from leaves(node.child, excluded=excluded)
     else:
         yield node
+
+
+def rewrite(node: Node, leaf: Callable[[Node], Node]) -> Node:
+    """``node`` rebuilt with ``leaf`` applied to every node under it that is not a
+    connective (And, Or, Not, AndMaybe); the connectives are kept as they are."""
+    if isinstance(node, And):
+        return And(tuple(rewrite(child, leaf) for child in node.children))
+    if isinstance(node, Or):
+        return Or(tuple(rewrite(child, leaf) for child in node.children))
+    if isinstance(node, Not):
+        return Not(rewrite(node.child, leaf))
+    if isinstance(node, AndMaybe):
+        return AndMaybe(rewrite(node.required, leaf), rewrite(node.optional, leaf))
+    return leaf(node)
