@@ -5,7 +5,8 @@ from __future__ import annotations
 import errno
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -16,32 +17,37 @@ _R = TypeVar("_R")
 
 
 def guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Turn what Whoosh raises on a damaged file into one sentence naming the part.
-
-    An error that the checksums do not explain is not damage but a fault of ours,
-    and goes on as it was.
-    """
+    """Turn what Whoosh raises on a damaged file into one sentence naming the part
+    (see :func:`translated`); for a method of the store or of one of its parts."""
 
     @functools.wraps(method)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
+        with translated(getattr(args[0], "_store", args[0])):
             return method(*args, **kwargs)
-        except (CorpusError, KeyboardInterrupt):
-            raise
-        except OSError as error:
-            owner: Any = getattr(args[0], "_store", args[0])
-            failed = cannot_write(owner.path, error)
-            if failed is None:
-                raise
-            raise failed from None
-        except Exception as error:
-            holder: Any = getattr(args[0], "_store", args[0])
-            found = holder._damage(error)
-            if found is None:
-                raise
-            raise found from None
 
     return wrapper
+
+
+@contextmanager
+def translated(store: Any, needed: int | None = None, writes: bool = True) -> Iterator[None]:
+    """What fails inside, as the user should hear it: a write the folder refused
+    (``writes``; ``needed``: roughly the bytes it wanted) or the damaged part named.
+
+    An error that neither explains (the checksums find no damage) is not the user's
+    but a fault of ours, and goes on as it was.
+    """
+    try:
+        yield
+    except (CorpusError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if writes and isinstance(error, OSError):
+            found: CorpusError | None = cannot_write(store.path, error, needed)
+        else:
+            found = store._damage(error)
+        if found is None:
+            raise
+        raise found from None
 
 
 def cannot_write(path: Path, error: OSError, needed: int | None = None) -> CannotWrite | None:

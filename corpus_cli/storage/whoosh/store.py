@@ -40,7 +40,13 @@ from corpus_cli.query.exact import exact_bonus
 from corpus_cli.query.expand import match_terms
 from corpus_cli.query.languages import prepared
 from corpus_cli.query.tree import Query
-from corpus_cli.storage.whoosh.failures import cannot_write, guarded, shown_path, vanished
+from corpus_cli.storage.whoosh.failures import (
+    cannot_write,
+    guarded,
+    shown_path,
+    translated,
+    vanished,
+)
 from corpus_cli.storage.whoosh.filtering import filter_query, sort_args
 from corpus_cli.storage.whoosh.schema import (
     INDEX_NAME,
@@ -257,21 +263,9 @@ class WhooshStore:
         """Merge all segments into one."""
         segments = self._ix._segments()
         before = len(segments)
-        try:
+        # A merge rewrites every live segment: that much room, give or take.
+        with translated(self, needed=_size_of(self.path, segments)):
             self._whoosh_writer().commit(optimize=True)
-        except OSError as error:
-            # A merge rewrites every live segment: that much room, give or take.
-            failed = cannot_write(self.path, error, _size_of(self.path, segments))
-            if failed is None:
-                raise
-            raise failed from None
-        except (CorpusError, KeyboardInterrupt):
-            raise
-        except Exception as error:
-            found = self._damage(error)
-            if found is None:
-                raise
-            raise found from None
         self._ix = self._ix.refresh()
         return f"{before} segments merged into {len(self._ix._segments())}."
 
@@ -363,17 +357,9 @@ class WhooshStore:
         return _stored(fields)
 
     def iter_articles(self) -> Iterator[StoredArticle]:
-        try:
-            with self._ix.searcher() as searcher:
-                for fields in searcher.all_stored_fields():
-                    yield _stored(fields)
-        except (CorpusError, KeyboardInterrupt, GeneratorExit):
-            raise
-        except Exception as error:
-            found = self._damage(error)
-            if found is None:
-                raise
-            raise found from None
+        with translated(self, writes=False), self._ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                yield _stored(fields)
 
     def _matches(self, searcher: Any, query: Query | None, filters: Filters | None) -> list[int]:
         from whoosh import query as whoosh_query
