@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus_cli.readers import RawRecord, read_records, resolve
+from corpus_cli.readers.page_dates import changed_days, days_written
 
 BENCH = Path(__file__).resolve().parent
 PAGES_DEV = BENCH.parent.parent / "shared" / "corpora" / "pages-dev"
@@ -53,6 +54,9 @@ class Outcome:
     evidence: str | None
     verdict: str  # "right", "wrong" or "none"
     heldout: bool
+    #: For a wrong date, whether the expected day is one the page itself gives as its last
+    #: change, or one it does not write anywhere (see :func:`_disputed`); else "".
+    disputed: str = ""
 
 
 def _verdict(truth: str, value: str | None, precision: str | None) -> str:
@@ -62,6 +66,51 @@ def _verdict(truth: str, value: str | None, precision: str | None) -> str:
         return "right" if value == truth else "wrong"
     # a month or year date is not wrong when its period holds the day
     return "none" if truth.startswith(value) else "wrong"
+
+
+CHANGE = "the page's last change"
+NOWHERE = "nowhere on the page"
+CLOCK = "the page's moment in UTC"
+_MOMENT = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})"
+)
+
+
+def _in_utc(text: str, found: str, truth: str) -> bool:
+    """Whether the page states a moment (a time with its zone) on our day whose day in UTC
+    is the expected day: a label kept in UTC (as aggregators keep dates), where the page's
+    own calendar gives our day."""
+    for match in _MOMENT.finditer(text):
+        year, month, day, hour, minute, zone = match.groups()
+        if f"{year}-{month}-{day}" != found:
+            continue
+        offset = 0 if zone == "Z" else int(zone[0] + "1") * (int(zone[1:3]) * 60 + int(zone[-2:]))
+        local = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute))
+        if (local - datetime.timedelta(minutes=offset)).date().isoformat() == truth:
+            return True
+    return False
+
+
+def _disputed(path: Path, truth: str, found: str | None, evidence: str | None) -> str:
+    """Why a wrong date may be the label's rather than the reader's: the expected day is
+    one the page gives as its last change, or a day the page does not write anywhere (in
+    its markup or its words), so that nothing in the saved page could give it."""
+    import html as html_entities
+
+    from trafilatura import load_html
+
+    if found is None or (evidence or "").endswith("(htmldate)"):
+        return ""  # a guess from the page's words: nothing the page states is ours
+    data = path.read_bytes()
+    tree = load_html(data)
+    text = html_entities.unescape(data.decode("utf-8", "replace"))
+    if truth in changed_days(tree):
+        return CHANGE
+    if truth not in days_written(text):
+        return NOWHERE
+    if _in_utc(text, found, truth):
+        return CLOCK
+    return ""
 
 
 def measure(folder: Path, truth: dict[str, dict[str, str]]) -> list[Outcome]:
@@ -85,6 +134,9 @@ def measure(folder: Path, truth: dict[str, dict[str, str]]) -> list[Outcome]:
                     precision = article.date.precision
                     evidence = article.date.evidence
             break
+        verdict = _verdict(truth[name]["date"], value, precision)
+        expected = truth[name]["date"]
+        disputed = _disputed(path, expected, value, evidence) if verdict == "wrong" else ""
         outcomes.append(
             Outcome(
                 name=name,
@@ -93,8 +145,9 @@ def measure(folder: Path, truth: dict[str, dict[str, str]]) -> list[Outcome]:
                 found=value,
                 precision=precision,
                 evidence=evidence,
-                verdict=_verdict(truth[name]["date"], value, precision),
+                verdict=verdict,
                 heldout=index % 4 == 3,
+                disputed=disputed,
             )
         )
     return outcomes
@@ -140,12 +193,23 @@ def main(argv: list[str] | None = None) -> int:
     languages = Counter(o.lang for o in outcomes)
     for lang, _ in languages.most_common():
         print(_row(f"  {lang}", [o for o in outcomes if o.lang == lang]))
+    wrong = [o for o in outcomes if o.verdict == "wrong"]
+    reasons = Counter(o.disputed for o in wrong)
+    changes, nowhere, clock, other = (reasons[k] for k in (CHANGE, NOWHERE, CLOCK, ""))
+    share = 100 * other / (len(outcomes) or 1)
+    print(
+        f"\nof the {len(wrong)} wrong, the page states our day as its publication and the "
+        f"expected day is its own last change on {changes}, written nowhere on it on "
+        f"{nowhere}, its moment's day in UTC on {clock}; the other {other} "
+        f"({share:.1f}% of the pages) contradict the page"
+    )
     for verdict, wanted in (("wrong", args.wrong), ("none", args.none)):
         if wanted:
             print(f"\n{verdict}:")
             for o in outcomes:
                 if o.verdict == verdict:
                     held = " (held-out)" if o.heldout else ""
+                    held += f" [expected day: {o.disputed}]" if o.disputed else ""
                     print(
                         f"  {o.name} [{o.lang}] truth {o.truth} got {o.found} "
                         f"({o.precision}) from {o.evidence!r}{held}"

@@ -461,3 +461,59 @@ def test_a_date_under_the_headline_loses_a_tie_with_the_pages_metadata() -> None
     article = "<h1>Floods hit the valley</h1>\n<p>Mittwoch, 26.02.2020</p>\n" + PARAGRAPHS
     record = ok(read_html(page(head, article)))
     assert (record.date, record.date_evidence) == ("2017-05-01", "page metadata (<meta name=date>)")
+
+
+# --- What the fallback (htmldate's guess from the page's visible dates) may not take ------
+
+_MENU = "".join(
+    f'<li><a href="/s{i}">Section number {i} of the site with its own long name</a></li>'
+    for i in range(20)
+)
+
+
+def _german_page(before_menu: str, before_headline: str) -> bytes:
+    return (
+        '<!DOCTYPE html><html lang="de"><head><title>Floods</title></head><body>'
+        f'{before_menu}<ul class="menu">{_MENU}</ul><article>{before_headline}'
+        f"<h1>Floods hit the valley</h1>{PARAGRAPHS}</article></body></html>"
+    ).encode()
+
+
+def test_a_wikis_last_change_in_its_footer_does_not_date_a_page() -> None:
+    data = (
+        '<!DOCTYPE html><html lang="en"><head><title>Penny</title></head><body><article>'
+        f"<h1>Penny</h1>{PARAGRAPHS}</article><footer><p>This page was last modified on "
+        "4 November 2020, at 19:23.</p></footer></body></html>"
+    ).encode()
+    record = ok(read_html(data))
+    assert (record.date, record.date_evidence) == (None, None)
+
+
+def test_a_period_in_the_headline_does_not_date_a_page() -> None:
+    headline = "Wochenbericht 14. - 20. Januar 2022"
+    record = ok(read_html(page(f"<title>{headline}</title>", f"<h1>{headline}</h1>{PARAGRAPHS}")))
+    assert (record.date, record.date_evidence) == (None, None)
+
+
+def test_the_headers_date_of_today_far_above_the_headline_does_not_date_a_page() -> None:
+    record = ok(read_html(_german_page('<div class="date">Freitag, 21. Januar 2022</div>', "")))
+    assert (record.date, record.date_evidence) == (None, None)
+
+
+def test_a_date_right_above_the_headline_dates_a_page() -> None:
+    record = ok(read_html(_german_page("", '<div class="date">19.11.2021</div>')))
+    assert (record.date, record.date_evidence, record.date_inferred) == (
+        "2021-11-19",
+        "the page's visible dates (htmldate)",
+        True,
+    )
+
+
+def test_a_german_byline_in_may() -> None:
+    # "Mai" capitalised is the German month; lower case it is the French one
+    article = "<h1>Floods</h1><p>Veröffentlicht am 26. Mai 2008</p>" + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods</title>", article)))
+    assert (record.date, record.date_evidence) == (
+        "2008-05-26",
+        "byline 'Veröffentlicht am 26. Mai 2008'",
+    )

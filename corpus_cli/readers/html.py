@@ -18,7 +18,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from corpus_cli.readers.page_dates import CONFLICT, page_date, refused_days
+from corpus_cli.readers.page_dates import CONFLICT, guess_refused, page_date
 from corpus_cli.readers.record import RawRecord, RecordError
 
 __all__ = ["read_html"]
@@ -190,7 +190,9 @@ def read_html(data: bytes) -> RawRecord | RecordError:
     elif found is not None:
         record.date, record.date_evidence = found
         record.date_inferred = record.date_weighed = found[1].startswith(("byline", "date under"))
-    elif document.date and document.date not in refused_days(tree) | stated.updated:
+    elif document.date and not (
+        document.date in stated.updated or guess_refused(tree, document.date)
+    ):
         # No date in the metadata or the URL: htmldate's fast search of the page's visible
         # dates (bylines, elements classed "date", <abbr>, the title), which trafilatura has
         # run already. It reads the whole page, where the byline often sits outside the

@@ -85,7 +85,8 @@ _MONTHS_DE = (
     ("februar", "feber"),
     ("märz", "maerz"),
     (),
-    (),
+    # French "mai" too, but capitalised it is the German month ("26. Mai 2008")
+    ("mai",),
     ("juni",),
     ("juli",),
     (),
