@@ -501,7 +501,8 @@ def test_the_headers_date_of_today_far_above_the_headline_does_not_date_a_page()
 
 
 def test_a_date_right_above_the_headline_dates_a_page() -> None:
-    record = ok(read_html(_german_page("", '<div class="date">19.11.2021</div>')))
+    kicker = '<div class="date">19.11.2021</div><p class="section">Politik</p>'
+    record = ok(read_html(_german_page("", kicker)))
     assert (record.date, record.date_evidence, record.date_inferred) == (
         "2021-11-19",
         "the page's visible dates (htmldate)",
@@ -516,4 +517,25 @@ def test_a_german_byline_in_may() -> None:
     assert (record.date, record.date_evidence) == (
         "2008-05-26",
         "byline 'Veröffentlicht am 26. Mai 2008'",
+    )
+
+
+def test_a_kicker_date_above_the_headline_dates_a_page() -> None:
+    article = (
+        "<p>Finanzas / martes 17 de marzo de 2020</p><h1>Precio del petróleo</h1>" + PARAGRAPHS
+    )
+    record = ok(read_html(page("<title>Precio del petróleo</title>", article)))
+    assert (record.date, record.date_inferred) == ("2020-03-17", True)
+    assert record.date_evidence == "date above the headline '17 de marzo de 2020'"
+
+
+def test_json_ld_closed_with_a_brace_too_many_still_dates_a_page() -> None:
+    head = (
+        '<title>Floods</title><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2020-10-26T18:10:00+01:00"}\n}</script>'
+    )
+    record = ok(read_html(page(head)))
+    assert (record.date, record.date_evidence) == (
+        "2020-10-26",
+        "page metadata (JSON-LD datePublished)",
     )

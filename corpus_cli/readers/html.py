@@ -189,7 +189,9 @@ def read_html(data: bytes) -> RawRecord | RecordError:
         pass  # undated: the page's own claims disagree, and no visible date settles it
     elif found is not None:
         record.date, record.date_evidence = found
-        record.date_inferred = record.date_weighed = found[1].startswith(("byline", "date under"))
+        record.date_inferred = record.date_weighed = found[1].startswith(
+            ("byline", "date under", "date above")
+        )
     elif document.date and not (
         document.date in stated.updated or guess_refused(tree, document.date)
     ):

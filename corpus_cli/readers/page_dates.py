@@ -172,7 +172,9 @@ def _jsonld_candidates(tree: Any) -> Iterator[tuple[tuple[int, int, int], str, s
         source = (script.text or "").strip()
         source = source.removeprefix("<![CDATA[").removesuffix("]]>").strip()
         try:
-            data = json.loads(source)
+            # raw_decode: a CMS that closes its object with one brace too many ("Extra data")
+            # still wrote the object whole before it
+            data, _end = json.JSONDecoder().raw_decode(source)
         except (ValueError, RecursionError):
             continue
         for node, depth in _walk_jsonld(data):
@@ -559,7 +561,27 @@ def _visible_dates(tree: Any, today: dt.date | None) -> _Visible:
         if info is not None and info.precision == "day" and info.value not in _period_days(window):
             day = dt.date.fromisoformat(info.value)
             under = _Stamp(day, f"date under the headline {info.evidence!r}", None)
+        if under is None:
+            under = _above_headline(text[:heading], today)
     return _Visible(byline, under, updated)
+
+
+# A kicker over a headline: "Finanzas / martes 17 de marzo de 2020", "2020年07月03日 | 徒歩".
+_ABOVE_HEADLINE_CHARS = 120
+
+
+def _above_headline(before: str, today: dt.date | None) -> _Stamp | None:
+    """A whole date on the line right above the headline, where some sites put it."""
+    lines = [line.strip() for line in before.split("\n") if line.strip()]
+    if not lines:
+        return None
+    window = lines[-1][-_ABOVE_HEADLINE_CHARS:]
+    info = infer_date(window, today, body=False)
+    if info is None or info.precision != "day" or info.value in _period_days(window):
+        return None
+    return _Stamp(
+        dt.date.fromisoformat(info.value), f"date above the headline {info.evidence!r}", None
+    )
 
 
 @dataclass(frozen=True)
@@ -619,7 +641,7 @@ def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = 
     # the first leader in rank order: dict order follows the signals' order
     chosen = first[leaders[0]]
     label = chosen.label
-    visible_words = label.startswith(("page URL", "byline", "date under"))
+    visible_words = label.startswith(("page URL", "byline", "date under", "date above"))
     evidence = label if visible_words else f"page metadata ({label})"
     return PageDate((chosen.day.isoformat(), evidence), updated)
 
