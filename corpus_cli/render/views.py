@@ -768,7 +768,7 @@ def ingest(terminal: Terminal, report: IngestReport, index_path: str, verbose: b
     )
     summary.append(f"{len(report.skipped)} skipped", style="yellow bold" if report.skipped else "")
     summary.append(f"  → {index_path}", style="dim")
-    out.print(summary)
+    out.print(summary, soft_wrap=True)  # one line for whoever parses it, piped or not
     for dup in report.duplicates:
         line = Text("  duplicate  ", style="dim")
         line.append(sanitize(dup.path))

@@ -356,3 +356,16 @@ def test_one_derived_title_everywhere(seeds: Run) -> None:
     [line] = [line for line in exported if line.startswith(f"{seed},")]
     # ... then an empty url and an empty copies cell.
     assert line.endswith(f"/{seed}.txt,,{derived},2024-01,month,false, date 2024-01,seeds,,it,")
+
+
+def test_the_ingest_summary_is_one_line_whatever_the_index_path(tmp_path: Path) -> None:
+    """Piped or in a narrow terminal, the summary stays one line for whoever parses it."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("Vertice a Roma\nI ministri hanno discusso.\n", "utf-8")
+    index = tmp_path / ("a-long-folder-name-for-the-index-of-the-newsroom" * 2)
+    result = CliRunner().invoke(cli, ["--index", str(index), "ingest", str(inbox)], env=CONSOLE)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        f"1 added, 0 updated, 0 unchanged, 0 removed, 0 duplicates, 0 skipped  → {index}\n"
+    )
