@@ -69,11 +69,30 @@ def test_corpus_alone_prints_the_help_not_an_error_line() -> None:
 
 
 def test_a_usage_error_ends_its_sentence_before_the_hint() -> None:
-    result = CliRunner().invoke(cli, ["search", "a", "b"], prog_name="corpus")
+    result = CliRunner().invoke(cli, ["show", "a", "b"], prog_name="corpus")
     assert (result.exit_code, result.stderr) == (
         2,
-        "corpus: Got unexpected extra argument (b). Try 'corpus search --help'.\n",
+        "corpus: Got unexpected extra argument (b). Try 'corpus show --help'.\n",
     )
+
+
+def test_words_typed_without_quotes_are_one_query(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("Rapina in farmacia\nI ladri sono fuggiti a piedi.\n", "utf-8")
+    (inbox / "b.txt").write_text("Rapina in banca\nIl cassiere ha dato l'allarme.\n", "utf-8")
+    index = str(tmp_path / "index")
+    assert CliRunner().invoke(cli, ["--index", index, "ingest", str(inbox)]).exit_code == 0
+    counts = [
+        CliRunner().invoke(cli, ["--index", index, "search", *words, "--count"]).stdout
+        for words in (
+            ["rapina", "farmacia"],
+            ["rapina farmacia"],
+            ["-farmacia", "rapina"],
+            ["rapina"],
+        )
+    ]
+    assert counts == ["1\n", "1\n", "1\n", "2\n"]
 
 
 def test_no_index_names_a_path_that_reads_as_one(

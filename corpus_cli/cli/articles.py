@@ -156,12 +156,12 @@ def search(
     """Full-text search with highlighted snippets.
 
     \b
-    QUERY: words are ANDed (+word too); -word, -"a phrase" or NOT word leave
-    out; a OR b, a | b for either; "a phrase"; wildcards (esercitaz*); fuzzy
-    terms (esercitazone~1); fields (title:, text:, source:"Gazzetta di Modena");
-    dates (date:2020, date:2020-03..2020-05, an AND with --from/--to).
-    Lower-case or/and/not are words. Words match their Italian variants:
-    esercitazione finds esercitazioni.
+    QUERY, quoted or not: words are ANDed (+word too); -word, -"a phrase" or
+    NOT word leave out; a OR b, a | b for either; "a phrase"; wildcards
+    (esercitaz*); fuzzy terms (esercitazone~1); fields (title:, text:,
+    source:"Gazzetta di Modena"); dates (date:2020, date:2020-03..2020-05, an
+    AND with --from/--to). Lower-case or/and/not are words. Words match their
+    Italian variants: esercitazione finds esercitazioni.
 
     \b
     The screen shows 10 hits (--limit N or all, --page N, --offset N);

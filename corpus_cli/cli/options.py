@@ -87,12 +87,16 @@ def filter_options(func: Any) -> Any:
     )(command)
 
 
-def _parse_query(ctx: click.Context, param: click.Parameter, value: str | None) -> Query | None:
-    if value is None:
+def _parse_query(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> Query | None:
+    # `corpus search rapina farmacia` is typed as often as the quoted form: the words are one
+    # query, as they would be inside quotes
+    if not value:
         return None
     from corpus_cli.query import parse
 
-    return parse(value)
+    return parse(" ".join(value))
 
 
 class QueryCommand(click.Command):
@@ -136,7 +140,7 @@ class QueryCommand(click.Command):
 
 def query_argument(required: bool = True) -> Callable[[F], F]:
     """QUERY, parsed once into the query tree every later step reads."""
-    return click.argument("query", required=required, callback=_parse_query)
+    return click.argument("query", nargs=-1, required=required, callback=_parse_query)
 
 
 def limit_option(default: int, what: str) -> Callable[[F], F]:
