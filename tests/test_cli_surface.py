@@ -93,6 +93,9 @@ def test_words_typed_without_quotes_are_one_query(tmp_path: Path) -> None:
         )
     ]
     assert counts == ["1\n", "1\n", "1\n", "2\n"]
+    # -n is --limit, not an excluded word "n" and a query word "1"
+    short = CliRunner().invoke(cli, ["--index", index, "search", "rapina", "-n", "1", "--json"])
+    assert (short.exit_code, len(short.stdout.splitlines())) == (0, 1)
 
 
 def test_no_index_names_a_path_that_reads_as_one(

@@ -145,7 +145,7 @@ def query_argument(required: bool = True) -> Callable[[F], F]:
 
 def limit_option(default: int, what: str) -> Callable[[F], F]:
     return click.option(
-        "--limit", type=click.IntRange(min=1), default=default, show_default=True, help=what
+        "--limit", "-n", type=click.IntRange(min=1), default=default, show_default=True, help=what
     )
 
 
@@ -192,7 +192,7 @@ def window_options(screen_limit: int | None, what: str, noun: str = "hits") -> C
                 metavar="N",
                 help=f"Skip the first N {noun} (--offset 10 --limit 10: {noun} 11-20).",
             ),
-            click.option("--limit", metavar="N|all", callback=_limit, help=what),
+            click.option("--limit", "-n", metavar="N|all", callback=_limit, help=what),
         ):
             command = option(command)
         return command  # type: ignore[return-value]

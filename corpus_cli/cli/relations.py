@@ -113,6 +113,7 @@ def watch_list(settings: Settings, json_lines: bool) -> None:
 @click.argument("name", required=False)
 @click.option(
     "--limit",
+    "-n",
     type=click.IntRange(min=1),
     metavar="N",
     help="Show at most N new hits of each watch, oldest first; the rest stay new.",
