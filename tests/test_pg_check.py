@@ -89,6 +89,22 @@ def test_check_and_repair_put_the_tables_back_in_step(
     assert run(uri, "search", "--count", "rapina").stdout.strip() == "6"
 
 
+def test_languages_out_of_step_are_found_and_set_right(
+    postgres_server: PostgresServer, database: str, tmp_path: Path
+) -> None:
+    # A query is analysed in the languages corpus_languages lists: one missing
+    # there is a language whose articles a search would not find.
+    uri = postgres_server.uri(database)
+    assert run(uri, "ingest", str(files(tmp_path / "files"))).exit_code == 0
+    postgres_server.execute(database, "DELETE FROM corpus_languages")
+    checked = run(uri, "check")
+    assert checked.exit_code == 1 and "languages" in checked.output, checked.output
+    repaired = run(uri, "repair")
+    assert repaired.exit_code == 0 and "Set the totals" in repaired.output, repaired.output
+    assert run(uri, "check").exit_code == 0
+    assert run(uri, "search", "--count", "rapina").stdout.strip() == "6"
+
+
 def test_repair_of_a_whole_corpus_does_nothing(
     postgres_server: PostgresServer, database: str, tmp_path: Path
 ) -> None:
@@ -169,6 +185,9 @@ def test_a_dump_ingested_in_part_is_noted_and_read_whole_by_repair(
         database,
         "UPDATE corpus_totals SET articles = (SELECT count(*) FROM corpus_articles), "
         "text_words = (SELECT sum(text_length) FROM corpus_articles)",
+    )
+    postgres_server.execute(
+        database, "UPDATE corpus_languages SET articles = (SELECT count(*) FROM corpus_articles)"
     )
     checked = run(uri, "check")
     assert checked.exit_code == 0 and "ingested only in part" in checked.output, checked.output

@@ -16,9 +16,11 @@ from corpus_cli.results import CheckReport, LostFile
 #: (services/ingest.PARTIAL; the store may not import the services).
 PARTIAL = "partial:"
 
+# Copies are stored beside their article (owner_key is its file_key): the test is
+# one per shard under Citus.
 _DANGLING = (
-    "FROM corpus_copies c WHERE NOT EXISTS "
-    "(SELECT 1 FROM corpus_articles a WHERE a.id = c.owner_id)"
+    "FROM corpus_copies c WHERE NOT EXISTS (SELECT 1 FROM corpus_articles a "
+    "WHERE a.file_key = c.owner_key AND a.id = c.owner_id)"
 )
 
 
@@ -26,16 +28,19 @@ def survey(cursor: Any, location: str) -> tuple[CheckReport, list[LostFile]]:
     """What is wrong, and the files whose articles must be read again to put it right."""
     # The articles, their copies and the totals.
     report = CheckReport(location, parts=3, part="table")
-    cursor.execute("SELECT count(*), coalesce(sum(text_length), 0) FROM corpus_articles")
-    articles, words = cursor.fetchone()
-    report.articles = int(articles)
+    articles, words, languages = _counted(cursor)
+    report.articles = articles
     cursor.execute("SELECT articles, text_words FROM corpus_totals")
     row = cursor.fetchone()
-    if row is None or (int(row[0]), int(row[1])) != (int(articles), int(words)):
+    if row is None or (int(row[0]), int(row[1])) != (articles, words):
         shown = "none" if row is None else f"{row[0]} articles and {row[1]} words"
         report.problems.append(
             f"The totals the ranking reads ({shown}) disagree with the articles "
             f"table ({articles} articles, {words} words)."
+        )
+    elif _kept_languages(cursor) != languages:  # set right with the totals
+        report.problems.append(
+            "The languages a query is analysed in disagree with the articles table."
         )
     cursor.execute(f"SELECT DISTINCT c.file_key, c.path, coalesce(c.source_name, '') {_DANGLING}")
     dangling = [LostFile(k, p, s) for k, p, s in cursor.fetchall()]
@@ -45,16 +50,25 @@ def survey(cursor: Any, location: str) -> tuple[CheckReport, list[LostFile]]:
             "the articles table."
         )
     # A dump's articles but its last carry the partial state: one is unfinished
-    # when none of its records carries the real one.
+    # when none of its records carries the real one. Its articles are asked first
+    # (one file is one shard under Citus), then whether copies from those files
+    # carry the real state (copies are stored beside their articles, elsewhere).
     cursor.execute(
         "SELECT DISTINCT file_key, path, coalesce(source_name, '') FROM corpus_articles a "
         "WHERE file_digest LIKE %(p)s AND NOT EXISTS (SELECT 1 FROM corpus_articles b "
-        "WHERE b.file_key = a.file_key AND b.file_digest NOT LIKE %(p)s) "
-        "AND NOT EXISTS (SELECT 1 FROM corpus_copies c "
-        "WHERE c.file_key = a.file_key AND c.file_digest NOT LIKE %(p)s)",
+        "WHERE b.file_key = a.file_key AND b.file_digest NOT LIKE %(p)s)",
         {"p": PARTIAL + "%"},
     )
-    partial = [LostFile(k, p, s) for k, p, s in cursor.fetchall()]
+    candidates = cursor.fetchall()
+    finished: set[str] = set()
+    if candidates:
+        cursor.execute(
+            "SELECT DISTINCT file_key FROM corpus_copies "
+            "WHERE file_key = ANY(%(keys)s) AND file_digest NOT LIKE %(p)s",
+            {"keys": sorted({row[0] for row in candidates}), "p": PARTIAL + "%"},
+        )
+        finished = {str(row[0]) for row in cursor.fetchall()}
+    partial = [LostFile(k, p, s) for k, p, s in candidates if k not in finished]
     if partial:
         report.notes.append(
             f"{len(partial)} dumps were ingested only in part (an ingest was interrupted); "
@@ -63,14 +77,41 @@ def survey(cursor: Any, location: str) -> tuple[CheckReport, list[LostFile]]:
     return report, dangling + partial
 
 
-def fix_totals(cursor: Any) -> bool:
-    """Set the totals from the articles table; True when they were wrong."""
+def _counted(cursor: Any) -> tuple[int, int, dict[str, int]]:
+    """(articles, words of text, articles of each language) of the articles table."""
     cursor.execute(
-        "UPDATE corpus_totals t SET articles = s.n, text_words = s.w FROM "
-        "(SELECT count(*) AS n, coalesce(sum(text_length), 0) AS w FROM corpus_articles) s "
-        "WHERE (t.articles, t.text_words) IS DISTINCT FROM (s.n, s.w)"
+        "SELECT language, count(*), coalesce(sum(text_length), 0) FROM corpus_articles "
+        "GROUP BY language"
     )
-    return bool(cursor.rowcount)
+    rows = cursor.fetchall()
+    languages = {str(code): int(n) for code, n, _ in rows}
+    return sum(languages.values()), sum(int(w) for _, _, w in rows), languages
+
+
+def _kept_languages(cursor: Any) -> dict[str, int]:
+    cursor.execute("SELECT language, articles FROM corpus_languages WHERE articles <> 0")
+    return {str(code): int(n) for code, n in cursor.fetchall()}
+
+
+def fix_totals(cursor: Any) -> bool:
+    """Set the totals and the languages from the articles table; True when they were
+    wrong. Counted first and written apart: under Citus the counts come from the
+    shards and the totals are a table copied to every worker."""
+    articles, words, languages = _counted(cursor)
+    cursor.execute(
+        "UPDATE corpus_totals SET articles = %s, text_words = %s "
+        "WHERE (articles, text_words) IS DISTINCT FROM (%s, %s)",
+        (articles, words, articles, words),
+    )
+    fixed = bool(cursor.rowcount)
+    if _kept_languages(cursor) != languages:
+        cursor.execute("DELETE FROM corpus_languages")
+        cursor.executemany(
+            "INSERT INTO corpus_languages (language, articles) VALUES (%s, %s)",
+            sorted(languages.items()),
+        )
+        fixed = True
+    return fixed
 
 
 def drop_dangling(cursor: Any) -> int:

@@ -58,9 +58,23 @@ def key_terms(cursor: Any, counts: Counter[str], numterms: int) -> list[tuple[st
     return [(stem, score / top) for score, stem in scored[:numterms]]
 
 
-def text_bm25(cursor: Any, seqs: list[int], boosts: dict[str, float]) -> dict[int, float]:
-    """BM25F over the text field of the articles ``seqs`` for the OR of ``boosts``' stems."""
-    if not seqs:
+#: The articles of a list of (file key, seq): the file keys let a sharded table
+#: (Citus) send the question to the shards that hold them, and the primary key
+#: (file_key, seq) find each. Its parameters are :func:`rows_params`'s.
+ROWS = "a.file_key = ANY(%s::text[]) AND a.seq = ANY(%s::bigint[])"
+
+
+def rows_params(rows: list[tuple[str, int]]) -> list[list[Any]]:
+    """The parameters of :data:`ROWS` (the seqs alone pick the rows: each is unique)."""
+    return [sorted({key for key, _ in rows}), [seq for _, seq in rows]]
+
+
+def text_bm25(
+    cursor: Any, rows: list[tuple[str, int]], boosts: dict[str, float]
+) -> dict[int, float]:
+    """BM25F over the text field of the articles ``rows`` (file key, seq) for the OR of
+    ``boosts``' stems, by seq."""
+    if not rows:
         return {}
     stems = list(boosts)
     cursor.execute("SELECT stem, text_docs FROM corpus_stems WHERE stem = ANY(%s)", (stems,))
@@ -74,10 +88,10 @@ def text_bm25(cursor: Any, seqs: list[int], boosts: dict[str, float]) -> dict[in
         "SELECT a.seq, a.text_length, u.lexeme, "
         "(SELECT count(*) FROM unnest(u.weights) AS w(weight) WHERE w.weight = 'D') "
         "FROM corpus_articles a CROSS JOIN LATERAL unnest(a.terms) AS u "
-        "WHERE a.seq = ANY(%s) AND u.lexeme = ANY(%s)",
-        (seqs, stems),
+        f"WHERE {ROWS} AND u.lexeme = ANY(%s)",
+        [*rows_params(rows), stems],
     )
-    scores = dict.fromkeys(seqs, 0.0)
+    scores = dict.fromkeys((seq for _, seq in rows), 0.0)
     for seq, length, lexeme, tf in cursor.fetchall():
         if tf:
             scores[seq] += bm25(weights[lexeme], tf, length, average)

@@ -12,8 +12,9 @@ one database can hold several corpora, one per schema
   ``source_keys`` holds its folded source and its copies' (``--source`` and
   ``source:`` match either); ``copies`` the copies as JSON, for display.
 - ``corpus_copies``: exact copies of articles (same text, from another record): the
-  file each came from (ingest's questions about that file find it here) and what
-  is shown of it; ``owner_id`` is the article it is kept on.
+  file each came from (``file_key``: ingest's questions about that file find it
+  here) and what is shown of it; ``owner_key`` and ``owner_id`` are the file and
+  the id of the article it is kept on.
 - ``corpus_words``: every folded surface word with the articles whose title and
   whose text have it and its occurrences in the texts: fuzzy terms, wildcards and
   did-you-mean read it instead of the articles.
@@ -21,6 +22,16 @@ one database can hold several corpora, one per schema
   key terms of ``similar``); ``corpus_totals``: articles and words of text.
 - ``corpus_documents``: small named texts (the saved watches).
 - ``corpus_meta``: the schema version.
+- ``corpus_languages``: the articles of each language (the languages a query is
+  analysed in), kept by ingest as the totals are.
+
+Ready for Citus (ARCHITECTURE.md, "PostgreSQL past one server"): every unique
+index of the two large tables holds the column they would be distributed by,
+``corpus_articles.file_key`` and ``corpus_copies.owner_key`` (a copy lives beside
+the article it is kept on, so that every join of the two is on it). The article
+``id`` is unique because ingest checks every id under the writer's lock, not by an
+index: no index over all shards can say so. :data:`DISTRIBUTED` and
+:data:`REFERENCE` name the tables for the README's ``create_distributed_table``.
 """
 
 from __future__ import annotations
@@ -29,12 +40,27 @@ from typing import Any
 
 #: Bumped when the tables change in a way an older corpus cannot serve, or when the
 #: analysis changes what is indexed (2: light stems instead of Snowball's; 3: the
-#: article's language, and the stems of languages other than Italian prefixed).
-SCHEMA_VERSION = 3
+#: article's language, and the stems of languages other than Italian prefixed;
+#: 4: keys that hold the distribution column, and corpus_languages).
+SCHEMA_VERSION = 4
+#: The last version whose words were analysed as today's are (an older corpus's
+#: message says so).
+SAME_ANALYSIS = 3
 #: The key every writer's advisory lock is taken on (``corpus`` in ASCII).
 WRITER_LOCK = 0x636F72707573
 
 ARTICLES = "corpus_articles"
+#: The tables Citus would spread over its workers, each with its distribution column.
+DISTRIBUTED = {"corpus_articles": "file_key", "corpus_copies": "owner_key"}
+#: The small tables every query reads, copied whole to every worker under Citus.
+REFERENCE = (
+    "corpus_meta",
+    "corpus_words",
+    "corpus_stems",
+    "corpus_totals",
+    "corpus_languages",
+    "corpus_documents",
+)
 
 _TABLES = [
     """CREATE TABLE corpus_meta (
@@ -43,8 +69,9 @@ _TABLES = [
     )""",
     """CREATE TABLE corpus_articles (
         -- Insertion order: ties in rank and date keep it, as Whoosh's document numbers do.
-        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        id text NOT NULL UNIQUE,
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        -- Unique, but kept so by ingest (see above).
+        id text NOT NULL,
         file_key text NOT NULL,
         file_size bigint NOT NULL,
         file_mtime_ns bigint NOT NULL,
@@ -69,14 +96,17 @@ _TABLES = [
         language text NOT NULL,
         title_length integer NOT NULL,
         text_length integer NOT NULL,
-        terms tsvector {compression} NOT NULL
+        terms tsvector {compression} NOT NULL,
+        -- Its first column serves the questions about a file.
+        PRIMARY KEY (file_key, seq)
     )""",
     "CREATE INDEX corpus_articles_terms ON corpus_articles USING gin (terms)",
-    "CREATE INDEX corpus_articles_file ON corpus_articles (file_key)",
+    "CREATE INDEX corpus_articles_id ON corpus_articles (id)",
     "CREATE INDEX corpus_articles_content ON corpus_articles (content_hash)",
     "CREATE INDEX corpus_articles_source ON corpus_articles USING gin (source_keys)",
     """CREATE TABLE corpus_copies (
-        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        owner_key text NOT NULL,
         owner_id text NOT NULL,
         id text NOT NULL,
         file_key text NOT NULL,
@@ -89,14 +119,15 @@ _TABLES = [
         source_name text,
         source_key text NOT NULL,
         url text,
-        date_value text COLLATE "C"
+        date_value text COLLATE "C",
+        PRIMARY KEY (owner_key, seq)
     )""",
-    "CREATE INDEX corpus_copies_owner ON corpus_copies (owner_id)",
+    "CREATE INDEX corpus_copies_owner ON corpus_copies (owner_key, owner_id)",
     "CREATE INDEX corpus_copies_file ON corpus_copies (file_key)",
     "CREATE INDEX corpus_articles_start ON corpus_articles (date_start, seq)",
     "CREATE INDEX corpus_articles_end ON corpus_articles (date_end)",
     "CREATE INDEX corpus_articles_cites ON corpus_articles USING gin (cites)",
-    # --lang, and the skip scan that lists the languages a query is analysed in.
+    # --lang.
     "CREATE INDEX corpus_articles_language ON corpus_articles (language)",
     """CREATE TABLE corpus_words (
         word text COLLATE "C" PRIMARY KEY,
@@ -115,6 +146,10 @@ _TABLES = [
         text_words bigint NOT NULL
     )""",
     "INSERT INTO corpus_totals (articles, text_words) VALUES (0, 0)",
+    """CREATE TABLE corpus_languages (
+        language text COLLATE "C" PRIMARY KEY,
+        articles bigint NOT NULL
+    )""",
     """CREATE TABLE corpus_documents (
         name text PRIMARY KEY,
         body text NOT NULL,

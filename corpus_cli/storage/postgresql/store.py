@@ -38,6 +38,7 @@ from corpus_cli.storage.postgresql.compile import RANK_WEIGHTS, Compiled, compil
 from corpus_cli.storage.postgresql.connection import INSUFFICIENT_PRIVILEGE, Server
 from corpus_cli.storage.postgresql.filtering import filter_sql, order_by
 from corpus_cli.storage.postgresql.schema import (
+    SAME_ANALYSIS,
     SCHEMA_VERSION,
     WRITER_LOCK,
     create,
@@ -92,9 +93,13 @@ class PostgresStore:
                     )
                 version = stored_version(cursor)
                 if version != SCHEMA_VERSION:
-                    # Version 1 indexed Snowball stems: its words would match other words.
-                    older = version is not None and version < SCHEMA_VERSION
-                    why = ", with another analysis of the words," if older else ""
+                    # Version 1 indexed Snowball stems: its words would match other words;
+                    # version 3, today's words in tables whose keys Citus cannot spread.
+                    why = ""
+                    if version is not None and version < SAME_ANALYSIS:
+                        why = ", with another analysis of the words,"
+                    elif version is not None and version < SCHEMA_VERSION:
+                        why = ", with an older layout of its tables,"
                     raise IndexUnreadable(
                         f"The corpus in {server.where} has schema version {version}{why} and "
                         f"this corpus reads version {SCHEMA_VERSION}; ingest your files into a "
@@ -233,25 +238,24 @@ class PostgresStore:
                 return SearchResult([], 0, terms)
             where, params = self._where(compiled, filters)
             score = compiled.score if scored else "NULL::float8"
-            # The window counts every match before LIMIT keeps a page of them; the
-            # stored fields are read for that page only.
+            # One query reads the stored fields of the page's rows: under Citus each
+            # shard sends its top rows and the coordinator merges them. The total is
+            # a count of its own (a window over every match is not pushed down to
+            # shards), asked only when the page does not tell it.
             self._matching(
-                f"WITH page AS (SELECT a.seq, {score} AS score, count(*) OVER () AS total "
-                f"FROM corpus_articles a WHERE {where} ORDER BY {order_by(sort)} "
-                f"LIMIT %s OFFSET %s) "
-                f"SELECT {STORED}, page.score, page.total FROM page "
-                f"JOIN corpus_articles a USING (seq) ORDER BY {order_by(sort, 'page.score')}",
+                f"SELECT {STORED}, {score} AS score FROM corpus_articles a WHERE {where} "
+                f"ORDER BY {order_by(sort)} LIMIT %s OFFSET %s",
                 [*(compiled.score_params if scored else []), *params, limit, offset],
                 text=True,
             )
             rows = self._cursor.fetchall()
-            if rows:
-                total = int(rows[0][-1])
-            elif offset or limit == 0:  # no page to read the count from: count apart
-                total = self._count_where(where, params, text=True)
-            else:
+            if rows and (limit is None or len(rows) < limit):
+                total = offset + len(rows)  # the last page: every match is on it or before
+            elif not rows and not offset and limit != 0:
                 total = 0
-        hits = [Hit(_stored(row), float(row[-2]) if scored else None) for row in rows]
+            else:
+                total = self._count_where(where, params, text=True)
+        hits = [Hit(_stored(row), float(row[-1]) if scored else None) for row in rows]
         return SearchResult(hits, total, terms)
 
     def _matching(self, sql: str, params: list[Any], text: bool) -> None:
@@ -372,12 +376,15 @@ class PostgresStore:
         only, wanted = "", []
         if filters is not None and filters.source is not None:
             only, wanted = "WHERE p.key = %s", [source_key(filters.source)]
+        # A copy is stored beside its article (owner_key is the article's file_key):
+        # the join and both halves of the union are per shard under Citus.
         self._matching(
             "SELECT p.name, count(DISTINCT p.seq), min(p.date), max(p.date) FROM ("
-            "SELECT a.seq, coalesce(a.source_name, '') AS name, a.source_key AS key, "
-            f"a.date_value AS date FROM corpus_articles a WHERE {where} UNION ALL "
-            "SELECT a.seq, coalesce(c.source_name, ''), c.source_key, c.date_value "
-            f"FROM corpus_articles a JOIN corpus_copies c ON c.owner_id = a.id WHERE {where}"
+            "SELECT a.file_key, a.seq, coalesce(a.source_name, '') AS name, "
+            f"a.source_key AS key, a.date_value AS date FROM corpus_articles a WHERE {where} "
+            "UNION ALL SELECT a.file_key, a.seq, coalesce(c.source_name, ''), c.source_key, "
+            "c.date_value FROM corpus_articles a JOIN corpus_copies c "
+            f"ON c.owner_key = a.file_key AND c.owner_id = a.id WHERE {where}"
             f") AS p {only} GROUP BY 1",
             [*params, *params, *wanted],
             compiled is not None,
@@ -401,16 +408,20 @@ class PostgresStore:
             self._matching(
                 "SELECT count(*), "
                 "count(*) FILTER (WHERE a.date_value IS NOT NULL AND a.date_inferred), "
-                "count(*) FILTER (WHERE a.date_value IS NOT NULL AND NOT a.date_inferred), "
-                "(SELECT b.date_value FROM corpus_articles b "
-                " ORDER BY b.date_start ASC NULLS LAST, b.seq ASC LIMIT 1), "
-                "(SELECT b.date_value FROM corpus_articles b "
-                " ORDER BY b.date_start DESC NULLS LAST, b.seq DESC LIMIT 1) "
+                "count(*) FILTER (WHERE a.date_value IS NOT NULL AND NOT a.date_inferred) "
                 "FROM corpus_articles a",
                 [],
                 text=False,
             )
-            articles, inferred, metadata, first_date, last_date = cursor.fetchone()
+            articles, inferred, metadata = cursor.fetchone()
+            ends = []
+            for sort in ("date", "-date"):  # the first and the last date, as --sort lists them
+                cursor.execute(
+                    f"SELECT a.date_value FROM corpus_articles a ORDER BY {order_by(sort)} LIMIT 1"
+                )
+                row = cursor.fetchone()
+                ends.append(row[0] if row else None)
+            first_date, last_date = ends
             cursor.execute(
                 "SELECT language, count(*) FROM corpus_articles GROUP BY language ORDER BY 1"
             )
@@ -469,19 +480,20 @@ class PostgresStore:
             where, params = self._where(None, filters)
             wanted = max(ranking.MIN_CANDIDATES, ranking.CANDIDATES * limit)
             cursor.execute(
-                "SELECT a.seq FROM corpus_articles a "
+                "SELECT a.file_key, a.seq FROM corpus_articles a "
                 f"WHERE a.terms @@ %s::tsquery AND a.seq <> %s AND {where} "
                 "ORDER BY ts_rank(%s, a.terms, %s::tsquery, 0) DESC, a.seq LIMIT %s",
                 [tsquery, seq, *params, RANK_WEIGHTS, tsquery, wanted],
             )
-            candidates = [int(r[0]) for r in cursor.fetchall()]
+            candidates = [(str(k), int(s)) for k, s in cursor.fetchall()]
             scores = ranking.text_bm25(cursor, candidates, key)
-            best = sorted(candidates, key=lambda s: (-scores[s], s))[:limit]
+            best = sorted(candidates, key=lambda c: (-scores[c[1]], c[1]))[:limit]
             cursor.execute(
-                f"SELECT a.seq, {STORED} FROM corpus_articles a WHERE a.seq = ANY(%s)", (best,)
+                f"SELECT a.seq, {STORED} FROM corpus_articles a WHERE {ranking.ROWS}",
+                ranking.rows_params(best),
             )
             found = {int(r[0]): _stored(r[1:]) for r in cursor.fetchall()}
-        return [Hit(found[s], scores[s]) for s in best]
+        return [Hit(found[s], scores[s]) for _, s in best]
 
     # -- documents kept beside the articles ----------------------------------------
 

@@ -44,7 +44,7 @@ COLUMNS = (
 
 #: The columns of corpus_copies that :meth:`PostgresBatch.add_copy` fills.
 COPY_COLUMNS = (
-    "owner_id, id, file_key, file_size, file_mtime_ns, file_digest, content_hash, path, "
+    "owner_key, owner_id, id, file_key, file_size, file_mtime_ns, file_digest, content_hash, path, "
     "title, source_name, source_key, url, date_value"
 )
 
@@ -82,13 +82,18 @@ def cites_of(article: Article) -> list[str]:
     return sorted({c.strip().lower() for c in article.cites if c.strip()})
 
 
-#: Every stored record of a file, article or copy, with what the ledger asks of it.
-RECORDS = (
-    "(SELECT file_key, file_size, file_mtime_ns, file_digest, source_name "
-    "FROM corpus_articles UNION ALL "
-    "SELECT file_key, file_size, file_mtime_ns, file_digest, source_name "
-    "FROM corpus_copies) AS r"
-)
+def records(select: str, where: str) -> str:
+    """``select`` from every stored record of a file, article or copy, that matches
+    ``where``: each half filtered by itself, so that under Citus the articles' half
+    goes to the one shard of the file (the copies live beside their articles and
+    their half asks every shard, one index lookup in each)."""
+    return (
+        f"SELECT {select} FROM corpus_articles WHERE {where} "
+        f"UNION ALL SELECT {select} FROM corpus_copies WHERE {where}"
+    )
+
+
+_SOURCE = "coalesce(source_name, '') AS name"
 
 
 class Statements:
@@ -97,16 +102,15 @@ class Statements:
 
     QUESTIONS: ClassVar[dict[str, str]] = {
         "corpus_has_stat": (
-            f"SELECT 1 FROM {RECORDS} "
-            "WHERE file_key = $1 AND file_size = $2 AND file_mtime_ns = $3 LIMIT 1"
+            records("1", "file_key = $1 AND file_size = $2 AND file_mtime_ns = $3") + " LIMIT 1"
         ),
-        "corpus_has_digest": (
-            f"SELECT 1 FROM {RECORDS} WHERE file_key = $1 AND file_digest = $2 LIMIT 1"
+        "corpus_has_digest": records("1", "file_key = $1 AND file_digest = $2") + " LIMIT 1",
+        "corpus_of_file": (
+            f"SELECT coalesce(sum(n), 0) FROM ({records('count(*) AS n', 'file_key = $1')}) AS r"
         ),
-        "corpus_of_file": f"SELECT count(*) FROM {RECORDS} WHERE file_key = $1",
         "corpus_file_sources": (
-            "SELECT coalesce(array_agg(DISTINCT coalesce(source_name, '')), '{}') "
-            f"FROM {RECORDS} WHERE file_key = $1"
+            "SELECT coalesce(array_agg(DISTINCT name), '{}') "
+            f"FROM ({records(_SOURCE, 'file_key = $1')}) AS r"
         ),
         "corpus_content_owner": (
             "SELECT path, file_key, id FROM corpus_articles WHERE content_hash = $1 "
@@ -163,20 +167,24 @@ class PostgresLedger:
         with self._server.errors(self._writing):
             cursor = self._statements.cursor
             if keys:
+                state = "file_key, file_size, file_mtime_ns, file_digest, source_name"
                 cursor.execute(
                     "SELECT file_key, file_size, file_mtime_ns, file_digest, count(*), "
                     "array_agg(DISTINCT coalesce(source_name, '')) "
-                    f"FROM {RECORDS} WHERE file_key = ANY(%s::text[]) GROUP BY 1, 2, 3, 4",
-                    (text_array(sorted(keys)),),
+                    f"FROM ({records(state, 'file_key = ANY(%(keys)s::text[])')}) AS r "
+                    "GROUP BY 1, 2, 3, 4",
+                    {"keys": text_array(sorted(keys))},
                 )
                 self._files = {}
                 for key, size, mtime, digest, count, names in cursor.fetchall():
                     self._files.setdefault(key, []).append((size, mtime, digest, count, names))
             if hashes:
+                # The first stored article of each content, picked here (the last row
+                # of a content is the one kept): DISTINCT ON is not one of the
+                # queries Citus spreads over its shards.
                 cursor.execute(
-                    "SELECT DISTINCT ON (content_hash) content_hash, path, file_key, id "
-                    "FROM corpus_articles WHERE content_hash = ANY(%s::text[]) "
-                    "ORDER BY content_hash, seq",
+                    "SELECT content_hash, path, file_key, id FROM corpus_articles "
+                    "WHERE content_hash = ANY(%s::text[]) ORDER BY seq DESC",
                     (text_array(sorted(hashes)),),
                 )
                 self._contents = {h: (str(p), str(k), str(i)) for h, p, k, i in cursor.fetchall()}
@@ -232,7 +240,9 @@ class PostgresLedger:
     def files(self) -> set[str]:
         with self._server.errors(self._writing):
             cursor = self._statements.cursor
-            cursor.execute(f"SELECT DISTINCT file_key FROM {RECORDS}")
+            cursor.execute(
+                "SELECT file_key FROM corpus_articles UNION SELECT file_key FROM corpus_copies"
+            )
             return {str(row[0]) for row in cursor.fetchall()}
 
     def close(self) -> None:
@@ -261,6 +271,7 @@ class PostgresBatch(PostgresLedger):
         self._stem_count: Counter[str] = Counter()
         self._articles = 0
         self._text_words = 0
+        self._languages: Counter[str] = Counter()
         self._sending: _Copy | None = None
         #: Copies to insert once the articles sent before them are in (rows of COPY_COLUMNS).
         self._copies: list[tuple[Any, ...]] = []
@@ -277,7 +288,8 @@ class PostgresBatch(PostgresLedger):
                 "AND has_table_privilege('corpus_copies', 'INSERT, DELETE') "
                 "AND has_table_privilege('corpus_words', 'INSERT, UPDATE, DELETE') "
                 "AND has_table_privilege('corpus_stems', 'INSERT, UPDATE, DELETE') "
-                "AND has_table_privilege('corpus_totals', 'UPDATE')"
+                "AND has_table_privilege('corpus_totals', 'UPDATE') "
+                "AND has_table_privilege('corpus_languages', 'INSERT, UPDATE, DELETE')"
             )
             read_only, allowed = cursor.fetchone()
             if read_only or not allowed:
@@ -336,6 +348,7 @@ class PostgresBatch(PostgresLedger):
         ]
         self._rows.append("\t".join(map(copy_value, fields)))
         self._count(terms, 1)
+        self._languages[article.language] += 1
         if len(self._rows) >= FLUSH_ROWS:
             self._flush()
 
@@ -365,29 +378,43 @@ class PostgresBatch(PostgresLedger):
         self._flush(wait=True)
         copies, self._copies = self._copies, []
         with self._server.errors(writing=True):
-            self._cursor.executemany(
-                f"INSERT INTO corpus_copies ({COPY_COLUMNS}) "
-                f"VALUES ({', '.join(['%s'] * len(copies[0]))})",
-                copies,
+            cursor = self._cursor
+            # A copy is stored under its article's file key (the distribution column
+            # under Citus), read here: this batch's own articles are among them.
+            cursor.execute(
+                "SELECT id, file_key FROM corpus_articles WHERE id = ANY(%s::text[])",
+                (text_array(sorted({c[0] for c in copies})),),
             )
-            self._refresh({c[0] for c in copies})
+            keys = {str(i): str(k) for i, k in cursor.fetchall()}
+            # An owner that is gone leaves its copy dangling, as 'corpus check' reports.
+            rows = [(keys.get(c[0], ""), *c) for c in copies]
+            cursor.executemany(
+                f"INSERT INTO corpus_copies ({COPY_COLUMNS}) "
+                f"VALUES ({', '.join(['%s'] * len(rows[0]))})",
+                rows,
+            )
+            self._refresh({(row[0], row[1]) for row in rows})
 
-    def _refresh(self, owners: set[str]) -> None:
-        """Write the copies of these articles into their own rows (sources and JSON)."""
+    def _refresh(self, owners: set[tuple[str, str]]) -> None:
+        """Write the copies of these articles (file key, id) into their own rows
+        (sources and JSON): one statement that each shard runs on its own rows."""
         if not owners:
             return
         self._cursor.execute(
             "UPDATE corpus_articles a SET "
             "source_keys = ARRAY[a.source_key] || coalesce(("
             "  SELECT array_agg(c.source_key ORDER BY c.seq) FROM corpus_copies c "
-            "  WHERE c.owner_id = a.id), '{}'), "
+            "  WHERE c.owner_key = a.file_key AND c.owner_id = a.id), '{}'), "
             "copies = coalesce(("
             "  SELECT json_agg(json_build_object('id', c.id, 'path', c.path, "
             "  'title', c.title, 'date', c.date_value, 'source', c.source_name, "
             "  'url', c.url) ORDER BY c.seq)::text FROM corpus_copies c "
-            "  WHERE c.owner_id = a.id), '[]') "
-            "WHERE a.id = ANY(%s::text[])",
-            (text_array(sorted(owners)),),
+            "  WHERE c.owner_key = a.file_key AND c.owner_id = a.id), '[]') "
+            "WHERE a.file_key = ANY(%s::text[]) AND a.id = ANY(%s::text[])",
+            (
+                text_array(sorted({key for key, _ in owners})),
+                text_array(sorted({owner for _, owner in owners})),
+            ),
         )
 
     def delete_file(self, key: str) -> set[str]:
@@ -396,9 +423,10 @@ class PostgresBatch(PostgresLedger):
         with self._server.errors(writing=True):
             cursor = self._cursor
             cursor.execute(
-                "DELETE FROM corpus_copies WHERE file_key = %s RETURNING owner_id", (key,)
+                "DELETE FROM corpus_copies WHERE file_key = %s RETURNING owner_key, owner_id",
+                (key,),
             )
-            owners = {str(row[0]) for row in cursor.fetchall()}
+            owners = {(str(row[0]), str(row[1])) for row in cursor.fetchall()}
             cursor.execute(
                 "DELETE FROM corpus_articles WHERE file_key = %s "
                 "RETURNING id, title, body, language",
@@ -410,13 +438,15 @@ class PostgresBatch(PostgresLedger):
             if ids:
                 # The copies of the removed articles go with them.
                 cursor.execute(
-                    "DELETE FROM corpus_copies WHERE owner_id = ANY(%s::text[]) RETURNING file_key",
-                    (text_array(ids),),
+                    "DELETE FROM corpus_copies WHERE owner_key = %s "
+                    "AND owner_id = ANY(%s::text[]) RETURNING file_key",
+                    (key, text_array(ids)),
                 )
                 orphans = {str(row[0]) for row in cursor.fetchall()}
-            self._refresh(owners - set(ids))
+            self._refresh({owner for owner in owners if owner[0] != key})
         for _, title, body, language in removed:
             self._count(article_terms(title, body, with_vector=False, language=language), -1)
+            self._languages[str(language)] -= 1
         orphans.discard(key)
         return orphans
 
@@ -501,6 +531,15 @@ class PostgresBatch(PostgresLedger):
                 "UPDATE corpus_totals SET articles = articles + %s, text_words = text_words + %s",
                 (self._articles, self._text_words),
             )
+        languages = sorted(code for code, n in self._languages.items() if n)
+        if languages:
+            cursor.execute(
+                "INSERT INTO corpus_languages AS l (language, articles) "
+                "SELECT * FROM unnest(%s::text[], %s::bigint[]) "
+                "ON CONFLICT (language) DO UPDATE SET articles = l.articles + EXCLUDED.articles",
+                (text_array(languages), _numbers(self._languages[c] for c in languages)),
+            )
+            cursor.execute("DELETE FROM corpus_languages WHERE articles <= 0")
 
     # -- the end -------------------------------------------------------------------
 
