@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from corpus_cli.text import analysis
-from corpus_cli.text.languages import analyse, describe, normal_code, terms
+from corpus_cli.text.languages import analyse, describe, normal_code, surface_form, terms
+from corpus_cli.text.stopwords import ITALIAN, stop_words
 
 
 @pytest.mark.parametrize(
@@ -85,3 +86,41 @@ def test_cyrillic_keeps_its_letters() -> None:
 )
 def test_language_codes_from_metadata(value: str, code: str | None) -> None:
     assert normal_code(value) == code
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("de", "Die Straßensperren an der Übungsstrecke"),
+        ("ru", "Учения на Балтике, после войны, самолёты"),
+        ("fr", "Les manœuvres des Œuvres"),
+        ("el", "Οι ναυτικές ασκήσεις"),
+        ("ja", "政府は経済対策を決定した"),
+        ("ko", "정부는 국무회의에서 대책을"),
+        ("zh", "中国和俄罗斯海军 NATO Übung"),
+    ],
+)
+def test_a_pattern_folds_as_the_language_indexes_its_words(language: str, text: str) -> None:
+    # What a wildcard is matched against: each word as the language indexes it.
+    indexed = terms(text, language, stemmed=False)
+    for word in text.split():
+        if language in ("ja", "ko", "zh"):
+            continue  # bigrams: a word is not one indexed term
+        assert surface_form(word.strip(","), language) in indexed
+    for token in indexed:
+        assert surface_form(token, language) == token
+    assert surface_form("Straß*", "de") == "strass*"
+    assert surface_form("войн?", "ru") == "войн?"
+    assert surface_form("Straß*", "it") == analysis.fold("Straß*")
+
+
+def test_stop_words_of_each_language() -> None:
+    assert stop_words("it") is ITALIAN  # Italian's list as it always was
+    assert {"the", "and", "of"} <= stop_words("en")
+    assert {"le", "la", "les", "est", "ete", "etait"} <= stop_words("fr")  # folded as French is
+    assert {"der", "und", "uber"} <= stop_words("de")  # über, folded as German is
+    assert {"и", "мой", "все"} <= stop_words("ru")  # й kept, ё as е
+    assert stop_words("nb") == stop_words("no")
+    assert stop_words("zh") == frozenset()
+    # Content words are no stop words.
+    assert not {"glacier", "gletscher", "ice"} & (stop_words("en") | stop_words("de"))

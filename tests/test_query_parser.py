@@ -87,7 +87,7 @@ A, B, C = word("a"), word("b"), word("c")
         ("gas, navi", And((word("gas"), word("navi", "navi")))),
         ("'single quoted'", Phrase(("single", "quoted"), ("singl", "quoted"))),
         ("esercitaz*", Prefix("esercitaz")),
-        ("Città*", Prefix("citta")),
+        ("Città*", Prefix("citta", written="Città")),  # as typed, for other languages
         ("ci?ta", Wildcard("ci?ta")),
         ("*zione", Wildcard("*zione")),
         ("esercitazone~", Fuzzy("esercitazone", 1, 0)),

@@ -28,6 +28,7 @@ from corpus_cli.query.tree import (
     rewrite,
 )
 from corpus_cli.text.analysis import terms
+from corpus_cli.text.languages import UNPREFIXED, ordered, surface_form
 
 #: The fields a query without a field scope searches, in the order backends list them.
 SEARCHED_FIELDS: tuple[TextField, ...] = ("title", "text")
@@ -84,18 +85,22 @@ def _fields(field: TextField | None) -> tuple[TextField, ...]:
     return SEARCHED_FIELDS if field is None else (field,)
 
 
-def expand_fuzzy(node: Node, vocabulary: Vocabulary) -> Node:
+def expand_fuzzy(node: Node, vocabulary: Vocabulary, languages: Iterable[str] = ()) -> Node:
     """Replace fuzzy terms by the indexed words they match, ignoring final vowels.
 
     Italian inflects mostly in the last vowel (esercitazione, esercitazioni), so a
     typo in the singular would otherwise be two edits from the plural in the text:
     a word also matches when the two agree within the distance once each has lost
     its final vowel.
+
+    The words are compared as each of ``languages`` (the index's) folds them
+    (``manœuvre~1`` is ``manoeuvre~1`` in French): Italian's folding when none is given.
     """
-    return rewrite(node, lambda leaf: _expanded(leaf, vocabulary))
+    forms = ordered(languages)
+    return rewrite(node, lambda leaf: _expanded(leaf, vocabulary, forms))
 
 
-def _expanded(node: Node, vocabulary: Vocabulary) -> Node:
+def _expanded(node: Node, vocabulary: Vocabulary, languages: list[str]) -> Node:
     if isinstance(node, Fuzzy):
         if node.max_edits > MAX_FUZZY_EDITS:
             # The candidates grow with every edit allowed: ~6 took 25 s on 5 articles.
@@ -103,32 +108,44 @@ def _expanded(node: Node, vocabulary: Vocabulary) -> Node:
                 f"'{node.word}~{node.max_edits}' allows too many edits; "
                 f"use ~1 or ~{MAX_FUZZY_EDITS}."
             )
-        expanded = [_fuzzy_words(node, field, vocabulary) for field in _fields(node.field)]
+        # One form where the languages fold the word alike, Italian's own first.
+        typed = node.written or node.word
+        forms = list(
+            dict.fromkeys(
+                node.word if code == UNPREFIXED else surface_form(typed, code)
+                for code in languages or [UNPREFIXED]
+            )
+        )
+        expanded = [_fuzzy_words(node, forms, field, vocabulary) for field in _fields(node.field)]
         near: Node = expanded[0] if len(expanded) == 1 else Or(tuple(expanded))
         # Fuzzy widens: the word itself, by its stem as always, and its near spellings
-        # (rapinatori~1 must find all that rapinatori finds, and more).
+        # (rapinatori~1 must find all that rapinatori finds, and more). The word as
+        # typed, for the stems of other languages (войны, whose Italian folding is воины).
         stems = tuple(terms(node.word))
         if not stems:
             return near
-        word = Term(node.word, stems, node.field, node.boost)
+        others = any(code != UNPREFIXED for code in languages)
+        word = Term(typed if others else node.word, stems, node.field, node.boost)
         return word if isinstance(near, Nothing) else Or((word, near))
     return node
 
 
-def _fuzzy_words(node: Fuzzy, field: TextField, vocabulary: Vocabulary) -> Node:
-    wanted, limit = node.word, node.max_edits
-    stem_wanted = _ENDING.sub("", wanted)
-    # Short words differ in their last vowel too often (rapina, rapida).
-    forgive_ending = len(stem_wanted) >= 7
-    words = [
-        word
-        # A prefix longer than the word (a~2/3) means the whole word.
-        for word in vocabulary.words_within(
-            field, wanted, limit + 1, min(node.prefix_length, len(wanted))
+def _fuzzy_words(node: Fuzzy, forms: list[str], field: TextField, vocabulary: Vocabulary) -> Node:
+    words: set[str] = set()
+    for wanted in forms:
+        limit = node.max_edits
+        stem_wanted = _ENDING.sub("", wanted)
+        # Short words differ in their last vowel too often (rapina, rapida).
+        forgive_ending = len(stem_wanted) >= 7
+        words.update(
+            word
+            # A prefix longer than the word (a~2/3) means the whole word.
+            for word in vocabulary.words_within(
+                field, wanted, limit + 1, min(node.prefix_length, len(wanted))
+            )
+            if edit_distance(word, wanted) <= limit
+            or (forgive_ending and edit_distance(_ENDING.sub("", word), stem_wanted) <= limit)
         )
-        if edit_distance(word, wanted) <= limit
-        or (forgive_ending and edit_distance(_ENDING.sub("", word), stem_wanted) <= limit)
-    ]
     if not words:
         return Nothing()
     return Surface(tuple(sorted(words)), field, node.boost)

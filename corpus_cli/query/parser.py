@@ -463,11 +463,14 @@ def _text_clause(token: TextToken) -> _Clause:
         # Whoosh folded the text once to query the stemmed field and again to move
         # the query to the surface field; folding twice differs for a few symbols.
         text = fold(fold(token.text))
+        # Other languages fold their own way (Straß* is strass* in German): keep what
+        # was typed when it differs.
+        written = "" if text == token.text else token.text
         if isinstance(token, PrefixToken):
-            return Prefix(text, scope, boost)
+            return Prefix(text, scope, boost, written)
         if isinstance(token, WildToken):
-            return Wildcard(text, scope, boost)
-        return Fuzzy(text, token.max_edits, token.prefix_length, scope, boost)
+            return Wildcard(text, scope, boost, written)
+        return Fuzzy(text, token.max_edits, token.prefix_length, scope, boost, written)
     if isinstance(token, PhraseToken):
         words = analyse(token.text)
         surface = tuple(token.text[start:end] for start, end, _f, _s in words)

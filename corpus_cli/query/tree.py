@@ -54,27 +54,36 @@ class Phrase(FrozenRecord):
 
 @dataclass(eq=False, repr=False)
 class Prefix(FrozenRecord):
-    """``esercitaz*``: any word as written (folded, unstemmed) that starts with ``prefix``."""
+    """``esercitaz*``: any word as written (folded, unstemmed) that starts with ``prefix``.
+
+    ``written`` is the text as typed when folding changed it (``Straß``, ``войн``):
+    the prefix is folded the Italian way, and an article in another language folds
+    its words its own way (:func:`corpus_cli.query.languages.localise`).
+    """
 
     prefix: str
     field: TextField | None = None
     boost: float = 1.0
+    written: str = ""
 
 
 @dataclass(eq=False, repr=False)
 class Wildcard(FrozenRecord):
-    """``ci?ta``, ``*zione``: a folded pattern of ``?`` (one character) and ``*`` (any run)."""
+    """``ci?ta``, ``*zione``: a folded pattern of ``?`` (one character) and ``*`` (any run);
+    ``written`` as :class:`Prefix`'s."""
 
     pattern: str
     field: TextField | None = None
     boost: float = 1.0
+    written: str = ""
 
 
 @dataclass(eq=False, repr=False)
 class Fuzzy(FrozenRecord):
     """``esercitazone~1``: words as written within ``max_edits`` of ``word`` (folded).
 
-    The first ``prefix_length`` characters must match exactly (none by default).
+    The first ``prefix_length`` characters must match exactly (none by default);
+    ``written`` as :class:`Prefix`'s.
     """
 
     word: str
@@ -82,6 +91,7 @@ class Fuzzy(FrozenRecord):
     prefix_length: int = 0
     field: TextField | None = None
     boost: float = 1.0
+    written: str = ""
 
 
 @dataclass(eq=False, repr=False)

@@ -18,7 +18,7 @@ from corpus_cli.text.citations import outlet_names
 from corpus_cli.text.languages import analyse
 from corpus_cli.text.periods import months
 from corpus_cli.text.snippets import collapse_spaces, find_matches
-from corpus_cli.text.stopwords import ITALIAN
+from corpus_cli.text.stopwords import stop_words
 
 _RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 _PRECISION_RANK = {"day": 0, "month": 2, "year": 3}
@@ -126,16 +126,20 @@ def characteristic_terms(
     """The words most over-represented in the matching articles (Dunning's G²).
 
     Each stem is shown as its most common surface form in the matches; the query's
-    own words are left out, since they are trivially characteristic.
+    own words are left out, since they are trivially characteristic, and so are the
+    function words of each article's language (:mod:`corpus_cli.text.stopwords`).
     """
     result = store.search(query, filters, limit=sample)
     counts: Counter[str] = Counter()
     surfaces: dict[str, Counter[str]] = {}
     for hit in result.hits:
         text = hit.article.text
-        # The article's own analysis: its stems are the ones the index counts.
-        for start, end, folded, stem in analyse(text, hit.article.language):
-            if not _WORDLIKE.match(folded) or folded in ITALIAN:
+        # The article's own analysis: its stems are the ones the index counts, and
+        # its language's function words are left out ("the" no more than "il").
+        language = hit.article.language
+        stops = stop_words(language)
+        for start, end, folded, stem in analyse(text, language):
+            if not _WORDLIKE.match(folded) or folded in stops:
                 continue
             counts[stem] += 1
             surfaces.setdefault(stem, Counter())[text[start:end].lower()] += 1

@@ -125,6 +125,34 @@ def strip_marks(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _marks_folded(lowered: str, keep_marks: bool) -> str:
+    return lowered if keep_marks else strip_marks(lowered)
+
+
+def surface_form(text: str, language: str) -> str:
+    """``text`` (a word, or a wildcard pattern: ``*``, ``?`` and ``[]`` are kept)
+    folded as ``language`` folds the words it indexes as written, which prefixes,
+    wildcards and fuzzy terms are matched against.
+
+    Italian is :func:`analysis.fold` (twice, as the parser folds); German spells out
+    ``ß`` (``straß`` is ``strass``), French ``œ``, Russian keeps ``й`` and makes
+    ``ё`` an ``е``; in Chinese, Japanese and Korean the CJK characters stay as
+    written, as their bigrams do, and other characters are folded neutrally.
+    """
+    if language == UNPREFIXED:
+        return analysis.fold(analysis.fold(text))
+    if language not in BIGRAMS:
+        return _marks_folded(text.lower().translate(_LIGATURES), language in KEEP_MARKS)
+    parts: list[str] = []
+    done = 0
+    for run in CJK_RUN.finditer(text):
+        parts.append(surface_form(text[done : run.start()], NEUTRAL))
+        parts.append(run.group())
+        done = run.end()
+    parts.append(surface_form(text[done:], NEUTRAL))
+    return "".join(parts)
+
+
 @cache
 def _word_analyzer(language: str) -> Callable[[str], tuple[str, str, bool]]:
     """surface word -> (folded, prefixed stem, may be elided), cached, for one language."""
@@ -144,7 +172,7 @@ def _word_analyzer(language: str) -> Callable[[str], tuple[str, str, bool]]:
         if entry is not None:
             return entry
         lowered = word.lower().translate(_LIGATURES)
-        folded = lowered if keep_marks else strip_marks(lowered)
+        folded = _marks_folded(lowered, keep_marks)
         stemmed = stem_word(lowered) if stem_word is not None else lowered
         if not keep_marks:
             stemmed = strip_marks(stemmed)
