@@ -130,8 +130,12 @@ class WhooshBatch(WhooshLedger):
     def add(
         self, article: Article, *, file: FileState, content_hash: str, prepared: object = None
     ) -> None:
-        # Whoosh analyses inside its writer: there is nothing prepared to take.
-        self._put(document(article, file, content_hash))
+        doc = document(article, file, content_hash)
+        if prepared is not None:
+            # The article's postings (postings.Preparer), for the writer to gather;
+            # Whoosh leaves fields named with "_" out of the document.
+            doc["_postings"] = prepared
+        self._put(doc)
 
     def add_copy(self, owner_id: str, copy: Article, *, file: FileState, content_hash: str) -> None:
         doc = self._take(owner_id)
