@@ -155,7 +155,8 @@ def main() -> int:
                 bench.log(
                     f"run {n + 1} {name}: {got.seconds:.1f} s, "
                     f"{args.articles / got.seconds:,.0f} articles/s, "
-                    f"tree peak {got.tree_peak_mb:.0f} MB, main CPU {got.main_cpu:.1f} s, "
+                    f"tree peak {got.tree_peak_mb:.0f} MB, main peak {got.main_peak_mb:.0f} MB, "
+                    f"main CPU {got.main_cpu:.1f} s, "
                     f"others {got.others_cpu:.1f} s"
                 )
     finally:
