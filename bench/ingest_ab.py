@@ -38,6 +38,7 @@ MB = 1024 * 1024
 class Sample:
     seconds: float
     tree_peak_mb: float = 0.0
+    tree_pss_peak_mb: float = 0.0
     main_peak_mb: float = 0.0
     main_cpu: float = 0.0
     others_cpu: float = 0.0
@@ -80,6 +81,18 @@ def _stat(pid: int) -> tuple[float, float] | None:
     return int(fields[21]) * PAGE / MB, (int(fields[11]) + int(fields[12])) / TICK
 
 
+def _pss(pid: int) -> float:
+    """Proportional set size in MB: shared pages divided among the processes sharing them."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run_ingest(corpus_cmd: str, corpus: Path, index: Path) -> Sample:
     env = dict(bench.CHILD_ENV)
     start = time.perf_counter()
@@ -96,17 +109,19 @@ def run_ingest(corpus_cmd: str, corpus: Path, index: Path) -> Sample:
 
     def watch() -> None:
         while not done.is_set():
-            total = 0.0
+            total = pss = 0.0
             for pid in _tree(proc.pid):
                 got = _stat(pid)
                 if got is None:
                     continue
                 rss, cpu = got
                 total += rss
+                pss += _pss(pid)
                 sample.cpu[pid] = cpu
                 if pid == proc.pid:
                     sample.main_peak_mb = max(sample.main_peak_mb, rss)
             sample.tree_peak_mb = max(sample.tree_peak_mb, total)
+            sample.tree_pss_peak_mb = max(sample.tree_pss_peak_mb, pss)
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -155,7 +170,8 @@ def main() -> int:
                 bench.log(
                     f"run {n + 1} {name}: {got.seconds:.1f} s, "
                     f"{args.articles / got.seconds:,.0f} articles/s, "
-                    f"tree peak {got.tree_peak_mb:.0f} MB, main peak {got.main_peak_mb:.0f} MB, "
+                    f"tree peak {got.tree_peak_mb:.0f} MB (PSS {got.tree_pss_peak_mb:.0f}), "
+                    f"main peak {got.main_peak_mb:.0f} MB, "
                     f"main CPU {got.main_cpu:.1f} s, "
                     f"others {got.others_cpu:.1f} s"
                 )
@@ -169,6 +185,7 @@ def main() -> int:
         ("articles/s", lambda name: args.articles / med(name, "seconds"), "{:,.0f}"),
         ("wall time, s", lambda name: med(name, "seconds"), "{:.1f}"),
         ("peak RSS, sum of tree, MB", lambda name: med(name, "tree_peak_mb"), "{:.0f}"),
+        ("peak PSS, sum of tree, MB", lambda name: med(name, "tree_pss_peak_mb"), "{:.0f}"),
         ("peak RSS, main process, MB", lambda name: med(name, "main_peak_mb"), "{:.0f}"),
         ("CPU, main process, s", lambda name: med(name, "main_cpu"), "{:.1f}"),
         ("CPU, other processes, s", lambda name: med(name, "others_cpu"), "{:.1f}"),
