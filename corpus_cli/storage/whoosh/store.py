@@ -241,9 +241,11 @@ class WhooshStore:
             ) from None
         return writer
 
+    @guarded
     def preparer(self) -> Preparer:
         """An article's text fields as postings (postings.py), made where it is read:
-        the writer, in the ingest's main process, then only gathers them."""
+        the writer, in the ingest's main process, then only gathers them. (The
+        schema is read from the folder: a folder gone by now is said so.)"""
         from corpus_cli.storage.whoosh.postings import Preparer
         from corpus_cli.storage.whoosh.segments import text_fields
 
