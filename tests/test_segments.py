@@ -15,6 +15,7 @@ from corpus_cli.query import parse
 from corpus_cli.services.ingest import ingest
 from corpus_cli.storage import open_store
 from corpus_cli.storage.base import Store
+from corpus_cli.storage.whoosh.store import WhooshStore
 
 
 def _corpus(folder: Path) -> None:
@@ -176,3 +177,34 @@ def test_bulk_written_index_answers_searches(tmp_path: Path) -> None:
     assert {"002_9be9ee8e938c10f9", "003_569862a446dd5049"} <= found
     assert index.search(parse("esercitazione")).total >= 1
     assert [hit.article.id for hit in index.search(parse("già"), limit=None).hits] == ["long"]
+
+
+def test_postings_made_by_the_reading_processes_write_the_same_segments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading processes analyse (postings.Preparer); without it the writer does:
+    the same bytes either way, in several languages."""
+    corpus = tmp_path / "corpus"
+    _corpus(corpus)
+    write(corpus, "en.txt", article("en", "The carabinieri said the suspects were running. " * 9))
+    write(corpus, "ja.txt", article("ja", "東京都の知事は記者会見で新しい計画を発表した。" * 5))
+    monkeypatch.setattr(corpus_cli.services.ingest, "BATCH_ARTICLES", 100)
+    monkeypatch.setattr(corpus_cli.services.ingest, "MAX_BATCH_ARTICLES", 100)
+    analysed_here: list[str] = []
+    add_text = corpus_cli.storage.whoosh.segments._add_text
+
+    def counted(found: object, field: object, text: str, *args: object) -> tuple[int, int]:
+        analysed_here.append(text)
+        return add_text(found, field, text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "_add_text", counted)
+    made = open_store(tmp_path / "prepared", create=True)
+    assert ingest(made, [corpus], workers=2).added == 308
+    assert not analysed_here
+    with monkeypatch.context() as patched:
+        patched.setattr(WhooshStore, "preparer", lambda store: None)
+        here = open_store(tmp_path / "here", create=True)
+        assert ingest(here, [corpus], workers=2).added == 308
+    assert len(analysed_here) == 4 * 308
+    assert _segment_files(made) == _segment_files(here)
+    assert {h.article.id for h in made.search(parse("running")).hits} == {"en"}

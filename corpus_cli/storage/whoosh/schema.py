@@ -38,6 +38,9 @@ REBUILT = (
     "sort_desc",
     "cites",
 )
+#: The text fields and the article attribute each is written from (document()):
+#: the fields whose postings the reading processes make (postings.py).
+TEXT_SOURCES = {"title": "title", "text": "text", "exact": "text", "title_exact": "title"}
 #: Sort keys of undated articles, so that they come last both ways.
 NO_DATE_LOW = 0
 NO_DATE_HIGH = 99_999_999
@@ -142,10 +145,7 @@ def document(article: Article, file: FileState, content_hash: str) -> dict[str, 
         "file_hash": hash_term(file.key, file.digest),
         "content": content_hash,
         "path": article.path,
-        "title": article.title or "",
-        "text": article.text,
-        "exact": article.text,
-        "title_exact": article.title or "",
+        **{name: getattr(article, attribute) or "" for name, attribute in TEXT_SOURCES.items()},
         "source": article.source_key,
         "source_name": article.source or "",
         "url": article.url,

@@ -27,19 +27,26 @@ import tempfile
 import zlib
 from array import array
 from collections.abc import Iterator
+from hashlib import md5
+from itertools import chain
+from operator import sub
 from pathlib import Path
 from pickle import dumps
 from typing import IO, Any
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.filedb.filetables import _lengths as _LENGTHS
+from whoosh.filedb.filetables import md5_hash
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from corpus_cli.storage.whoosh import integrity
 from corpus_cli.storage.whoosh.analyzer import ItalianAnalyzer
-from corpus_cli.text.languages import DEFAULT_LANGUAGE, terms
+from corpus_cli.storage.whoosh.postings import FieldPostings, Prepared, field_postings, unpickled
+from corpus_cli.storage.whoosh.schema import TEXT_SOURCES
+from corpus_cli.text.languages import DEFAULT_LANGUAGE
 
 #: term bytes -> (document numbers, weights, encoded values), in document order.
 _Postings = tuple[list[int], list[float], list[bytes]]
@@ -64,9 +71,6 @@ SPILL_POSTINGS = 2_500_000
 #: (bench/dump.py), past the 400 MB an ingest may take. Runs on disk cost the
 #: merge a little time instead.
 MERGE_SPILL_POSTINGS = 1_000_000
-
-#: pack_uint(n) for the small frequencies nearly every posting has.
-_PACKED = [pack_uint(n) for n in range(256)]
 
 
 class TermPool:
@@ -238,6 +242,21 @@ def _fast_format(field: Any) -> str | None:
     return None
 
 
+def text_fields(schema: Any) -> tuple[tuple[str, str, str, bool], ...]:
+    """What ``postings.Preparer`` makes for ``schema``: per text field the writer takes
+    postings for, its name, the article attribute it is written from, its kind and
+    whether it is stemmed."""
+    out = []
+    for name, attribute in TEXT_SOURCES.items():
+        if name not in schema:
+            continue
+        field = schema[name]
+        fast = _fast_format(field)
+        if fast is not None:
+            out.append((name, attribute, fast, bool(field.analyzer.stemmed)))
+    return tuple(out)
+
+
 class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
     """A ``SegmentWriter`` that gathers postings per term and writes them in bulk."""
 
@@ -338,6 +357,8 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         # The article's language picks the analysis of its text and title fields.
         language = fields.get("language") or DEFAULT_LANGUAGE
+        # Postings made by the reading processes (postings.py), if any came.
+        prepared: Prepared = unpickled(fields.get("_postings")) or {}
         self._check_fields(schema, fieldnames)
 
         perdocwriter.start_doc(docnum)
@@ -353,9 +374,14 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     fast = self._fast.get(fieldname)
                     if fast is not None and isinstance(value, str):
                         found = pool.terms_of(fieldname)
-                        length, added = _add_text(
-                            found, field, value, docnum, boost, fast, language
-                        )
+                        made = prepared.get(fieldname)
+                        if made is not None and made[:2] == (len(value), language):
+                            scale = field.format.field_boost * boost
+                            length, added = _add_postings(found, made[2], docnum, scale)
+                        else:
+                            length, added = _add_text(
+                                found, field, value, docnum, boost, fast, language
+                            )
                         pool.grew(added)
                         if not field.scorable:
                             length = 0
@@ -418,33 +444,18 @@ def _add_text(
 
     Returns the text's length in words and the number of postings added.
     """
-    words = terms(text, language, stemmed=field.analyzer.stemmed)
-    scale = field.format.field_boost * boost
-    values: dict[str, bytes] = {}
-    counts: dict[str, int] = {}
-    if fast == "frequency":
-        for word in words:
-            counts[word] = counts.get(word, 0) + 1
-        for word, count in counts.items():
-            values[word] = _PACKED[count] if count < 256 else pack_uint(count)
-    else:
-        # Positions: each word's positions as deltas from its previous occurrence.
-        deltas: dict[str, list[int]] = {}
-        last: dict[str, int] = {}
-        for position, word in enumerate(words):
-            previous = last.get(word)
-            if previous is None:
-                deltas[word] = [position]
-            else:
-                deltas[word].append(position - previous)
-            last[word] = position
-        for word, steps in deltas.items():
-            count = counts[word] = len(steps)
-            values[word] = (_PACKED[count] if count < 256 else pack_uint(count)) + dumps(steps, 2)
+    made = field_postings(text, language, field.analyzer.stemmed, fast)
+    return _add_postings(found, made, docnum, field.format.field_boost * boost)
+
+
+def _add_postings(
+    found: dict[bytes, _Postings], made: FieldPostings, docnum: int, scale: float
+) -> tuple[int, int]:
+    """Add one text's postings (postings.field_postings): its length, the postings added."""
+    length, words, counts, values = made
     get = found.get
-    for word, value in values.items():
-        weight = float(counts[word]) * scale
-        btext = word.encode("utf-8")
+    for btext, count, value in zip(words, counts, values, strict=True):
+        weight = float(count) * scale
         postings = get(btext)
         if postings is None:
             found[btext] = ([docnum], [weight], [value])
@@ -452,7 +463,7 @@ def _add_text(
             postings[0].append(docnum)
             postings[1].append(weight)
             postings[2].append(value)
-    return len(words), len(values)
+    return length, len(values)
 
 
 def _write_postings(
@@ -462,20 +473,31 @@ def _write_postings(
 
     What ``W3FieldWriter``/``W3PostingsWriter`` do for one posting at a time,
     done once per block: the same pickled and compressed blocks, the same term
-    info, the same term index.
+    info, the same term index. A term's blocks go to the postings file in one
+    write, and its entry to the term index (``OrderedHashWriter.add``) is made
+    here, with the positions counted rather than asked of the files: most terms
+    have a posting or two, and those calls were a third of the work per term.
     """
     codec = fieldwriter._codec
     limit = codec._blocklimit
     level = codec._compression
     postfile = fieldwriter._postfile
-    write = postfile.write
-    tell = postfile.tell
-    add_term = fieldwriter._tindex.add
+    write = postfile.file.write
+    position = postfile.tell()
+    add_term = _TermIndex(fieldwriter._tindex)
     current: str | None = None
     started = False
     doc_lengths: list[int] | None = None
     prefix = b""
     fixed: int | None = None
+    byte_of: dict[int | None, int] = {}
+
+    def to_byte(length: int | None) -> int:
+        found = byte_of.get(length)
+        if found is None:
+            found = byte_of[length] = length_to_byte(length)
+        return found
+
     for fieldname, btext, (docs, weights, values) in pool.terms():
         if fieldname != current:
             if started:
@@ -494,8 +516,7 @@ def _write_postings(
             fixed = field.format.fixed_value_size()
         elif not started:
             continue
-        offset = tell()
-        write(WHOOSH3_HEADER_MAGIC)
+        parts = [WHOOSH3_HEADER_MAGIC]
         total = len(docs)
         term_weight = 0.0
         term_min: int | None = None
@@ -503,8 +524,12 @@ def _write_postings(
         term_maxweight: float = 0
         for start in range(0, total, limit):
             end = min(start + limit, total)
-            ids = docs[start:end]
-            block_weights = weights[start:end]
+            if total <= limit:
+                ids, block_weights, block_values = docs, weights, values
+            else:
+                ids = docs[start:end]
+                block_weights = weights[start:end]
+                block_values = values[start:end]
             # The codec keeps weights as 32-bit floats until they are pickled.
             narrow = array("f", block_weights).tolist()
             term_weight += sum(narrow)
@@ -521,11 +546,7 @@ def _write_postings(
             term_max = max(term_max, block_max)
             block_level = level
             data = dumps(
-                (
-                    _deltas(ids),
-                    _mini_weights(narrow),
-                    _mini_values([v for v in values[start:end] if v], fixed),
-                ),
+                (_deltas(ids), _mini_weights(narrow), _mini_values(block_values, fixed)),
                 2,
             )
             if level and len(data) >= COMPRESS_FROM:
@@ -538,34 +559,70 @@ def _write_postings(
                     ids[-1],
                     block_maxweight,
                     block_level,
-                    length_to_byte(block_min),
-                    length_to_byte(block_max),
+                    to_byte(block_min),
+                    to_byte(block_max),
                 ),
                 2,
             )
             size = len(info) + len(data)
-            write(pack_int(-size if end == total else size))
-            write(info)
-            write(data)
+            parts += (pack_int(-size if end == total else size), info, data)
+        blocks = b"".join(parts)
+        write(blocks)
         terminfo = _TERMINFO.pack(
             False,
             term_weight,
             total,
-            0 if term_min is None else length_to_byte(term_min),
-            length_to_byte(term_max),
+            0 if term_min is None else to_byte(term_min),
+            to_byte(term_max),
             term_maxweight,
             docs[0],
             docs[-1],
         )
-        add_term(prefix + btext, terminfo + pack_long(offset) + pack_int(tell() - offset))
+        add_term(prefix + btext, terminfo + pack_long(position) + pack_int(len(blocks)))
+        position += len(blocks)
     if started:
         fieldwriter.finish_field()
+    add_term.done()
+
+
+class _TermIndex:
+    """``OrderedHashWriter.add`` for keys known to come in order, done in one call.
+
+    The same records, hashes and index as Whoosh's (MD5 hashes, the only kind the
+    W3 codec makes), the file position counted instead of asked for each key.
+    """
+
+    def __init__(self, writer: Any) -> None:
+        if writer.hashfn is not md5_hash:
+            raise ValueError("the term index does not hash with MD5")
+        self._writer = writer
+        self._file = writer.dbfile
+        self._write = writer.dbfile.file.write
+        self._position: int = writer.dbfile.tell()
+        self._index = writer.index.append
+        self._buckets = writer.buckets
+        self._last = b""
+
+    def __call__(self, key: bytes, value: bytes) -> None:
+        position = self._position
+        self._index(position)
+        record = _LENGTHS.pack(len(key), len(value)) + key + value
+        self._write(record)
+        # md5_hash: the digest's low 32 bits.
+        hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+        self._buckets[hashed & 255].append((hashed, position))
+        self._position = position + len(record)
+        self._last = key
+
+    def done(self) -> None:
+        if self._last:
+            self._writer.lastkey = self._last
 
 
 def _deltas(ids: list[int]) -> tuple[int, ...]:
     if len(ids) == 1:
         return (ids[0],)
-    return tuple(b - a for a, b in zip([0, *ids], ids, strict=False))
+    return tuple(map(sub, ids, chain((0,), ids)))
 
 
 def _mini_weights(weights: list[float]) -> tuple[float, ...] | float | None:
@@ -578,8 +635,9 @@ def _mini_weights(weights: list[float]) -> tuple[float, ...] | float | None:
 
 
 def _mini_values(values: list[bytes], fixed: int | None) -> tuple[bytes, ...] | bytes | None:
+    # Empty values are no values (Whoosh writes those of formats that have some).
     if fixed is None or fixed < 0:
-        return tuple(values)
+        return tuple(v for v in values if v) if b"" in values else tuple(values)
     if fixed == 0:
         return None
     return b"".join(values)

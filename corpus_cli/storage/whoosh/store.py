@@ -63,6 +63,7 @@ from corpus_cli.text.languages import DEFAULT_LANGUAGE
 if TYPE_CHECKING:
     # Imported when ingest asks for them: a search never writes.
     from corpus_cli.results import CheckReport, LostFile
+    from corpus_cli.storage.whoosh.postings import Preparer
     from corpus_cli.storage.whoosh.writer import WhooshBatch, WhooshLedger
 
 
@@ -240,9 +241,15 @@ class WhooshStore:
             ) from None
         return writer
 
-    def preparer(self) -> None:
-        """None: Whoosh's writer analyses each article itself, in this process."""
-        return None
+    @guarded
+    def preparer(self) -> Preparer:
+        """An article's text fields as postings (postings.py), made where it is read:
+        the writer, in the ingest's main process, then only gathers them. (The
+        schema is read from the folder: a folder gone by now is said so.)"""
+        from corpus_cli.storage.whoosh.postings import Preparer
+        from corpus_cli.storage.whoosh.segments import text_fields
+
+        return Preparer(text_fields(self._ix.schema))
 
     @guarded
     def ledger(self) -> WhooshLedger:

@@ -41,14 +41,23 @@ class WhooshLedger:
         return self._has_live("file_hash", hash_term(key, digest))
 
     def _has_live(self, field_name: str, value: str) -> bool:
-        # Not doc_frequency: it still counts deleted articles, so a file reverted
-        # to an earlier version would match its deleted self and be skipped.
+        # Not doc_frequency alone: it still counts deleted articles, so a file
+        # reverted to an earlier version would match its deleted self and be skipped.
+        if self._never(field_name, value):
+            return False
         from whoosh import query
 
         return any(True for _ in self._searcher.docs_for_query(query.Term(field_name, value)))
 
+    def _never(self, field_name: str, value: str) -> bool:
+        """No article, live or deleted, has this term: one look-up in the term index
+        answers what a query would (most files and texts of an ingest are new)."""
+        return self._searcher.doc_frequency(field_name, value) == 0  # type: ignore[no-any-return]
+
     @guarded
     def content_owner(self, content_hash: str) -> tuple[str, str, str] | None:
+        if self._never("content", content_hash):
+            return None
         fields = self._searcher.document(content=content_hash)
         if fields is None:
             return None
@@ -56,6 +65,8 @@ class WhooshLedger:
 
     @guarded
     def id_owner(self, article_id: str) -> str | None:
+        if self._never("id", article_id):
+            return None
         fields = self._searcher.document(id=article_id)
         return None if fields is None else str(fields["file"])
 
@@ -70,6 +81,8 @@ class WhooshLedger:
 
     @guarded
     def articles_of_file(self, key: str) -> int:
+        if self._never("files", key):
+            return 0
         from whoosh import query
 
         count = sum(1 for _ in self._searcher.docs_for_query(query.Term("file", key)))
@@ -130,8 +143,12 @@ class WhooshBatch(WhooshLedger):
     def add(
         self, article: Article, *, file: FileState, content_hash: str, prepared: object = None
     ) -> None:
-        # Whoosh analyses inside its writer: there is nothing prepared to take.
-        self._put(document(article, file, content_hash))
+        doc = document(article, file, content_hash)
+        if prepared is not None:
+            # The article's postings (postings.Preparer), for the writer to gather;
+            # Whoosh leaves fields named with "_" out of the document.
+            doc["_postings"] = prepared
+        self._put(doc)
 
     def add_copy(self, owner_id: str, copy: Article, *, file: FileState, content_hash: str) -> None:
         doc = self._take(owner_id)
