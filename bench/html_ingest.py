@@ -275,6 +275,9 @@ def compare_text(baseline: str, pages: Path, show: int) -> None:
 PARTS = [
     ("read_html (the whole HTML reader)", "corpus_cli/readers/html.py", "read_html"),
     ("lxml parsing (trafilatura.load_html)", "trafilatura/utils.py", "load_html"),
+    ("  its metadata, as this tree gathers it", "corpus_cli/readers/html.py", "_metadata"),
+    ("  pruning the chrome (_prune_chrome)", "corpus_cli/readers/html.py", "_prune_chrome"),
+    ("  the visible text measure (_visible_chars)", "corpus_cli/readers/html.py", "_visible_chars"),
     ("trafilatura bare_extraction", "trafilatura/core.py", "bare_extraction"),
     ("  its metadata (extract_metadata)", "trafilatura/metadata.py", "extract_metadata"),
     ("  its author search", "trafilatura/metadata.py", "extract_author"),
