@@ -539,3 +539,41 @@ def test_json_ld_closed_with_a_brace_too_many_still_dates_a_page() -> None:
         "2020-10-26",
         "page metadata (JSON-LD datePublished)",
     )
+
+
+def test_banners_and_navigation_roles_stay_out_whatever_their_case() -> None:
+    chrome = (
+        '<div class="CookieBanner">We use COOKIES on this site. Accept them all.</div>\n'
+        '<div role="navigation"><a href="/">Front page of the site</a></div>\n'
+    )
+    record = ok(read_html(page("<title>Floods</title>", chrome + PARAGRAPHS)))
+    assert record.text == TEXT
+
+
+def test_a_container_named_after_cookies_keeps_the_article_it_holds() -> None:
+    # e.g. a site's whole layout wrapped in <div id="cookie-wall-wrapper">
+    body = f'<div id="cookie-wall-wrapper"><article>\n{PARAGRAPHS}</article></div>\n'
+    data = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Floods</title>'
+        f"</head>\n<body>\n{body}</body></html>\n"
+    ).encode()
+    assert ok(read_html(data)).text == TEXT
+
+
+def test_a_date_only_htmldate_finds_dates_a_page_without_other_signals() -> None:
+    # a bare day in an element classed "date": no byline words, not under a headline
+    article = '<div class="meta"><span class="date">2019-03-05</span></div>\n' + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods</title>", article)))
+    assert (record.date, record.date_evidence, record.date_inferred) == (
+        "2019-03-05",
+        "the page's visible dates (htmldate)",
+        True,
+    )
+    assert record.text == TEXT
+
+
+def test_the_author_named_in_the_page_is_kept_without_an_author_meta() -> None:
+    article = '<p class="byline">By <span class="author">Maria Rossi</span></p>\n' + PARAGRAPHS
+    record = ok(read_html(page("<title>Floods</title>", article)))
+    assert record.extra["author"] == "Maria Rossi"
+    assert record.text.endswith(TEXT)
