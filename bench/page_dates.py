@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus_cli.readers import RawRecord, read_records, resolve
-from corpus_cli.readers.page_dates import changed_days, days_written
+from corpus_cli.readers.page_guess import changed_days, days_written
 
 BENCH = Path(__file__).resolve().parent
 PAGES_DEV = BENCH.parent.parent / "shared" / "corpora" / "pages-dev"

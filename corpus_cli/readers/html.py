@@ -23,7 +23,8 @@ import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from corpus_cli.readers.page_dates import CONFLICT, guess_refused, page_date
+from corpus_cli.readers.page_dates import CONFLICT, page_date
+from corpus_cli.readers.page_guess import guess_refused
 from corpus_cli.readers.record import RawRecord, RecordError
 
 __all__ = ["read_html"]

@@ -1,0 +1,163 @@
+"""Days a page writes that are not its publication, and whether htmldate's guess is one.
+
+htmldate, asked only when the page's own signals (:mod:`page_dates`) give no date, guesses
+from every date the page shows. Some of those are the page's last change, a period it
+reports on, the header's "today" or a teaser's date; others it pieced together itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any
+
+from corpus_cli.readers.page_dates import (
+    _UNDER_HEADLINE_CHARS,
+    _UPDATED_CLASS,
+    _day,
+    _iso_day,
+    _lower_attr,
+    _period_days,
+    _visible_text,
+)
+from corpus_cli.text.date_names import MONTH_ANY, month_number
+from corpus_cli.text.dates import bylines, infer_date
+
+__all__ = ["changed_days", "days_written", "guess_refused", "refused_days"]
+
+_AMBIGUOUS_DAY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+
+# "This page was last modified on 4 November 2020", "(last edited 2019-11-10 by ...)": a
+# wiki's or a CMS's footer says when the page last changed, in lower case and often outside
+# the article, where no byline is looked for. The date follows within a few words.
+_CHANGE_STATEMENT = re.compile(
+    r"last\s+(?:modified|edited|updated|changed|revised)|zuletzt\s+(?:geändert|bearbeitet"
+    r"|aktualisiert)|letzte\s+(?:änderung|aktualisierung|bearbeitung)|dernière\s+(?:modification"
+    r"|mise\s+à\s+jour)|modifié\s+le|ultima\s+modifica|ultimo\s+aggiornamento"
+    r"|última\s+(?:modificación|actualización|atualização|alteração)|последнее\s+изменение"
+    r"|изменено",
+    re.IGNORECASE,
+)
+_CHANGE_WINDOW = 60
+
+
+def _stated_changes(text: str) -> set[str]:
+    """Days ``text`` gives as a change of the page ("last modified on 4 November 2020")."""
+    days: set[str] = set()
+    for match in _CHANGE_STATEMENT.finditer(text):
+        window = text[match.end() : match.end() + _CHANGE_WINDOW]
+        info = infer_date(window, body=False)
+        if info is not None and info.precision == "day":
+            days.add(info.value)
+    return days
+
+
+def changed_days(tree: Any) -> set[str]:
+    """Days the page gives as its last change rather than its publication: ``<meta>``
+    names of modification, JSON-LD ``dateModified``, and statements such as "This page was
+    last modified on 4 November 2020" or "Aktualisiert: 11.04.2020" anywhere on the page."""
+    text = " ".join(_visible_text(tree, everything=True)[0].split())
+    days = _stated_changes(text)
+    days.update(byline.date.value for byline in bylines(text) if byline.update)
+    for element in tree.iter("meta"):
+        keys = " ".join(_lower_attr(element, attr) for attr in ("property", "name", "itemprop"))
+        if _UPDATED_CLASS.search(keys) and (day := _iso_day(element.get("content") or "")):
+            days.add(day)
+    for script in tree.iter("script"):
+        if _lower_attr(script, "type") == "application/ld+json":
+            modified = re.finditer(r'"date(?:Modified|Updated)"\s*:\s*"([^"]+)"', script.text or "")
+            for match in modified:
+                if day := _iso_day(match[1]):
+                    days.add(day)
+    return days
+
+
+def refused_days(tree: Any) -> set[str]:
+    """Days htmldate may return that this reader refuses on purpose.
+
+    htmldate falls back on modification dates, but a page's last change is not its
+    publication (:func:`changed_days`); it reads ``11/01/2023`` in a ``<meta>`` as one order
+    of day and month, where nothing in the page says which: both readings are refused; and
+    it takes a day of a period the page reports on ("Wochenbericht 14. - 20. Januar 2022")
+    for the page's own.
+    """
+    days = changed_days(tree)
+    days.update(_period_days(" ".join(_visible_text(tree, everything=True)[0].split())))
+    for element in tree.iter("meta"):
+        content = element.get("content") or ""
+        if match := _AMBIGUOUS_DAY.match(content.strip()):
+            first, second, year = match.groups()
+            if int(first) <= 12 and int(second) <= 12 and first != second:
+                for reading in (_day(year, first, second), _day(year, second, first)):
+                    if reading is not None:
+                        days.add(reading)
+    return days
+
+
+@functools.cache
+def _written_patterns() -> tuple[re.Pattern[str], ...]:
+    """Every way a whole day is written on pages: ISO and slashed with the year first, day
+    first with dots or slashes (and month first with slashes; "30.10.23"), "14. Januar 2022",
+    "January 14, 2022", "2020年7月12日"."""
+    return (
+        re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+        re.compile(r"(?<!\d)(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})(?!\d)"),
+        re.compile(r"(?<!\d)(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)"),
+        re.compile(r"(?<![\d.])(?P<d>\d{1,2})([./])(?P<m>\d{1,2})\2(?P<yy>\d{2})(?![\d.])"),
+        re.compile(
+            rf"(?<!\d)(?P<d>\d{{1,2}})\.?\s*(?:de\s+)?(?P<n>{MONTH_ANY})\s*(?:de\s+)?(?P<y>\d{{4}})",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            rf"(?P<n>{MONTH_ANY})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
+            re.IGNORECASE,
+        ),
+        re.compile(r"(?P<y>\d{4})年\s*(?P<m>\d{1,2})月\s*(?P<d>\d{1,2})日"),
+    )
+
+
+def _century(year: str) -> str:
+    """ "23" in "30.10.23" is 2023; "98" is 1998 (a two-digit year is never in the future)."""
+    full = 2000 + int(year)
+    return str(full if full <= dt.date.today().year else full - 100)
+
+
+def days_written(text: str) -> dict[str, list[int]]:
+    """Every whole day ``text`` writes, in any of the usual forms, and where."""
+    days: dict[str, list[int]] = {}
+    for pattern in _written_patterns():
+        for match in pattern.finditer(text):
+            fields = match.groupdict()
+            month = month_number(fields["n"]) if fields.get("n") else int(fields["m"])
+            year = fields.get("y") or _century(fields["yy"])
+            if (day := _day(year, str(month), fields["d"])) is not None:
+                days.setdefault(day, []).append(match.start())
+    return days
+
+
+def _everything_written(tree: Any) -> str:
+    """The page's words, scripts and attribute values: wherever a day may be written."""
+    parts = [" ".join(str(value) for value in element.attrib.values()) for element in tree.iter()]
+    parts.extend(tree.itertext())
+    return "\n".join(parts)
+
+
+def guess_refused(tree: Any, day: str) -> bool:
+    """Whether a day htmldate guessed from the page's visible dates cannot be its date.
+
+    Refused: the days of :func:`refused_days`; a day the page does not write whole anywhere
+    (htmldate completes a lone year or month with the first day); and a day the page's
+    words give only well before its headline, where sit the teasers of other articles and
+    the header's "today" ("Freitag, 21. Januar 2022 Startseite ..."); a date right above
+    the headline is its kicker and stays.
+    """
+    if day in refused_days(tree):
+        return True
+    if day not in days_written(_everything_written(tree)):
+        return True
+    text, heading = _visible_text(tree, everything=True)
+    if heading < 0:
+        return False
+    places = days_written(text).get(day, [])
+    return bool(places) and max(places) < heading - _UNDER_HEADLINE_CHARS
