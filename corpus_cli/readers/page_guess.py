@@ -57,9 +57,17 @@ def changed_days(tree: Any) -> set[str]:
     """Days the page gives as its last change rather than its publication: ``<meta>``
     names of modification, JSON-LD ``dateModified``, and statements such as "This page was
     last modified on 4 November 2020" or "Aktualisiert: 11.04.2020" anywhere on the page."""
-    text = " ".join(_visible_text(tree, everything=True)[0].split())
-    days = _stated_changes(text)
-    days.update(byline.date.value for byline in bylines(text) if byline.update)
+    return _changed_days(tree, _words(_visible_text(tree, everything=True)[0]))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _changed_days(tree: Any, words: str) -> set[str]:
+    """:func:`changed_days`, given the page's words (all of them, one space apart)."""
+    days = _stated_changes(words)
+    days.update(byline.date.value for byline in bylines(words) if byline.update)
     for element in tree.iter("meta"):
         keys = " ".join(_lower_attr(element, attr) for attr in ("property", "name", "itemprop"))
         if _UPDATED_CLASS.search(keys) and (day := _iso_day(element.get("content") or "")):
@@ -82,8 +90,13 @@ def refused_days(tree: Any) -> set[str]:
     it takes a day of a period the page reports on ("Wochenbericht 14. - 20. Januar 2022")
     for the page's own.
     """
-    days = changed_days(tree)
-    days.update(_period_days(" ".join(_visible_text(tree, everything=True)[0].split())))
+    return _refused_days(tree, _words(_visible_text(tree, everything=True)[0]))
+
+
+def _refused_days(tree: Any, words: str) -> set[str]:
+    """:func:`refused_days`, given the page's words (all of them, one space apart)."""
+    days = _changed_days(tree, words)
+    days.update(_period_days(words))
     for element in tree.iter("meta"):
         content = element.get("content") or ""
         if match := _AMBIGUOUS_DAY.match(content.strip()):
@@ -152,11 +165,13 @@ def guess_refused(tree: Any, day: str) -> bool:
     the header's "today" ("Freitag, 21. Januar 2022 Startseite ..."); a date right above
     the headline is its kicker and stays.
     """
-    if day in refused_days(tree):
+    # the page's words are walked once: the refusals read them one space apart, the
+    # headline's place is counted in them as walked
+    text, heading = _visible_text(tree, everything=True)
+    if day in _refused_days(tree, _words(text)):
         return True
     if day not in days_written(_everything_written(tree)):
         return True
-    text, heading = _visible_text(tree, everything=True)
     if heading < 0:
         return False
     places = days_written(text).get(day, [])
