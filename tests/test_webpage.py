@@ -457,10 +457,68 @@ def test_a_date_under_the_headline_dates_a_page_without_metadata() -> None:
 
 
 def test_a_date_under_the_headline_loses_a_tie_with_the_pages_metadata() -> None:
+    # the breadcrumb writes the meta's day too, as Deutschlandfunk's pages do
     head = '<title>Floods hit the valley</title><meta name="date" content="2017-05-01">'
-    article = "<h1>Floods hit the valley</h1>\n<p>Mittwoch, 26.02.2020</p>\n" + PARAGRAPHS
+    article = (
+        '<div class="breadcrumb"><span>Kultur</span><span>01.05.2017</span></div>'
+        "<h1>Floods hit the valley</h1>\n<p>Mittwoch, 26.02.2020</p>\n" + PARAGRAPHS
+    )
     record = ok(read_html(page(head, article)))
     assert (record.date, record.date_evidence) == ("2017-05-01", "page metadata (<meta name=date>)")
+
+
+def test_a_generic_date_meta_the_page_never_writes_does_not_date_it() -> None:
+    # umweltbundesamt.de: <meta name="dcterms.date"> four days after the day the page shows,
+    # which sits where no reader looks for a publication (a list of dates further down)
+    head = '<title>Floods hit the valley</title><meta name="dcterms.date" content="2022-01-21">'
+    article = (
+        "<h1>Floods hit the valley</h1>\n"
+        + PARAGRAPHS
+        + "<ul><li>Hearing of 25.01.2022</li><li>Report of 26.04.2016</li></ul>"
+    )
+    record = ok(read_html(page(head, article)))
+    assert record.date != "2022-01-21"
+
+
+def test_a_generic_date_meta_the_page_never_writes_loses_to_a_date_it_shows() -> None:
+    # deutscheweine.de: <meta name=date> of the day the page was generated, the article's
+    # date under its headline
+    head = '<title>Riesling</title><meta name="date" content="2021-12-20">'
+    article = "<h1>Riesling</h1>\n<p>27.01.2022</p>\n" + PARAGRAPHS
+    record = ok(read_html(page(head, article)))
+    assert record.date == "2022-01-27"
+
+
+def test_a_generic_date_meta_stands_when_the_page_writes_no_day() -> None:
+    head = '<title>Floods hit the valley</title><meta name="date" content="2021-12-20">'
+    record = ok(read_html(page(head, "<h1>Floods hit the valley</h1>\n" + PARAGRAPHS)))
+    assert (record.date, record.date_evidence) == ("2021-12-20", "page metadata (<meta name=date>)")
+
+
+def test_a_bare_time_in_a_row_marked_as_posted_dates_the_page() -> None:
+    # alpin.de: the posted date sits in the article's <aside class="meta">, marked on its row
+    head = '<title>Boots</title><meta name="date" content="2022-01-26T14:32:06+02:00">'
+    article = (
+        "<h1>Boots</h1>\n<p>A standfirst about the boots.</p>"
+        '<aside class="meta"><div class="meta__row meta__row--posted"><p>'
+        '<time datetime="2022-01-21">21.01.2022 - 13:30</time></p></div></aside>' + PARAGRAPHS
+    )
+    record = ok(read_html(page(head, article)))
+    assert (record.date, record.date_evidence) == (
+        "2022-01-21",
+        "page metadata (<time> in <div class=meta__row meta__row--posted>)",
+    )
+
+
+def test_a_time_in_a_related_articles_posted_row_does_not_date_the_page() -> None:
+    related = (
+        '<ul><li class="related"><article><h4>Another story</h4><p class="post-date">'
+        '<time class="published updated" datetime="2020-12-03 07:32:49">3. Dezember 2020</time>'
+        "</p></article></li></ul>"
+    )
+    article = "<h1>Floods hit the valley</h1>\n<p>31. Oktober 2023</p>\n" + PARAGRAPHS + related
+    record = ok(read_html(page("<title>Floods hit the valley</title>", article)))
+    assert record.date == "2023-10-31"
 
 
 # --- What the fallback (htmldate's guess from the page's visible dates) may not take ------

@@ -344,7 +344,7 @@ def _date_page(record: RawRecord, tree: Any, url: str | None, meta_url: str | No
         raise
     except Exception:  # no guess is no date, not an unreadable page
         return
-    if guess and not (guess in stated.updated or guess_refused(tree, guess)):
+    if guess and not (guess in stated.not_published or guess_refused(tree, guess)):
         record.date = guess
         record.date_evidence = "the page's visible dates (htmldate)"
         record.date_inferred = True

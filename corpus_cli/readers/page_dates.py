@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from corpus_cli.readers.written_days import days_written
+from corpus_cli.readers.written_days import whole_day as _day
 from corpus_cli.text.date_names import MONTH_ANY, month_number
 from corpus_cli.text.dates import bylines, infer_date
 
@@ -80,15 +82,6 @@ _PUBLISHED_CLASS = re.compile(r"publish|pubdate|posted|entry-date|post-date|arti
 _UPDATED_CLASS = re.compile(r"updat|modif|edit")
 _CHROME_CLASS = re.compile(r"comment|related|sidebar|teaser|recommend|more-stories")
 _ARTICLE_TYPE = re.compile(r"(Article|Posting|Report)$")
-
-
-def _day(year: str, month: str, day: str) -> str | None:
-    try:
-        value = dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-    # 0001-01-01 and similar are what a CMS writes when it has no date
-    return value.isoformat() if value.year >= 1800 else None
 
 
 def _iso_day(value: str) -> str | None:
@@ -189,6 +182,21 @@ def _in_chrome(element: Any) -> bool:
     return False
 
 
+def _marked_holder(element: Any) -> str | None:
+    """The tag and class of a close ancestor classed as a publication ("meta__row--posted"),
+    where a page marks the row that holds a bare ``<time>`` rather than the element. Not in
+    a list of related articles or teasers, each of which has such a row."""
+    if any(_CHROME_CLASS.search(_lower_attr(a, "class")) for a in element.iterancestors()):
+        return None
+    for depth, ancestor in enumerate(element.iterancestors()):
+        if depth == 2:
+            break
+        classes = _lower_attr(ancestor, "class")
+        if _PUBLISHED_CLASS.search(classes) and not _UPDATED_CLASS.search(classes):
+            return f"{ancestor.tag} class={ancestor.get('class')}"
+    return None
+
+
 def _time_candidates(tree: Any) -> Iterator[tuple[tuple[int, int], str, str]]:
     plain: list[tuple[Any, str]] = []
     for element in tree.iter("time"):
@@ -203,6 +211,8 @@ def _time_candidates(tree: Any) -> Iterator[tuple[tuple[int, int], str, str]]:
             yield (_TIER_TIME_MARKED, 1), "<time pubdate>", value
         elif _PUBLISHED_CLASS.search(classes) and not _UPDATED_CLASS.search(classes):
             yield (_TIER_TIME_MARKED, 2), f"<time class={element.get('class')}>", value
+        elif not _UPDATED_CLASS.search(classes) and (marked := _marked_holder(element)):
+            yield (_TIER_TIME_MARKED, 3), f"<time> in <{marked}>", value
         elif (
             itemprop not in ("datemodified", "dateupdated")
             and not _UPDATED_CLASS.search(classes)
@@ -513,8 +523,9 @@ class PageDate:
     #: ``("2024-02-10", "page metadata (<meta property=article:published_time>)")``, or
     #: :data:`CONFLICT`, or ``None`` when the page states no date.
     found: tuple[str, str] | None
-    #: Days the page gives as its last change, which are not its publication.
-    updated: set[str]
+    #: Days that are not the page's publication: those it gives as its last change, and
+    #: those of generic date ``<meta>`` tags when its words write other days but not those.
+    not_published: set[str]
 
 
 def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = None) -> PageDate:
@@ -528,24 +539,33 @@ def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = 
     different days and nothing else settles it: the page does not know its own date, and no
     guess is better than either.
     """
+    visible = _visible_dates(tree, today)
+    not_published = set(visible.updated)
+    written: dict[str, list[int]] | None = None
     ranked = _page_stamps(tree)
     weighted: list[tuple[str, int, _Stamp]] = []
     for rank, stamp in ranked:
         family, weight = _family(rank, stamp)
+        if family == "generic meta":
+            if written is None:
+                written = days_written(_visible_text(tree, everything=True)[0])
+            if written and stamp.day.isoformat() not in written:
+                # generic names are as often the last change or the day the page was
+                # generated: a publication is shown to the readers, those are not
+                not_published.add(stamp.day.isoformat())
+                continue
         if all(family != seen for seen, _w, _s in weighted):
             weighted.append((family, weight, stamp))
     url_stamp = _url_day(urls or [])
     if url_stamp is not None:
         weighted.append(("url", _WEIGHT_STRONG, url_stamp))
-    visible = _visible_dates(tree, today)
-    updated = visible.updated
     if visible.byline is not None:
         weighted.append(("byline", _WEIGHT_STRONG, visible.byline))
     elif visible.under_headline is not None:
         # a date without a byline's words may be an event's or the next teaser's
         weighted.append(("byline", _WEIGHT_WEAK, visible.under_headline))
     if not weighted:
-        return PageDate(None, updated)
+        return PageDate(None, not_published)
     stamps = [stamp for _f, _w, stamp in weighted]
     votes: dict[dt.date, int] = {}
     first: dict[dt.date, _Stamp] = {}
@@ -559,13 +579,13 @@ def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = 
     best = max(votes.values())
     leaders = [day for day, total in votes.items() if total == best]
     if len(claims) > 1 and (len(leaders) > 1 or leaders[0] not in claims):
-        return PageDate(CONFLICT, updated)
+        return PageDate(CONFLICT, not_published)
     # the first leader in rank order: dict order follows the signals' order
     chosen = first[leaders[0]]
     label = chosen.label
     visible_words = label.startswith(("page URL", "byline", "date under", "date above"))
     evidence = label if visible_words else f"page metadata ({label})"
-    return PageDate((chosen.day.isoformat(), evidence), updated)
+    return PageDate((chosen.day.isoformat(), evidence), not_published)
 
 
 def metadata_date(tree: Any, urls: list[str] | None = None) -> tuple[str, str] | None:
