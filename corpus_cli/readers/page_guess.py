@@ -117,10 +117,11 @@ def guess_refused(tree: Any, day: str) -> bool:
     """Whether a day htmldate guessed from the page's visible dates cannot be its date.
 
     Refused: the days of :func:`refused_days`; a day the page does not write whole anywhere
-    (htmldate completes a lone year or month with the first day); and a day the page's
-    words give only well before its headline, where sit the teasers of other articles and
-    the header's "today" ("Freitag, 21. Januar 2022 Startseite ..."); a date right above
-    the headline is its kicker and stays.
+    (htmldate completes a lone year or month with the first day), or writes only where
+    nobody reads it (an attribute, a script) while its words show other days; and a day
+    the page's words give only well before its headline, where sit the teasers of other
+    articles and the header's "today" ("Freitag, 21. Januar 2022 Startseite ..."); a date
+    right above the headline is its kicker and stays.
     """
     # the page's words are walked once: the refusals read them one space apart, the
     # headline's place is counted in them as walked
@@ -129,7 +130,10 @@ def guess_refused(tree: Any, day: str) -> bool:
         return True
     if day not in days_written(_everything_written(tree)):
         return True
+    shown = days_written(text)
+    if shown and day not in shown:
+        return True  # only in a tooltip or a script, while the words show other days
     if heading < 0:
         return False
-    places = days_written(text).get(day, [])
+    places = shown.get(day, [])
     return bool(places) and max(places) < heading - _UNDER_HEADLINE_CHARS
