@@ -635,3 +635,21 @@ def test_the_author_named_in_the_page_is_kept_without_an_author_meta() -> None:
     record = ok(read_html(page("<title>Floods</title>", article)))
     assert record.extra["author"] == "Maria Rossi"
     assert record.text.endswith(TEXT)
+
+
+def test_a_server_warning_before_the_document_does_not_hide_the_page() -> None:
+    # old WordPress blogs print PHP notices before <html>: the parser took them for the
+    # whole document and the page's text, title and date were lost
+    warning = (
+        b"<br />\n<b>Deprecated</b>:  Assigning the return value of new by reference is "
+        b"deprecated in <b>/www/htdocs/wp-settings.php</b> on line <b>520</b><br />\n"
+    )
+    head = (
+        "<title>Floods hit the valley</title>"
+        '<meta property="article:published_time" content="2021-03-04T10:00:00+01:00">'
+    )
+    record = ok(read_html(warning + page(head)))
+    assert record.title == "Floods hit the valley"
+    assert record.date == "2021-03-04"
+    assert record.text.startswith("Heavy rain over the weekend")
+    assert "Deprecated" not in record.text

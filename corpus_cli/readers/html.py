@@ -271,6 +271,24 @@ def _without_repeated_title(text: str, title: str) -> str:
     return text
 
 
+# Where the document proper starts, when a server printed something before it.
+_DOCUMENT_START = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+
+
+def _load(trafilatura: Any, data: bytes) -> Any:
+    """The page's tree. A PHP warning printed before ``<html>`` (old WordPress blogs)
+    makes the parser take the warning for the whole document, a fragment without the
+    page's body: then the page is read from its ``<!DOCTYPE>`` or ``<html>`` on."""
+    tree = trafilatura.load_html(data)
+    if tree is not None and tree.tag == "html":
+        return tree
+    start = _DOCUMENT_START.search(data, 1)
+    if start is None:
+        return tree
+    whole = trafilatura.load_html(data[start.start() :])
+    return whole if whole is not None else tree
+
+
 def read_html(data: bytes) -> RawRecord | RecordError:
     """The main text and metadata of one saved HTML page.
 
@@ -284,7 +302,7 @@ def read_html(data: bytes) -> RawRecord | RecordError:
 
     _quiet_libraries()
     try:
-        tree = trafilatura.load_html(data)
+        tree = _load(trafilatura, data)
         if tree is None:
             return RecordError(_NO_TEXT)
         metadata = _metadata(tree)
