@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 
 from corpus_cli.errors import QuerySyntaxError
 from corpus_cli.model import FilterHint, Filters, Hint, SourceHint, Suggestion
@@ -27,7 +28,7 @@ from corpus_cli.query.expand import Vocabulary, edit_distance
 from corpus_cli.query.parser import parse
 from corpus_cli.query.tree import Phrase, Query, Source, Term, leaves
 from corpus_cli.storage.base import Store
-from corpus_cli.text.analysis import fold, source_key, stem
+from corpus_cli.text.analysis import fold, source_key, stem, surface_words
 
 #: How far a did-you-mean word may be from a word that nothing matches: one edit
 #: first; two only when none is one edit away, for words longer than SHORT_WORD
@@ -122,6 +123,7 @@ def suggest(store: Store, query: Query, filters: Filters | None, total: int) -> 
                     rare.append((word, counts[folded]))
     if not replaced:
         return None
+    replaced = {word: _as_written(store, better, word) for word, better in replaced.items()}
     text = query.text
     for word, better in replaced.items():
         # As typed, a whole word: every occurrence (a phrase may repeat a plain word).
@@ -134,6 +136,33 @@ def suggest(store: Store, query: Query, filters: Filters | None, total: int) -> 
     if corrected <= total:
         return None  # no better: nothing worth a line
     return Suggestion(text, corrected, tuple(rare))
+
+
+#: Articles read for the way a suggested word is written.
+WRITTEN_FORM_ARTICLES = 3
+
+
+def _as_written(store: Store, folded: str, typed: str) -> str:
+    """``folded`` (an indexed word, accents and umlauts folded away: ``ubungen``) as the
+    articles write it (``Übungen``), in the case ``typed`` was: all small, or a capital
+    first. The folded word when no article shows it."""
+    try:
+        found = store.search(parse(folded), limit=WRITTEN_FORM_ARTICLES)
+    except QuerySyntaxError:
+        return folded
+    key = fold(folded)
+    forms: Counter[str] = Counter()
+    for hit in found.hits:
+        for text in (hit.article.title or "", hit.article.text):
+            forms.update(word for word in surface_words(text) if fold(word) == key)
+    if not forms:
+        return folded
+    written = forms.most_common(1)[0][0]
+    if typed.islower():
+        return written.lower()
+    if typed[:1].isupper() and not typed.isupper():
+        return written[:1].upper() + written[1:]
+    return written
 
 
 def _unmatched(store: Store, query: Query, words: list[str]) -> set[str]:

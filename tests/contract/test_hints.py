@@ -261,3 +261,42 @@ def test_explain_of_a_typo_gives_the_suggestion_in_json_and_the_line(cronaca: Ba
     assert (row["total"], row["suggestion"]) == (0, "spaccio")
     assert row["words"][0]["forms"] == []  # no word of the texts has its stem
     assert _hints(result) == "Did you mean: spaccio? (2 articles)\n"
+
+
+# -- the suggestion as the articles write it ------------------------------------------
+
+
+@pytest.fixture
+def abroad(backend: Backend, tmp_path: Path) -> Backend:
+    """A German, a French and an Italian article; the index folds ü, é and à away."""
+    folder = tmp_path / "abroad"
+    texts = {
+        "de": "Die Streitkräfte beider Länder begannen am Montag gemeinsame Übungen an "
+        "der Grenze. Mehr als zehntausend Soldaten nehmen an den Übungen teil.",
+        "fr": "Les forces armées des deux pays ont commencé lundi des exercices conjoints "
+        "près de la frontière, selon le ministère de la Défense.",
+        "it": "Le esercitazioni congiunte si sono svolte nella città di Modena, "
+        "hanno riferito i carabinieri.",
+    }
+    for name, text in texts.items():
+        write(folder, f"{name}.txt", article(text, date="2023-04-17", source="Agenzia"))
+    assert backend.ingest(folder)["added"] == 3
+    return backend
+
+
+@pytest.mark.parametrize(
+    ("query", "line"),
+    [
+        # Not "ubungen": the word as the German article writes it, capital as typed.
+        ("Übugnen", "Did you mean: Übungen? (1 article)"),
+        ("übugnen", "Did you mean: übungen? (1 article)"),
+        ("ministèrre", "Did you mean: ministère? (1 article)"),
+        ("cittta", "Did you mean: città? (1 article)"),
+        # A word the articles write in one way only: as they write it.
+        ("exercises", "Did you mean: exercices? (1 article)"),
+    ],
+)
+def test_a_suggestion_is_written_as_in_the_articles(abroad: Backend, query: str, line: str) -> None:
+    result = abroad.run("search", query)
+    assert result.exit_code == 0, result.output
+    assert _hints(result) == line + "\n"
