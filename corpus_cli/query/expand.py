@@ -36,6 +36,11 @@ MAX_FUZZY_EDITS = 2
 #: Words a wildcard may highlight: enough for any real query, bounded for ``a*``.
 MAX_HIGHLIGHTED_EXPANSIONS = 200
 _ENDING = re.compile(r"[aeiou]$")
+#: Languages whose nouns and adjectives inflect in their final vowel (esercitazione,
+#: esercitazioni; ejercicio, ejercicios is one edit anyway): there a fuzzy term also
+#: matches a word that agrees with it once each has lost that vowel. Elsewhere the
+#: rule would only add near misses (English ``reference~1`` finding ``referenda``).
+FINAL_VOWEL_LANGUAGES = frozenset({"it", "es", "pt"})
 
 
 class Vocabulary(Protocol):
@@ -86,12 +91,13 @@ def _fields(field: TextField | None) -> tuple[TextField, ...]:
 
 
 def expand_fuzzy(node: Node, vocabulary: Vocabulary, languages: Iterable[str] = ()) -> Node:
-    """Replace fuzzy terms by the indexed words they match, ignoring final vowels.
+    """Replace fuzzy terms by the indexed words they match, ignoring final vowels where
+    the language inflects there.
 
     Italian inflects mostly in the last vowel (esercitazione, esercitazioni), so a
     typo in the singular would otherwise be two edits from the plural in the text:
     a word also matches when the two agree within the distance once each has lost
-    its final vowel.
+    its final vowel (in the languages of :data:`FINAL_VOWEL_LANGUAGES`).
 
     The words are compared as each of ``languages`` (the index's) folds them
     (``manœuvre~1`` is ``manoeuvre~1`` in French): Italian's folding when none is given.
@@ -108,14 +114,13 @@ def _expanded(node: Node, vocabulary: Vocabulary, languages: list[str]) -> Node:
                 f"'{node.word}~{node.max_edits}' allows too many edits; "
                 f"use ~1 or ~{MAX_FUZZY_EDITS}."
             )
-        # One form where the languages fold the word alike, Italian's own first.
+        # One form where the languages fold the word alike, Italian's own first; its
+        # final vowel forgiven when one of those languages inflects there.
         typed = node.written or node.word
-        forms = list(
-            dict.fromkeys(
-                node.word if code == UNPREFIXED else surface_form(typed, code)
-                for code in languages or [UNPREFIXED]
-            )
-        )
+        forms: dict[str, bool] = {}
+        for code in languages or [UNPREFIXED]:
+            form = node.word if code == UNPREFIXED else surface_form(typed, code)
+            forms[form] = forms.get(form, False) or code in FINAL_VOWEL_LANGUAGES
         expanded = [_fuzzy_words(node, forms, field, vocabulary) for field in _fields(node.field)]
         near: Node = expanded[0] if len(expanded) == 1 else Or(tuple(expanded))
         # Fuzzy widens: the word itself, by its stem as always, and its near spellings
@@ -130,13 +135,15 @@ def _expanded(node: Node, vocabulary: Vocabulary, languages: list[str]) -> Node:
     return node
 
 
-def _fuzzy_words(node: Fuzzy, forms: list[str], field: TextField, vocabulary: Vocabulary) -> Node:
+def _fuzzy_words(
+    node: Fuzzy, forms: dict[str, bool], field: TextField, vocabulary: Vocabulary
+) -> Node:
     words: set[str] = set()
-    for wanted in forms:
+    for wanted, final_vowel in forms.items():
         limit = node.max_edits
         stem_wanted = _ENDING.sub("", wanted)
         # Short words differ in their last vowel too often (rapina, rapida).
-        forgive_ending = len(stem_wanted) >= 7
+        forgive_ending = final_vowel and len(stem_wanted) >= 7
         words.update(
             word
             # A prefix longer than the word (a~2/3) means the whole word.

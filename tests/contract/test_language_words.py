@@ -316,3 +316,33 @@ def test_japanese_and_korean_snippets_mark_the_word(asia: Backend) -> None:
     assert "対策" in ja["snippet"]
     [ko] = asia.rows("search", "회의", "--json")
     assert "국무회의에서" in ko["snippet"]
+
+
+def test_fuzzy_forgives_a_final_vowel_only_where_the_language_inflects_there(
+    backend: Backend, tmp_path: Path
+) -> None:
+    # Italian's rule (esercitazone~1 finds esercitazioni) would make an English
+    # reference~1 find "referenda", two edits away and another word.
+    folder = tmp_path / "english"
+    write(
+        folder,
+        "ref.txt",
+        article(
+            "The committee published a reference guide for the new procurement rules "
+            "and asked the ministries to follow it from next month.",
+            title="A reference guide for procurement",
+        ),
+    )
+    write(
+        folder,
+        "vote.txt",
+        article(
+            "Two regional referenda on autonomy were held on Sunday, and turnout was "
+            "higher than in any vote of the past decade.",
+            title="Regional referenda on autonomy",
+        ),
+    )
+    assert backend.ingest(folder)["added"] == 2
+    assert {row["language"] for row in backend.rows("list", "--json")} == {"en"}
+    assert found(backend, "reference~1") == ["ref"]
+    assert found(backend, "referenze~1") == ["ref"]
