@@ -359,7 +359,15 @@ class SourceHint(FrozenRecord):
     closest: tuple[tuple[str, int], ...]
 
 
-Hint = Suggestion | FilterHint | SourceHint
+@dataclass(eq=False, repr=False)
+class WordsApart(FrozenRecord):
+    """No article has all the words of a query, though each is in some: the words (or
+    phrases), as typed, each with the articles it is in alone, under the same filters."""
+
+    words: tuple[tuple[str, int], ...]
+
+
+Hint = Suggestion | FilterHint | SourceHint | WordsApart
 
 
 @dataclass(eq=False, repr=False)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         StoredArticle,
         Suggestion,
         Window,
+        WordsApart,
     )
     from corpus_cli.render.terminal import Terminal
     from corpus_cli.results import (
@@ -700,10 +701,17 @@ def suggestion_detail(s: Suggestion) -> str:
     return detail
 
 
-def hint_line(hint: FilterHint | SourceHint) -> str:
-    """One line on what emptied a search: the filters, or a source no article has."""
-    from corpus_cli.model import SourceHint
+def hint_line(hint: FilterHint | SourceHint | WordsApart) -> str:
+    """One line on what emptied a search: the filters, a source no article has, or
+    words no article has together."""
+    from corpus_cli.model import SourceHint, WordsApart
 
+    if isinstance(hint, WordsApart):
+        (first, n), *others = hint.words
+        alone = f"{first} is in {n} {plural(n, 'article')}"
+        alone += "".join(f", {word} in {m}" for word, m in others)
+        together = "both" if len(hint.words) == 2 else "all"
+        return f"no article has {together} of them: {alone}"
     if isinstance(hint, SourceHint):
         named = f'--source "{hint.typed}"' if hint.option else f'source:"{hint.typed}"'
         if not hint.closest:

@@ -8,6 +8,8 @@
   source or the cited outlet (:class:`FilterHint`).
 - **An unknown source**: ``--source Gazzetta`` names no source; the closest do
   (:class:`SourceHint`).
+- **Words apart**: no article has all the words, though each is in some: how many
+  have each alone (:class:`WordsApart`).
 
 Every hint is about few hits, so :func:`hints` asks the store nothing when the
 search found more than :data:`RARE_WORD_ARTICLES`: the common path pays nothing.
@@ -22,11 +24,11 @@ import re
 from collections import Counter
 
 from corpus_cli.errors import QuerySyntaxError
-from corpus_cli.model import FilterHint, Filters, Hint, SourceHint, Suggestion
+from corpus_cli.model import FilterHint, Filters, Hint, SourceHint, Suggestion, WordsApart
 from corpus_cli.query.describe import plain_words
 from corpus_cli.query.expand import Vocabulary, edit_distance
 from corpus_cli.query.parser import parse
-from corpus_cli.query.tree import Phrase, Query, Source, Term, leaves
+from corpus_cli.query.tree import And, AndMaybe, Phrase, Query, Source, Term, leaves
 from corpus_cli.storage.base import Store
 from corpus_cli.text.analysis import fold, source_key, stem, surface_words
 
@@ -77,7 +79,38 @@ def hints(store: Store, query: Query, filters: Filters | None, total: int) -> li
     suggestion = suggest(store, query, filters, total)
     if suggestion is not None:
         found.append(suggestion)
+    elif total == 0 and not found:
+        apart = words_apart(store, query, filters)
+        if apart is not None:
+            found.append(apart)
     return found
+
+
+#: Words of a query counted one by one for :func:`words_apart`: at most this many.
+MAX_WORDS_APART = 6
+
+
+def words_apart(store: Store, query: Query, filters: Filters) -> WordsApart | None:
+    """For a query of words and phrases that must all be in an article (``rapina
+    farmacia``) and that found none: each alone, if each is in some article."""
+    root = query.root
+    if isinstance(root, AndMaybe):
+        root = root.required  # the words, without the phrase of them that ranks higher
+    if not isinstance(root, And) or not 2 <= len(root.children) <= MAX_WORDS_APART:
+        return None
+    counted: list[tuple[str, int]] = []
+    for child in root.children:
+        if isinstance(child, Term) and child.field is None:
+            typed = child.word
+        elif isinstance(child, Phrase) and child.field is None and not child.gap:
+            typed = '"' + " ".join(child.words) + '"'
+        else:
+            return None
+        articles = store.count(Query(typed, child), filters)
+        if articles == 0:
+            return None  # that word is the trouble: did-you-mean's business
+        counted.append((typed, articles))
+    return WordsApart(tuple(counted))
 
 
 # -- did you mean ------------------------------------------------------------------------

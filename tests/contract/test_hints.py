@@ -300,3 +300,46 @@ def test_a_suggestion_is_written_as_in_the_articles(abroad: Backend, query: str,
     result = abroad.run("search", query)
     assert result.exit_code == 0, result.output
     assert _hints(result) == line + "\n"
+
+
+# -- words no article has together ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("rapina", "spaccio"),
+            "no article has both of them: rapina is in 3 articles, spaccio in 2",
+        ),
+        (
+            ('"protezione civile" rapina tufo',),
+            'no article has all of them: "protezione civile" is in 1 article, '
+            "rapina in 3, tufo in 2",
+        ),
+        # Counted under the same filters (rapina and spaccio are all in Modena's paper).
+        (
+            ("rapina", "spaccio", "--source", MODENA),
+            "no article has both of them: rapina is in 3 articles, spaccio in 2",
+        ),
+    ],
+)
+def test_words_no_article_has_together_are_counted_alone(
+    cronaca: Backend, args: tuple[str, ...], line: str
+) -> None:
+    assert _stderr(cronaca, *args) == line + "\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rapina", "spacio"),  # a word in no article: not a matter of words apart
+        ("rapina", "OR", "spaccio", "tufo"),  # not only words that must all be there
+        ("title:rapina", "spaccio"),
+        ("rapina", "spaccio", "--source", CARLINO),  # rapina is in no Carlino article
+    ],
+)
+def test_no_words_apart_hint_where_it_would_not_help(
+    cronaca: Backend, args: tuple[str, ...]
+) -> None:
+    assert "no article has" not in _stderr(cronaca, *args)
