@@ -44,7 +44,7 @@ def sources(
 
 
 @click.command(cls=QueryCommand)
-@query_argument()
+@query_argument(required=False)
 @filter_options
 @click.option(
     "--by",
@@ -58,7 +58,7 @@ def sources(
 @pass_settings
 def timeline(
     settings: Settings,
-    query: Query,
+    query: Query | None,
     filters: Filters,
     by: Any,
     normalize: bool,
@@ -66,13 +66,17 @@ def timeline(
 ) -> None:
     """Matching articles per period, as a bar chart; empty periods show as zero.
 
-    Articles dated only to a coarser period than --by (a month, under --by day)
-    are counted apart, not spread over made-up days.
+    Without QUERY, every article (within --from, --to, --source and --lang): what
+    the index holds over time. Articles dated only to a coarser period than --by (a
+    month, under --by day) are counted apart, not spread over made-up days.
     """
     from corpus_cli.services.analytics import timeline as count_periods
 
+    if normalize and query is None:
+        raise click.UsageError("--normalize gives a query's share of all articles; give a QUERY.")
     rows = count_periods(settings.open_store(), query, by, filters)
-    settings.output(output_format("table", json_lines)).timeline(rows, query.text, by, normalize)
+    text = query.text if query is not None else None
+    settings.output(output_format("table", json_lines)).timeline(rows, text, by, normalize)
 
 
 @click.command(cls=QueryCommand)

@@ -214,7 +214,9 @@ class Output:
         else:
             views.sources(self.terminal, sources, query)
 
-    def timeline(self, rows: list[PeriodCount], query: str, by: str, normalize: bool) -> None:
+    def timeline(
+        self, rows: list[PeriodCount], query: str | None, by: str, normalize: bool
+    ) -> None:
         if self._is_json:
             self.terminal.emit_json(contract.period_row(r) for r in rows)
         else:

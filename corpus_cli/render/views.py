@@ -561,14 +561,18 @@ def _nothing_matches(query: str | None) -> Text:
 
 
 def timeline(
-    terminal: Terminal, rows: list[PeriodCount], query: str, by: str, normalize: bool
+    terminal: Terminal, rows: list[PeriodCount], query: str | None, by: str, normalize: bool
 ) -> None:
+    """Articles per period; ``query`` None for every article (no "/total" then)."""
     out = terminal.out
     regular = [r for r in rows if not r.coarser]
     coarse = [r for r in rows if r.coarser]
     matched = sum(r.count for r in rows)
-    head = Text(f"{matched} matching articles for ")
-    head.append(sanitize(query), style="bold")
+    if query is None:
+        head = Text(f"{matched} dated {plural(matched, 'article')}")
+    else:
+        head = Text(f"{matched} matching articles for ")
+        head.append(sanitize(query), style="bold")
     head.append(f", by {by}" + (" (share of all articles)" if normalize else ""))
     out.print(head)
     if not rows:
@@ -600,7 +604,8 @@ def timeline(
         line.append("█" * int(length) + ("▌" if length - int(length) >= 0.5 else ""), style="cyan")
         share = "" if r.share is None else f"  {r.share * 100:.1f}%"
         line.append(f" {r.count}", style="bold" if r.count else "dim")
-        line.append(f"/{r.total}{share}", style="dim")
+        if query is not None:
+            line.append(f"/{r.total}{share}", style="dim")
         if r.coarser:
             line.append("  (dated only to this period)", style="dim italic")
         out.print(line, soft_wrap=True)

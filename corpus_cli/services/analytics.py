@@ -76,18 +76,19 @@ def _bound(day: datetime.date, by: Granularity) -> str:
 
 def timeline(
     store: Store,
-    query: Query,
+    query: Query | None,
     by: Granularity = "month",
     filters: Filters | None = None,
 ) -> list[PeriodCount]:
-    """Matching articles per period, oldest first, empty periods included.
+    """Matching articles per period, oldest first, empty periods included; with no
+    ``query``, every article within the filters (``count`` is then ``total``).
 
     Rows with ``coarser=True`` (articles dated to a coarser period than ``by``) follow
     the regular rows. Undated articles are not counted.
     """
     filters = filters or Filters()
-    matched = _buckets(store.date_counts(query, filters), by)
     totals = _buckets(store.date_counts(None, filters), by)
+    matched = totals if query is None else _buckets(store.date_counts(query, filters), by)
     regular = sorted(p for p, coarse in matched if not coarse)
     if not regular and not any(coarse for _, coarse in matched):
         return []

@@ -58,6 +58,27 @@ def test_timeline_by_day_keeps_month_and_year_dates_apart(giornale: Backend) -> 
     ]
 
 
+def test_timeline_without_a_query_counts_every_dated_article(giornale: Backend) -> None:
+    rows = giornale.rows("timeline", "--by", "year", "--json")
+    assert rows == [
+        {"period": "2022", "count": 2, "total": 2, "share": 1.0},
+        {"period": "2023", "count": 2, "total": 2, "share": 1.0},
+    ]
+    result = giornale.run("timeline", "--by", "year")
+    assert result.exit_code == 0, result.output
+    # a count per period, no "n/total" that would repeat it
+    assert result.stdout.splitlines()[0] == "4 dated articles, by year"
+    assert result.stdout.splitlines()[-1].endswith(" 2")
+    assert "/" not in result.stdout
+
+
+def test_timeline_normalized_needs_a_query(giornale: Backend) -> None:
+    result = giornale.run("timeline", "--normalize")
+    assert result.exit_code == 2
+    assert "give a QUERY" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_timeline_of_no_match_is_empty(giornale: Backend) -> None:
     result = giornale.run("timeline", "pinguino", "--json")
     assert (result.exit_code, result.stdout) == (0, "")
