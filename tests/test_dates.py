@@ -209,6 +209,17 @@ def test_seed_month_with_year_is_a_month_candidate() -> None:
             "Il trattato scade il 3 marzo 2030; firmato nel 2021.",
             inferred("2021", "year", "2021"),
         ),
+        # Chinese, Japanese and Korean write year, month and day with their characters,
+        # and no space between a word and a date (Xinhua's dateline: "Beijing, cabled on").
+        (
+            "新华社北京2020年7月12日电 中国和俄罗斯海军在东海举行联合军事演习。",
+            inferred("2020-07-12", "day", "2020年7月12日"),
+        ),
+        ("2020年07月03日 徒歩で行ける観光地", inferred("2020-07-03", "day", "2020年07月03日")),
+        (
+            "2020년 7월 12일 서울에서 국무회의가 열렸다.",
+            inferred("2020-07-12", "day", "2020년 7월 12일"),
+        ),
     ],
 )
 def test_infer_date(text: str, expected: DateInfo) -> None:

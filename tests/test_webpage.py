@@ -653,3 +653,23 @@ def test_a_server_warning_before_the_document_does_not_hide_the_page() -> None:
     assert record.date == "2021-03-04"
     assert record.text.startswith("Heavy rain over the weekend")
     assert "Deprecated" not in record.text
+
+
+def test_a_period_under_the_headline_gives_way_to_the_pages_own_date() -> None:
+    # a Japanese blog: the report covers a race weekend, the post is of its second day
+    article = (
+        "<h1>JRA競走に勝ったセール出身馬紹介(2020/7/11-12、ダノンスプレンダーなど18頭)</h1>\n"
+        "<p>2020年07月12日</p>\n" + PARAGRAPHS
+    )
+    record = ok(read_html(page("<title>JRA</title>", article)))
+    assert (record.date, record.date_evidence) == (
+        "2020-07-12",
+        "date under the headline '2020年07月12日'",
+    )
+
+
+def test_a_date_inside_a_chinese_sentence_under_the_headline_is_not_the_pages() -> None:
+    # "born on 28 January 1975 in Singapore": an event, however close to the headline
+    article = "<h1>蔡健雅</h1>\n<p>蔡健雅1975年1月28日出生于新加坡。</p>\n" + PARAGRAPHS
+    record = ok(read_html(page("<title>蔡健雅</title>", article)))
+    assert record.date_evidence is None or "1975" not in record.date_evidence

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from corpus_cli.model import DateInfo
 from corpus_cli.readers.written_days import days_written
 from corpus_cli.readers.written_days import whole_day as _day
 from corpus_cli.text.date_names import MONTH_ANY, month_number
@@ -306,12 +307,15 @@ def _local_day(chosen: _Stamp, others: list[_Stamp]) -> _Stamp:
 @functools.cache
 def _day_range() -> re.Pattern[str]:
     """Two days and one month ("14. - 20. Januar 2022", "14-20 January 2022", "du 14 au 20
-    janvier 2022", "January 14-20, 2022"): a period the page reports on, not a publication."""
+    janvier 2022", "January 14-20, 2022", "2020/7/11-12"): a period the page reports on,
+    not a publication."""
     dash = r"\s*(?:-|–|—|bis|au|to|al|a|до)\s*"
     return re.compile(
         rf"(?<!\d)(?P<a>\d{{1,2}})\.?{dash}(?P<b>\d{{1,2}})\.?\s+(?:de\s+)?(?P<m>{MONTH_ANY})"
         rf"\s+(?:de\s+)?(?P<y>\d{{4}})(?!\d)"
-        rf"|(?P<m2>{MONTH_ANY})\s+(?P<a2>\d{{1,2}}){dash}(?P<b2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})(?!\d)",
+        rf"|(?P<m2>{MONTH_ANY})\s+(?P<a2>\d{{1,2}}){dash}(?P<b2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})(?!\d)"
+        # year first, as Japanese and Chinese pages write it: a day range in the day's place
+        r"|(?<![\d/.])(?P<y3>\d{4})/(?P<m3>\d{1,2})/(?P<a3>\d{1,2})\s*[-–〜~]\s*(?P<b3>\d{1,2})(?![\d/:.])",
         re.IGNORECASE,
     )
 
@@ -320,9 +324,15 @@ def _period_days(text: str) -> set[str]:
     """Either end of every period ``text`` gives ("14. - 20. Januar 2022")."""
     days: set[str] = set()
     for match in _day_range().finditer(text):
-        month_name, year = (match["m"], match["y"]) if match["m"] else (match["m2"], match["y2"])
-        month = month_number(month_name)
-        for day in (match["a"] or match["a2"], match["b"] or match["b2"]):
+        if match["y3"]:
+            year, month = match["y3"], int(match["m3"])
+        else:
+            named = (match["m"], match["y"]) if match["m"] else (match["m2"], match["y2"])
+            year, month = named[1], month_number(named[0])
+        for day in (
+            match["a"] or match["a2"] or match["a3"],
+            match["b"] or match["b2"] or match["b3"],
+        ):
             if (reading := _day(year, str(month), day)) is not None:
                 days.add(reading)
     return days
@@ -456,6 +466,8 @@ def _visible_text(tree: Any, *, everything: bool = False) -> tuple[str, int]:
 
 # The date under a headline sits within its first lines: the headline, a standfirst, an author.
 _UNDER_HEADLINE_CHARS = 400
+#: Dates under a headline looked past for the page's own (see _date_under).
+_DATES_SKIPPED = 2
 
 
 @dataclass(frozen=True)
@@ -488,14 +500,38 @@ def _visible_dates(tree: Any, today: dt.date | None) -> _Visible:
     if heading >= 0:
         lines = (line.strip() for line in text[heading:].split("\n"))
         window = "\n".join(line for line in lines if line)[:_UNDER_HEADLINE_CHARS]
-        info = infer_date(window, today, body=False)
-        # "Wochenbericht 14. - 20. Januar 2022": the period a report covers, not its date
-        if info is not None and info.precision == "day" and info.value not in _period_days(window):
+        info = _date_under(window, today)
+        if info is not None:
             day = dt.date.fromisoformat(info.value)
             under = _Stamp(day, f"date under the headline {info.evidence!r}", None)
         if under is None:
             under = _above_headline(text[:heading], today)
     return _Visible(byline, under, updated)
+
+
+# CJK characters: a date followed by one is inside a sentence ("1975年1月28日出生于",
+# born on), unless it is a news agency's dateline ("2020年7月12日电", cabled on).
+_CJK_PROSE = re.compile(r"(?!电)[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _date_under(window: str, today: dt.date | None) -> DateInfo | None:
+    """The first whole date of ``window`` (the lines under a headline) that dates the page:
+    not a day of a period it reports on ("Wochenbericht 14. - 20. Januar 2022",
+    "(2020/7/11-12)"), nor a date inside a CJK sentence; the page's own may follow them."""
+    periods = [match.span() for match in _day_range().finditer(window)]
+    position = 0
+    for _ in range(_DATES_SKIPPED + 1):
+        info = infer_date(window[position:], today, body=False)
+        if info is None or info.precision != "day" or not info.evidence:
+            return None
+        at = window.find(info.evidence, position)
+        if at < 0:
+            return None
+        position = at + len(info.evidence)
+        in_period = any(first <= at < last for first, last in periods)
+        if not in_period and not _CJK_PROSE.match(window, position):
+            return info
+    return None
 
 
 # A kicker over a headline: "Finanzas / martes 17 de marzo de 2020", "2020年07月03日 | 徒歩".

@@ -123,8 +123,9 @@ _ORDINAL = r"(?:\s?[°º]|st|nd|rd|th|er|\.(?=\s))?"
 _SEP = r"(?:\s*[-/,]\s*|\s+)"
 _YEAR4 = r"\d{4}(?!\d)"
 
-# Every form that gives a day, a month and a year. Group names carry the form's letter so the
-# same groups can be read back whichever regex embedded them (see _fields).
+# Every form that gives a day, a month and a year ("2020年7月12日" and Korean's "2020년 7월
+# 12일" too). Group names carry the form's letter so the same groups can be read back
+# whichever regex embedded them (see _fields).
 _FULL_DATE = rf"""
     (?P<a_d>{_DAY}){_ORDINAL}{_SEP}(?:(?:di|de|of)\s+)?(?P<a_m>{MONTH_ANY})
         {_SEP}(?:(?:del|de|of)\s+)?(?P<a_y>{_YEAR4})(?:\s+(?:года|г\.))?
@@ -132,7 +133,11 @@ _FULL_DATE = rf"""
   | (?<![\d.,/-])(?P<c_y>\d{{4}})-(?P<c_m>\d{{1,2}})-(?P<c_d>\d{{1,2}})(?!\d)
   | (?<![\d.,/-])(?P<d_y>\d{{4}})/(?P<d_m>\d{{1,2}})/(?P<d_d>\d{{1,2}})(?!\d)
   | (?<![\d.,/-])(?P<e_d>\d{{1,2}})(?P<e_s>[/.-])(?P<e_m>\d{{1,2}})(?P=e_s)(?P<e_y>\d{{4}})(?!\d)
+  | (?<!\d)(?P<j_y>\d{{4}})\s*[年년]\s*(?P<j_m>\d{{1,2}})\s*[月월]\s*(?P<j_d>\d{{1,2}})\s*[日일]
 """
+# Kana, CJK ideographs and Hangul: Chinese and Japanese write no space between a word
+# and a date ("新华社北京2020年7月12日电"), so one may follow them as if a space did.
+_CJK = "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"
 # Zone abbreviations bylines write after the time: Central and Western European (English
 # and German), British, Moscow, and the United States' standard and daylight times.
 _ZONES = r"(?:CES?T|MES?Z|WES?Z|WES?T|BST|MSK|[ECMP][SD]T)"
@@ -175,7 +180,7 @@ _UPDATE_RE = re.compile(
 def _fields(match: re.Match[str]) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) from a match of any regex built from the pieces above."""
     groups = match.groupdict()
-    for form in "abcdefghi":
+    for form in "abcdefghij":
         month_text = groups.get(f"{form}_m")
         year_text = groups.get(f"{form}_y")
         if month_text is None and year_text is None:
@@ -352,7 +357,7 @@ _MENTION_RE = _lazy(
     rf"""
     # Python tries every month name at every position; this gate (a digit or a month's initial,
     # at the start of a word) rejects most positions in one step and makes the pass ~10x faster.
-    (?=[\d{_MONTH_INITIALS}])(?<!\w)
+    (?=[\d{_MONTH_INITIALS}])(?<![^\W{_CJK}])
     (?:
         {_FULL_DATE}
       | (?P<f_m>{MONTH_FULL})(?:\s+(?:del|of|de))?\s*,?\s+(?P<f_y>{_YEAR4})
