@@ -206,3 +206,17 @@ def test_pages_of_an_export_past_the_threshold(
     assert (pages[0].total, pages[0].total_exact) == (5, False)
     found = [(hit.article.id, hit.score) for page in pages for hit in page.hits]
     assert found == every[:60]
+
+
+def test_lengths_read_at_once_are_whooshs(store: WhooshStore) -> None:
+    """The field lengths the scorers are given are those Whoosh's reader returns."""
+    with store._ix.searcher() as searcher:
+        for subsearcher, _offset in searcher.leaf_searchers():
+            reader = subsearcher.reader()
+            for field in ("title", "text", "title_exact", "exact"):
+                lengths = topk._lengths(subsearcher, field)
+                assert lengths is not None
+                documents = range(subsearcher.doc_count_all())
+                assert [lengths[n] for n in documents] == [
+                    reader.doc_field_length(n, field, 1) for n in documents
+                ]

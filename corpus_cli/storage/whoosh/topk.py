@@ -160,9 +160,8 @@ def _read_lengths_once(matcher: Any, subsearcher: Any) -> None:
 
     A scorer reads a document's field length through five calls down to a one-byte
     read from the segment's file, per document it scores: a fifth of a term's time.
-    The list holds the very numbers that path returns (the byte decoded, or the
-    field's shortest length where there is none), read in one go, so scores are
-    unchanged. Anything not laid out as expected is left on Whoosh's own path.
+    The list holds the very values that path returns (the byte decoded), read in
+    one go, so scores are unchanged. Anything not laid out as expected is left on Whoosh's own path.
     """
     from whoosh.scoring import WeightLengthScorer
 
@@ -184,9 +183,10 @@ def _read_lengths_once(matcher: Any, subsearcher: Any) -> None:
             scorer.dfl = lists[field].__getitem__
 
 
-def _lengths(subsearcher: Any, field: str) -> list[int] | None:
-    """Each document's length of ``field`` as the scorer reads it, or None when the
-    segment does not keep lengths as Whoosh 2.7's one-byte column."""
+def _lengths(subsearcher: Any, field: str) -> list[int | None] | None:
+    """Each document's length of ``field`` as the scorer reads it (None where the
+    column has 0, as Whoosh's reader returns), or None when the segment does not keep
+    lengths as Whoosh 2.7's one-byte column."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
     from whoosh.util.numeric import byte_to_length
 
@@ -195,11 +195,10 @@ def _lengths(subsearcher: Any, field: str) -> list[int] | None:
         column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
         if column is None or column._fixedlen != 1:
             return None
-        shortest = perdoc.min_field_length(field)
         raw = column._dbfile.get(column._basepos, column._count)
     except AttributeError:
         return None
-    table = [byte_to_length(n) if n else shortest for n in range(256)]
+    table = [byte_to_length(n) if n else None for n in range(256)]
     lengths = [table[n] for n in raw]
-    # Past the column's end the reader gives its default, 0: the shortest length.
-    return lengths + [shortest] * (subsearcher.doc_count_all() + 1 - len(lengths))
+    # Past the column's end the reader gives its default, 0.
+    return lengths + [None] * (subsearcher.doc_count_all() + 1 - len(lengths))
