@@ -166,6 +166,8 @@ def search(
     \b
     The screen shows 10 hits (--limit N or all, --page N, --offset N);
     --json and --format csv give every match unless --limit is given.
+    Past 10,000 matches the total may show as "more than 10,000";
+    --count counts every match.
     With few hits or none, stderr suggests a corrected query, or names the
     filter or unknown source that emptied the result.
     """
