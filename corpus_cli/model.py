@@ -293,8 +293,12 @@ class Hit(Record):
 @dataclass(eq=False, repr=False)
 class SearchResult(Record):
     hits: list[Hit]
+    #: The number of matches, or with ``total_exact`` False a lower bound: a ranked
+    #: search that skipped what could not reach its page counts only so far (the
+    #: Whoosh backend past 10,000 matches). ``Store.count`` is always exact.
     total: int
     terms: QueryTerms
+    total_exact: bool = True
 
 
 @dataclass(eq=False, repr=False)

@@ -12,6 +12,7 @@ goes in as Rich ``Text`` made by :mod:`.views`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from corpus_cli.browse.views import plain
 from corpus_cli.browse.widgets import HitList, SearchBox, TimelineBar
 from corpus_cli.errors import CorpusError
 from corpus_cli.model import Filters, SortOrder
-from corpus_cli.render.display import sanitize
+from corpus_cli.render.display import sanitize, total_text
 
 if TYPE_CHECKING:
     import datetime
@@ -378,10 +379,10 @@ class BrowseApp(App[int]):
         result = self.result
         if result is None or self.parsed is None:
             return
-        total = result.total
+        total, exact = result.total, result.total_exact
         line = Text()
-        line.append(f"{total:,}", style="bold")
-        line.append(f" {'article matches' if total == 1 else 'articles match'} ")
+        line.append(total_text(total, exact, grouped=True), style="bold")
+        line.append(f" {'article matches' if total == 1 and exact else 'articles match'} ")
         line.append(sanitize(self.parsed.request.text), style="bold")
         if total:
             line.append(f" · {len(self.hits)} loaded", style="dim")
@@ -397,7 +398,7 @@ class BrowseApp(App[int]):
         result, parsed = self.result, self.parsed
         if result is None or parsed is None or self._loading_more:
             return
-        if len(self.hits) >= result.total:
+        if len(self.hits) >= result.total and result.total_exact:
             return
         self._loading_more = True
         generation, offset, width = self._generation, len(self.hits), self._prompt_width()
@@ -421,6 +422,10 @@ class BrowseApp(App[int]):
         if generation != self._generation or offset != len(self.hits):
             return
         self.hits.extend(page.hits)
+        result = self.result
+        if result is not None and not result.total_exact and page.total_exact:
+            # A page that reached the last match counted every one: the total is known.
+            self.result = dataclasses.replace(result, total=page.total, total_exact=True)
         self.hit_list.add_options(
             Option(prompt, id=str(offset + n)) for n, prompt in enumerate(prompts)
         )
@@ -572,7 +577,8 @@ class BrowseApp(App[int]):
 
         from corpus_cli.browse.screens import ExportScreen
 
-        self.push_screen(ExportScreen(f"corpus-{slug}.jsonl", result.total), chosen)
+        hits = total_text(result.total, result.total_exact)
+        self.push_screen(ExportScreen(f"corpus-{slug}.jsonl", hits), chosen)
 
     def _export(self, parsed: Parsed, path: Path) -> None:
         def write() -> None:

@@ -146,7 +146,7 @@ class SourcesScreen(ModalScreen["str | None"]):
 class ExportScreen(ModalScreen["Path | None"]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
 
-    def __init__(self, suggested: str, total: int) -> None:
+    def __init__(self, suggested: str, total: str) -> None:
         super().__init__()
         self.suggested = suggested
         self.total = total

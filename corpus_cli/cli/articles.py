@@ -166,6 +166,8 @@ def search(
     \b
     The screen shows 10 hits (--limit N or all, --page N, --offset N);
     --json and --format csv give every match unless --limit is given.
+    Past 10,000 matches the total may show as "more than 10,000";
+    --count counts every match.
     With few hits or none, stderr suggests a corrected query, or names the
     filter or unknown source that emptied the result.
     """
@@ -214,13 +216,14 @@ def search(
         pages = search_pages(store, query, filters, sort, shown.limit, shown.offset)
         first = next(pages)  # every page has the total; the first always comes
         out.search_rows(itertools.chain([first], pages))
-        total = first.total
+        result = first
     else:
         result = store.search(query, filters, sort=sort, limit=shown.limit, offset=shown.offset)
         with out.paged(not no_pager and result.total > 3):
             out.search(result, query.text, shown)
-        total = result.total
-    if not _note_operator_words(out, store, query, filters, total):
+    total = result.total
+    # A bounded total (more than 10,000) is far from the few hits hints are for.
+    if not _note_operator_words(out, store, query, filters, total if result.total_exact else None):
         _hint(out, store, query, filters, total)
 
 
@@ -235,7 +238,7 @@ def _hint(out: Output, store: Store, query: Query, filters: Filters, total: int)
 
 
 def _note_operator_words(
-    out: Output, store: Store, query: Query, filters: Filters, total: int
+    out: Output, store: Store, query: Query, filters: Filters, total: int | None
 ) -> bool:
     """The note on lower-case or/and/not (on stderr), when it applies; True if printed."""
     from corpus_cli.services.search import operator_hint

@@ -49,6 +49,14 @@ def plural(n: int, noun: str) -> str:
     return noun if n == 1 else noun + "s"
 
 
+def total_text(total: int, exact: bool = True, grouped: bool = False) -> str:
+    """A number of matches as a reader sees it: ``96``, or for a total that is only a
+    lower bound (``SearchResult.total_exact`` False) ``more than 10,000``."""
+    if exact:
+        return f"{total:,}" if grouped else str(total)
+    return f"more than {total:,}"
+
+
 def marked(text: str, spans: list[tuple[int, int]], style: str = "") -> Text:
     """``text``, made safe, with the matches at ``spans`` highlighted."""
     out = Text(sanitize(text), style=style)

@@ -22,6 +22,7 @@ from corpus_cli.render.display import (
     plural,
     sanitize,
     title_text,
+    total_text,
 )
 
 if TYPE_CHECKING:
@@ -85,10 +86,11 @@ def _indented(terminal: Terminal, text: Text, indent: int, first: Text | None = 
 def search(
     terminal: Terminal, result: SearchResult, query: str, window: Window | None = None
 ) -> None:
-    verb = "matches" if result.total == 1 else "match"
-    head = Text(f"{result.total} {plural(result.total, 'article')} {verb} ")
+    total, exact = result.total, result.total_exact
+    verb = "matches" if total == 1 and exact else "match"
+    head = Text(f"{total_text(total, exact)} {plural(total, 'article')} {verb} ")
     head.append(sanitize(query), style="bold")
-    part = _part_shown(len(result.hits), result.total, window, "hits")
+    part = _part_shown(len(result.hits), total, window, "hits", exact)
     if part:
         head.append(f" ({part})", style="dim")
     # The count is a summary, not a hit: off a terminal it goes to stderr, as list's.
@@ -96,25 +98,29 @@ def search(
     hits(terminal, result.hits, result.terms, None, start=1 + (window.offset if window else 0))
 
 
-def _part_shown(shown: int, total: int, window: Window | None, noun: str) -> str | None:
+def _part_shown(
+    shown: int, total: int, window: Window | None, noun: str, exact: bool = True
+) -> str | None:
     """Which matches a view shows and how to see the others; None when it shows all.
 
     ``showing 2; --limit for more`` under the user's --limit, ``showing 10 of 96;
     --limit all for every one`` under the screen's default, ``hits 11-20 of 685;
-    --page 3 for more`` for a page.
+    --page 3 for more`` for a page. A total that is a lower bound (``exact`` False)
+    says ``of more than 10,000``, and a full page of it may have more after it.
     """
+    of = total_text(total, exact)
     if window is None or not window.paged:
-        if shown >= total:
+        if exact and shown >= total:
             return None
         if window is not None and window.default_limit:
-            return f"showing {shown} of {total}; --limit all for every one"
+            return f"showing {shown} of {of}; --limit all for every one"
         return f"showing {shown}; --limit for more"
     first = window.offset + 1
     if shown == 0:
         return f"none from {first} on" if total else None
     last = window.offset + shown
-    part = f"{noun} {first}-{last} of {total}"
-    if last < total:
+    part = f"{noun} {first}-{last} of {of}"
+    if last < total or (not exact and shown == window.limit):
         more = f"--page {window.page + 1}" if window.page is not None else f"--offset {last}"
         part += f"; {more} for more"
     return part

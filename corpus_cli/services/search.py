@@ -76,19 +76,26 @@ def search_pages(
         offset += len(result.hits)
         if remaining is not None:
             remaining -= len(result.hits)
-        if len(result.hits) < size or remaining == 0 or offset >= result.total:
+        # A total that is only a lower bound tells nothing of where the matches end.
+        ended = result.total_exact and offset >= result.total
+        if len(result.hits) < size or remaining == 0 or ended:
             return
 
 
-def operator_hint(store: Store, query: Query, filters: Filters | None, total: int) -> str | None:
+def operator_hint(
+    store: Store, query: Query, filters: Filters | None, total: int | None
+) -> str | None:
     """A note when lower-case or/and/not, read as operators, would change a lot.
 
-    ``total`` is what the query found with them as words. The other reading is one
-    count more, asked only of queries that have such a word.
+    ``total`` is what the query found with them as words (None: not known exactly,
+    then counted here). The other reading is one count more, asked only of queries
+    that have such a word.
     """
     rewritten = as_operators(query.text)
     if rewritten is None:
         return None
+    if total is None:
+        total = store.count(query, filters)
     text, words = rewritten
     try:
         other = store.count(parse(text), filters)
