@@ -1,6 +1,7 @@
-"""A/B of ``corpus ingest`` (Whoosh) between two installs, on bench.py's generated corpus.
+"""A/B of ``corpus ingest`` between two installs, on bench.py's generated corpus.
 
     python bench/ingest_ab.py --baseline /work/main/.venv/bin/corpus [--articles N] [--runs R]
+                              [--backend whoosh|postgresql]
 
 Each round ingests the corpus into a fresh index once with the baseline's ``corpus``
 and once with this checkout's (the order alternating), so background load falls on
@@ -9,11 +10,17 @@ time it samples /proc every 50 ms for the whole process tree (the ingest, its fo
 server and reading processes): the peak of the summed RSS (an upper bound: pages
 the forked processes share are counted in each), the main process's peak
 RSS, and the CPU seconds of the main process and of the rest (where the time goes).
+
+With ``--backend postgresql`` each ingest goes into a fresh database of one throwaway
+server (bench/postgres_server.py, durability at its defaults), and the server's CPU
+seconds during the run are a row of their own: on a machine of two cores the client's
+processes and the server share them, so the total is what bounds the rate.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -27,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # bench/ is sys.path[0] when this file is run as a script, so its siblings import.
+import postgres_server
+
 import bench
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -42,6 +51,7 @@ class Sample:
     main_peak_mb: float = 0.0
     main_cpu: float = 0.0
     others_cpu: float = 0.0
+    server_cpu: float = 0.0
     added: int = 0
     cpu: dict[int, float] = field(default_factory=dict)
 
@@ -93,11 +103,30 @@ def _pss(pid: int) -> float:
     return 0.0
 
 
-def run_ingest(corpus_cmd: str, corpus: Path, index: Path) -> Sample:
+def server_cpu(postmaster: int | None) -> float:
+    """CPU seconds of a PostgreSQL server so far: its processes' own, and those of the
+    backends it has already reaped (a connection's backend exits with its client)."""
+    if postmaster is None:
+        return 0.0
+    total = 0.0
+    for pid in _tree(postmaster):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        if pid == postmaster:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return total / TICK
+
+
+def run_ingest(corpus_cmd: str, corpus: Path, index: str, postmaster: int | None = None) -> Sample:
     env = dict(bench.CHILD_ENV)
+    server_before = server_cpu(postmaster)
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [corpus_cmd, "--index", str(index), "ingest", str(corpus), "--json"],
+        [corpus_cmd, "--index", index, "ingest", str(corpus), "--json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
@@ -130,6 +159,7 @@ def run_ingest(corpus_cmd: str, corpus: Path, index: Path) -> Sample:
     sample.seconds = time.perf_counter() - start
     done.set()
     watcher.join()
+    sample.server_cpu = server_cpu(postmaster) - server_before
     if proc.returncode != 0:
         raise SystemExit(f"{corpus_cmd} ingest exited with {proc.returncode}")
     report = json.loads(out)
@@ -150,6 +180,7 @@ def main() -> int:
     )
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--backend", choices=("whoosh", "postgresql"), default="whoosh")
     args = parser.parse_args()
 
     corpus, _origin, _cached = bench.generated_corpus(args.articles)
@@ -157,13 +188,28 @@ def main() -> int:
     commands = {"baseline": args.baseline, "candidate": args.candidate}
     samples: dict[str, list[Sample]] = {name: [] for name in commands}
     work = Path(tempfile.mkdtemp(prefix="ingest-ab-"))
+    stack = contextlib.ExitStack()
+    server: postgres_server.Server | None = None
+    postmaster: int | None = None
+    if args.backend == "postgresql":
+        bindir = postgres_server.find_bindir()
+        if bindir is None:
+            raise SystemExit("ingest_ab: no PostgreSQL server binaries (set PG_BINDIR)")
+        server = stack.enter_context(postgres_server.running(bindir))
+        postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
     try:
         for n in range(args.runs):
             order = list(commands) if n % 2 == 0 else list(reversed(commands))
             for name in order:
-                index = work / name
-                shutil.rmtree(index, ignore_errors=True)
-                got = run_ingest(commands[name], corpus, index)
+                if server is not None:
+                    server.drop_database("ingest_ab")
+                    server.create_database("ingest_ab")
+                    server.sql("CHECKPOINT")  # this run's checkpoints are its own
+                    index = server.uri("ingest_ab")
+                else:
+                    shutil.rmtree(work / name, ignore_errors=True)
+                    index = str(work / name)
+                got = run_ingest(commands[name], corpus, index, postmaster)
                 if got.added != args.articles:
                     raise SystemExit(f"{name} added {got.added} of {args.articles}")
                 samples[name].append(got)
@@ -174,8 +220,10 @@ def main() -> int:
                     f"main peak {got.main_peak_mb:.0f} MB, "
                     f"main CPU {got.main_cpu:.1f} s, "
                     f"others {got.others_cpu:.1f} s"
+                    + (f", server {got.server_cpu:.1f} s" if server else "")
                 )
     finally:
+        stack.close()
         shutil.rmtree(work, ignore_errors=True)
 
     def med(name: str, attr: str) -> float:
@@ -190,7 +238,19 @@ def main() -> int:
         ("CPU, main process, s", lambda name: med(name, "main_cpu"), "{:.1f}"),
         ("CPU, other processes, s", lambda name: med(name, "others_cpu"), "{:.1f}"),
     ]
-    print(f"corpus ingest, {args.articles:,} articles, {args.runs} paired runs, medians")
+    if server is not None:
+        rows.append(("CPU, PostgreSQL server, s", lambda name: med(name, "server_cpu"), "{:.1f}"))
+
+        def total(name: str) -> float:
+            return statistics.median(
+                s.main_cpu + s.others_cpu + s.server_cpu for s in samples[name]
+            )
+
+        rows.append(("CPU, all of it, s", total, "{:.1f}"))
+    print(
+        f"corpus ingest ({args.backend}), {args.articles:,} articles, "
+        f"{args.runs} paired runs, medians"
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"| {'':28} | {'baseline':>9} | {'candidate':>9} | {'ratio':>6} |")
     print(f"|{'-' * 30}|{'-' * 11}|{'-' * 11}|{'-' * 8}|")

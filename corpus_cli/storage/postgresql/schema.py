@@ -79,7 +79,7 @@ _TABLES = [
         content_hash text NOT NULL,
         path text NOT NULL,
         title text,
-        body text NOT NULL,
+        body text {compression} NOT NULL,
         source_name text,
         source_key text NOT NULL,
         source_keys text[] NOT NULL,
@@ -210,7 +210,9 @@ def create(cursor: Any) -> list[str]:
         "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
     )
     row = cursor.fetchone()
-    # lz4 decompresses several times faster than pglz: ranking reads every match's terms.
+    # lz4 decompresses several times faster than pglz (ranking reads every match's
+    # terms, snippets the hits' texts) and compresses several times faster: with pglz,
+    # compressing the texts was ~3% of the server's CPU during an ingest (perf).
     compression = "COMPRESSION lz4" if row and row[0] else ""
     for statement in _TABLES:
         cursor.execute(statement.replace("{compression}", compression))

@@ -35,6 +35,14 @@ from corpus_cli.storage.postgresql.vectors import Terms, article_terms
 
 #: Articles analysed before they are sent to the server in one COPY.
 FLUSH_ROWS = 250
+#: The GIN index of the terms takes new rows into its pending list and merges the
+#: list into its tree once it outgrows this (kB); the server's default, 4 MB, is a few
+#: hundred articles, and merging a larger list less often cost the server less CPU
+#: here (bench/README.md). Set for the ingest's transactions only: searches scan the
+#: pending list, and autovacuum or ``corpus optimize`` merge what is left of it.
+GIN_PENDING_KB = 16 * 1024
+#: Memory for that merge (kB), also for the ingest's transactions alone.
+GIN_MERGE_KB = 64 * 1024
 COLUMNS = (
     "id, file_key, file_size, file_mtime_ns, file_digest, content_hash, path, title, body, "
     "source_name, source_key, source_keys, url, extra, date_value, date_precision, date_inferred, "
@@ -304,6 +312,11 @@ class PostgresBatch(PostgresLedger):
                     "change it; ingest as its owner, or a role granted INSERT, UPDATE and "
                     "DELETE on its tables."
                 )
+            cursor.execute(
+                "SELECT set_config('gin_pending_list_limit', %s, true), "
+                "set_config('work_mem', %s, true)",
+                (f"{GIN_PENDING_KB}kB", f"{GIN_MERGE_KB}kB"),
+            )
             # Queue behind another ingest's batch rather than fail: it is released
             # when that transaction ends, however it ends.
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
