@@ -137,15 +137,21 @@ class WhooshStore:
         # A new index takes a folder of its own: it writes dozens of files there and
         # makes the folder private, which is no thing to do to someone's documents.
         # Hidden files (the repository's index/.gitignore) are no obstacle.
-        if any(not entry.name.startswith(".") for entry in path.iterdir()):
+        # Nor is a version file alone: a creation cut short before Whoosh's files.
+        if any(
+            not entry.name.startswith(".") and entry.name != VERSION_FILE
+            for entry in path.iterdir()
+        ):
             raise UsageError(
                 f"{path} holds other files; give --index an empty or new folder for the index."
             )
         # Whoosh's table of contents is a pickle: keep the folder private.
         try:
             os.chmod(path, 0o700)
-            ix = index.create_in(str(path), schema(), indexname=INDEX_NAME)
+            # The version first: a reader that finds the table of contents (another
+            # command, while this ingest starts) must find the version with it.
             (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="ascii")
+            ix = index.create_in(str(path), schema(), indexname=INDEX_NAME)
         except OSError as error:
             raise IndexUnreadable(f"Cannot write the index at {path} ({error.strerror}).") from None
         return cls(path, ix)
