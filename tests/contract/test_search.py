@@ -259,3 +259,39 @@ def test_searching_where_no_index_is_an_operational_error(backend: Backend) -> N
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("corpus: ") and "corpus ingest" in line
+
+
+def _cronaca(backend: Backend, tmp_path: Path) -> Backend:
+    """Nine articles about robberies (``rapina`` in each) and one about a motorway."""
+    folder = tmp_path / "cronaca"
+    filler = " ".join(["il sindaco ha parlato in piazza della città"] * 4)
+    for number in range(9):
+        text = f"Una rapina in via Roma {number}. {filler}. Seconda rapina in centro."
+        write_text(folder / f"r{number}.txt", f"date: 2021-05-0{number + 1}\n\n{text}\n")
+    write_text(folder / "raro.txt", f"date: 2021-05-20\n\nL'autostrada chiusa. {filler}.\n")
+    # A long article that says rapina twice among many other words.
+    write_text(folder / "lungo.txt", f"date: 2021-05-21\n\nrapina {filler * 6} rapina\n")
+    backend.ingest(folder)
+    return backend
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_rare_word_counts_more_than_a_common_one(backend: Backend, tmp_path: Path) -> None:
+    # BM25: "autostrada" is in one article of eleven, "rapina" in ten; the one
+    # occurrence of the rare word outweighs two of the common one.
+    cronaca = _cronaca(backend, tmp_path)
+    ranked = cronaca.ids("search", "rapina OR autostrada", "--json", "--limit", "all")
+    assert ranked[0] == "raro"
+    assert len(ranked) == 11
+
+
+def test_a_long_article_counts_its_words_for_less(backend: Backend, tmp_path: Path) -> None:
+    # Same two occurrences of "rapina": in a short article they weigh more.
+    cronaca = _cronaca(backend, tmp_path)
+    ranked = cronaca.ids("search", "rapina", "--json", "--limit", "all")
+    assert ranked[-1] == "lungo"
+    assert ranked[:9] == [f"r{number}" for number in range(9)]

@@ -11,14 +11,19 @@ answers it.
 
 Clauses that match nothing are dropped as Whoosh's normalising drops them (from
 an AND or an OR; an AND left with exclusions only matches nothing), so the two
-backends answer alike. Ranking is ``ts_rank`` over the OR of the positive leaves
-(an AND-MAYBE's optional part included), title weighted twice the text.
+backends answer alike.
+
+Ranking is in two steps. ``ts_rank`` over the OR of the positive leaves (an
+AND-MAYBE's optional part included, title weighted twice the text) picks the
+candidates in SQL; :mod:`.ranking` scores those as the Whoosh backend does (BM25F),
+from :attr:`Compiled.scored`: each positive leaf in each field it is searched in.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from corpus_cli.query.exact import EXACT_BOOST, exact_bonus
 from corpus_cli.query.expand import Vocabulary, expand_fuzzy
@@ -66,14 +71,35 @@ class WordSource(Vocabulary, Protocol):
     def matching(self, node: Prefix | Wildcard, fields: tuple[TextField, ...]) -> list[str]: ...
 
 
+@dataclass(frozen=True)
+class Scored:
+    """A positive leaf of a query in one field, as :mod:`.ranking` scores it.
+
+    ``kind`` "stems": BM25 of each stem of ``lexemes`` at its count of positions in
+    the field; "words": the same of marked surface words, scored as the Whoosh
+    backend's unboosted surface fields; "prefix": the same of every surface word
+    that starts with ``lexemes[0]``; "constant": ``boost``. Each counts only where
+    ``match`` (SQL and its parameters) holds for the article.
+    """
+
+    kind: Literal["stems", "words", "prefix", "constant"]
+    field: TextField
+    lexemes: tuple[str, ...]
+    boost: float
+    match: tuple[str, tuple[Any, ...]]
+
+
 @dataclass
 class Compiled:
-    """A query as a WHERE condition and a score expression, each with its parameters."""
+    """A query as a WHERE condition and a score expression, each with its parameters;
+    with ``ranked``, the leaves and sources that score a match."""
 
     where: str
     params: list[Any] = field(default_factory=list)
     score: str = "1.0"
     score_params: list[Any] = field(default_factory=list)
+    scored: list[Scored] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
 
 #: A compiled part: a tsquery literal, or SQL with parameters.
@@ -110,6 +136,10 @@ def compile_query(node: Node, words: WordSource, ranked: bool = False) -> Compil
         scores.append(f"{RANK_SCALE} * ts_rank(%s, a.terms, %s::tsquery, {RANK_NORMALISATION})")
         compiled.score_params += [RANK_WEIGHTS, " | ".join(dict.fromkeys(leaves))]
     bonus = exact_bonus(resolved) if ranked else None
+    if ranked:
+        compiled.sources = list(dict.fromkeys(sources))
+        for node in _scored_leaves(resolved) + (_scored_leaves(bonus) if bonus else []):
+            compiled.scored.extend(_in_fields(node))
     if bonus is not None:
         exact = _compile(bonus)
         assert isinstance(exact, _Ts)  # surface words only: one tsquery
@@ -264,6 +294,46 @@ def _sql(part: _Part) -> _Sql:
     if isinstance(part, _Sql):
         return part
     return _Sql("a.terms @@ %s::tsquery", (part.query,))
+
+
+def _scored_leaves(node: Node) -> list[Term | Phrase | Prefix | Surface | Wildcard | Not]:
+    """The clauses that add to a match's score: the leaves not under a NOT, and the
+    NOTs themselves (in Whoosh an excluded clause scores its boost, 1, where it
+    holds: ``rapina -furto`` scores one more than ``rapina``)."""
+    if isinstance(node, Term | Phrase | Prefix | Surface | Wildcard | Not):
+        return [node]
+    if isinstance(node, AndMaybe):
+        return _scored_leaves(node.required) + _scored_leaves(node.optional)
+    if isinstance(node, And | Or):
+        found = []
+        for child in node.children:
+            found += _scored_leaves(child)
+        return found
+    return []
+
+
+def _in_fields(node: Term | Phrase | Prefix | Surface | Wildcard | Not) -> list[Scored]:
+    """``node`` scored in each field it searches, as Whoosh's OR over title and text."""
+    if isinstance(node, Not):
+        holds = _sql(_compile(node))
+        return [Scored("constant", "text", (), 1.0, (holds.sql, holds.params))]
+    fields: tuple[TextField, ...] = ("title", "text") if node.field is None else (node.field,)
+    scored = []
+    for name in fields:
+        scoped = dataclasses.replace(node, field=name)
+        if isinstance(scoped, Wildcard):  # the lone *: a field with words
+            scored.append(Scored("constant", name, (), node.boost, (_FIELD_SQL[name], ())))
+            continue
+        match = ("a.terms @@ %s::tsquery", (_leaf(scoped),))
+        if isinstance(scoped, Term | Phrase):
+            scored.append(Scored("stems", name, scoped.stems, node.boost, match))
+        elif isinstance(scoped, Surface):
+            words = tuple(SURFACE + word for word in scoped.words)
+            scored.append(Scored("words", name, words, node.boost, match))
+        else:
+            prefix = (SURFACE + scoped.prefix,)
+            scored.append(Scored("prefix", name, prefix, node.boost, match))
+    return scored
 
 
 def _positive(node: Node, leaves: list[str], sources: list[str]) -> None:

@@ -28,15 +28,15 @@ def survey(cursor: Any, location: str) -> tuple[CheckReport, list[LostFile]]:
     """What is wrong, and the files whose articles must be read again to put it right."""
     # The articles, their copies and the totals.
     report = CheckReport(location, parts=3, part="table")
-    articles, words, languages = _counted(cursor)
+    articles, titles, words, languages = _counted(cursor)
     report.articles = articles
-    cursor.execute("SELECT articles, text_words FROM corpus_totals")
+    cursor.execute("SELECT articles, title_words, text_words FROM corpus_totals")
     row = cursor.fetchone()
-    if row is None or (int(row[0]), int(row[1])) != (articles, words):
-        shown = "none" if row is None else f"{row[0]} articles and {row[1]} words"
+    if row is None or tuple(map(int, row)) != (articles, titles, words):
+        shown = "none" if row is None else f"{row[0]} articles and {row[1] + row[2]} words"
         report.problems.append(
             f"The totals the ranking reads ({shown}) disagree with the articles "
-            f"table ({articles} articles, {words} words)."
+            f"table ({articles} articles, {titles + words} words)."
         )
     elif _kept_languages(cursor) != languages:  # set right with the totals
         report.problems.append(
@@ -77,15 +77,17 @@ def survey(cursor: Any, location: str) -> tuple[CheckReport, list[LostFile]]:
     return report, dangling + partial
 
 
-def _counted(cursor: Any) -> tuple[int, int, dict[str, int]]:
-    """(articles, words of text, articles of each language) of the articles table."""
+def _counted(cursor: Any) -> tuple[int, int, int, dict[str, int]]:
+    """(articles, words of title, words of text, articles of each language) of the
+    articles table."""
     cursor.execute(
-        "SELECT language, count(*), coalesce(sum(text_length), 0) FROM corpus_articles "
-        "GROUP BY language"
+        "SELECT language, count(*), coalesce(sum(title_length), 0), "
+        "coalesce(sum(text_length), 0) FROM corpus_articles GROUP BY language"
     )
     rows = cursor.fetchall()
-    languages = {str(code): int(n) for code, n, _ in rows}
-    return sum(languages.values()), sum(int(w) for _, _, w in rows), languages
+    languages = {str(code): int(n) for code, n, _, _ in rows}
+    titles = sum(int(w) for _, _, w, _ in rows)
+    return sum(languages.values()), titles, sum(int(w) for _, _, _, w in rows), languages
 
 
 def _kept_languages(cursor: Any) -> dict[str, int]:
@@ -97,11 +99,11 @@ def fix_totals(cursor: Any) -> bool:
     """Set the totals and the languages from the articles table; True when they were
     wrong. Counted first and written apart: under Citus the counts come from the
     shards and the totals are a table copied to every worker."""
-    articles, words, languages = _counted(cursor)
+    articles, titles, words, languages = _counted(cursor)
     cursor.execute(
-        "UPDATE corpus_totals SET articles = %s, text_words = %s "
-        "WHERE (articles, text_words) IS DISTINCT FROM (%s, %s)",
-        (articles, words, articles, words),
+        "UPDATE corpus_totals SET articles = %s, title_words = %s, text_words = %s "
+        "WHERE (articles, title_words, text_words) IS DISTINCT FROM (%s, %s, %s)",
+        (articles, titles, words, articles, titles, words),
     )
     fixed = bool(cursor.rowcount)
     if _kept_languages(cursor) != languages:

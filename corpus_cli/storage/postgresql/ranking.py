@@ -1,24 +1,36 @@
 """Scores computed here from the index's statistics: Whoosh's BM25F and Bo1.
 
-``ts_rank`` knows nothing of how rare a word is. Where that decides the answer
-(``similar``: 25 key terms, some in every article), ``ts_rank`` only narrows the
-matches to :data:`CANDIDATES` per hit asked for, and this module ranks those the
-way the Whoosh backend does: BM25F (B=0.75, K1=1.2) over the text field, each key
-term's weight as its boost, with the counts of ``corpus_stems``/``corpus_totals``
-and each candidate's term frequencies read from its vector.
+``ts_rank`` knows nothing of how rare a word is, nor of how long an article is
+against the others. ``ts_rank`` therefore only narrows the matches to
+:data:`CANDIDATES` per hit asked for, and this module ranks those the way the
+Whoosh backend does: BM25F (B=0.75, K1=1.2; the title's occurrences count twice, as
+the Whoosh schema's field boost makes them), with the counts of
+``corpus_stems``/``corpus_words``/``corpus_totals`` and each candidate's term
+frequencies read from its vector: :func:`relevance` for a search, :func:`text_bm25`
+for ``similar``'s key terms (the text field alone).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
+
+from corpus_cli.storage.postgresql.compile import Scored
+from corpus_cli.storage.postgresql.vectors import SURFACE
 
 B = 0.75
 K1 = 1.2
 #: Candidates ts_rank keeps for every hit asked for (at least MIN_CANDIDATES).
 CANDIDATES = 10
 MIN_CANDIDATES = 100
+#: Whoosh's field boost of each searched field (the stemmed title's is 2; the
+#: surface fields have none).
+FIELD_BOOST = {("stems", "title"): 2.0}
+#: What a matching ``source:`` clause adds: the Whoosh backend's source field is not
+#: scorable, and such a term scores its weight, 1.
+SOURCE_WEIGHT = 1.0
 
 
 def bm25(idf: float, tf: float, length: float, average: float) -> float:
@@ -95,4 +107,100 @@ def text_bm25(
     for seq, length, lexeme, tf in cursor.fetchall():
         if tf:
             scores[seq] += bm25(weights[lexeme], tf, length, average)
+    return scores
+
+
+@dataclass
+class Candidate:
+    """A match that ts_rank kept: its row, field lengths, and for each scored leaf of
+    the query then each source, whether it matches."""
+
+    file_key: str
+    seq: int
+    title_length: int
+    text_length: int
+    matches: tuple[bool, ...]
+
+
+def candidate_columns(scored: list[Scored], sources: list[str]) -> tuple[str, list[Any]]:
+    """The SELECT list of :class:`Candidate` rows, and its parameters."""
+    columns = ["a.file_key", "a.seq", "a.title_length", "a.text_length"]
+    params: list[Any] = []
+    for leaf in scored:
+        columns.append(leaf.match[0])
+        params += leaf.match[1]
+    for folded in sources:
+        columns.append("a.source_keys @> ARRAY[%s]::text[]")
+        params.append(folded)
+    return ", ".join(columns), params
+
+
+def candidate(row: tuple[Any, ...]) -> Candidate:
+    return Candidate(str(row[0]), int(row[1]), int(row[2]), int(row[3]), tuple(row[4:]))
+
+
+def relevance(
+    cursor: Any, candidates: list[Candidate], scored: list[Scored], sources: list[str]
+) -> dict[int, float]:
+    """The BM25F score of each candidate (by seq) for a query's scored leaves and
+    sources: what the Whoosh backend's score would be, up to its byte-rounded lengths."""
+    if not candidates:
+        return {}
+    stems = sorted({x for leaf in scored if leaf.kind == "stems" for x in leaf.lexemes})
+    words = sorted({x for leaf in scored if leaf.kind == "words" for x in leaf.lexemes})
+    prefixes = sorted({x for leaf in scored if leaf.kind == "prefix" for x in leaf.lexemes})
+    # Occurrences of each lexeme in the title (weight A) and the text (D) of each candidate.
+    counts: dict[int, dict[str, tuple[int, int]]] = {c.seq: {} for c in candidates}
+    if stems or words or prefixes:
+        rows = [(c.file_key, c.seq) for c in candidates]
+        cursor.execute(
+            "SELECT a.seq, u.lexeme, u.weights FROM corpus_articles a "
+            f"CROSS JOIN LATERAL unnest(a.terms) AS u WHERE {ROWS} "
+            "AND (u.lexeme = ANY(%s) OR u.lexeme ^@ ANY(%s::text[]))",
+            [*rows_params(rows), stems + words, prefixes],
+        )
+        for seq, lexeme, weights in cursor.fetchall():
+            title = sum(1 for weight in weights if weight == "A")
+            counts[seq][lexeme] = (title, len(weights) - title)
+    found_words = {x for held in counts.values() for x in held if x.startswith(SURFACE)}
+    docs: dict[str, tuple[int, int]] = {}  # lexeme -> articles holding it in (title, text)
+    if stems:
+        cursor.execute(
+            "SELECT stem, title_docs, text_docs FROM corpus_stems WHERE stem = ANY(%s)", (stems,)
+        )
+        docs.update((str(stem), (int(t), int(x))) for stem, t, x in cursor.fetchall())
+    if found_words:
+        cursor.execute(
+            "SELECT word, title_docs, text_docs FROM corpus_words WHERE word = ANY(%s)",
+            (sorted(word[len(SURFACE) :] for word in found_words),),
+        )
+        docs.update((SURFACE + str(word), (int(t), int(x))) for word, t, x in cursor.fetchall())
+    cursor.execute("SELECT articles, title_words, text_words FROM corpus_totals")
+    articles, title_words, text_words = (max(int(n), 1) for n in cursor.fetchone())
+    average = {"title": title_words / articles, "text": text_words / articles}
+    scores: dict[int, float] = {}
+    for found in candidates:
+        score = 0.0
+        lengths = {"title": found.title_length, "text": found.text_length}
+        held = counts[found.seq]
+        for leaf, matches in zip(scored, found.matches, strict=False):
+            if not matches:
+                continue
+            if leaf.kind == "constant":
+                score += leaf.boost
+                continue
+            side = 0 if leaf.field == "title" else 1
+            boost = FIELD_BOOST.get((leaf.kind, leaf.field), 1.0)
+            if leaf.kind == "prefix":
+                lexemes = [x for x in held if x.startswith(leaf.lexemes[0])]
+            else:
+                lexemes = list(leaf.lexemes)
+            for lexeme in lexemes:
+                tf = held.get(lexeme, (0, 0))[side]
+                if tf:
+                    weight = idf(articles, docs.get(lexeme, (0, 0))[side]) * leaf.boost
+                    score += bm25(weight, tf * boost, lengths[leaf.field], average[leaf.field])
+        for matches in found.matches[len(scored) :]:
+            score += SOURCE_WEIGHT if matches else 0.0
+        scores[found.seq] = score or 1e-6  # a match scores above nothing, as before
     return scores

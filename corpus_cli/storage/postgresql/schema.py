@@ -18,8 +18,9 @@ one database can hold several corpora, one per schema
 - ``corpus_words``: every folded surface word with the articles whose title and
   whose text have it and its occurrences in the texts: fuzzy terms, wildcards and
   did-you-mean read it instead of the articles.
-- ``corpus_stems``: occurrences of each stem in the texts (``terms`` scores, the
-  key terms of ``similar``); ``corpus_totals``: articles and words of text.
+- ``corpus_stems``: the titles and the texts that hold each stem, and its occurrences
+  in the texts (BM25's inverse document frequencies, ``terms`` scores, the key terms
+  of ``similar``); ``corpus_totals``: articles, words of title and words of text.
 - ``corpus_documents``: small named texts (the saved watches).
 - ``corpus_meta``: the schema version.
 - ``corpus_languages``: the articles of each language (the languages a query is
@@ -41,8 +42,9 @@ from typing import Any
 #: Bumped when the tables change in a way an older corpus cannot serve, or when the
 #: analysis changes what is indexed (2: light stems instead of Snowball's; 3: the
 #: article's language, and the stems of languages other than Italian prefixed;
-#: 4: keys that hold the distribution column, and corpus_languages).
-SCHEMA_VERSION = 4
+#: 4: keys that hold the distribution column, and corpus_languages; 5: the titles'
+#: statistics that BM25 reads, ``corpus_stems.title_docs`` and ``corpus_totals.title_words``).
+SCHEMA_VERSION = 5
 #: The last version whose words were analysed as today's are (an older corpus's
 #: message says so).
 SAME_ANALYSIS = 3
@@ -137,15 +139,17 @@ _TABLES = [
     )""",
     """CREATE TABLE corpus_stems (
         stem text COLLATE "C" PRIMARY KEY,
+        title_docs integer NOT NULL,
         text_docs integer NOT NULL,
         text_count bigint NOT NULL
     )""",
     """CREATE TABLE corpus_totals (
         one boolean PRIMARY KEY DEFAULT true CHECK (one),
         articles bigint NOT NULL,
+        title_words bigint NOT NULL,
         text_words bigint NOT NULL
     )""",
-    "INSERT INTO corpus_totals (articles, text_words) VALUES (0, 0)",
+    "INSERT INTO corpus_totals (articles, title_words, text_words) VALUES (0, 0, 0)",
     """CREATE TABLE corpus_languages (
         language text COLLATE "C" PRIMARY KEY,
         articles bigint NOT NULL

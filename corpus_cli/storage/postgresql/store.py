@@ -237,15 +237,17 @@ class PostgresStore:
             if compiled is None:
                 return SearchResult([], 0, terms)
             where, params = self._where(compiled, filters)
-            score = compiled.score if scored else "NULL::float8"
+            if scored:
+                hits, total = self._ranked(compiled, where, params, limit, offset)
+                return SearchResult(hits, total, terms)
             # One query reads the stored fields of the page's rows: under Citus each
             # shard sends its top rows and the coordinator merges them. The total is
             # a count of its own (a window over every match is not pushed down to
             # shards), asked only when the page does not tell it.
             self._matching(
-                f"SELECT {STORED}, {score} AS score FROM corpus_articles a WHERE {where} "
+                f"SELECT {STORED} FROM corpus_articles a WHERE {where} "
                 f"ORDER BY {order_by(sort)} LIMIT %s OFFSET %s",
-                [*(compiled.score_params if scored else []), *params, limit, offset],
+                [*params, limit, offset],
                 text=True,
             )
             rows = self._cursor.fetchall()
@@ -255,8 +257,43 @@ class PostgresStore:
                 total = 0
             else:
                 total = self._count_where(where, params, text=True)
-        hits = [Hit(_stored(row), float(row[-1]) if scored else None) for row in rows]
-        return SearchResult(hits, total, terms)
+        return SearchResult([Hit(_stored(row), None) for row in rows], total, terms)
+
+    def _ranked(
+        self, compiled: Compiled, where: str, params: list[Any], limit: int | None, offset: int
+    ) -> tuple[list[Hit], int]:
+        """The page of hits by relevance, and the total: ts_rank's best candidates (every
+        match when all are asked for) scored by BM25F (``ranking.py``), then the page's
+        stored fields."""
+        wanted = (
+            None
+            if limit is None
+            else max(ranking.MIN_CANDIDATES, ranking.CANDIDATES * (offset + limit))
+        )
+        columns, column_params = ranking.candidate_columns(compiled.scored, compiled.sources)
+        # A query of no words (``*``, sources) has a constant score: insertion order.
+        order = order_by("relevance", compiled.score) if compiled.score_params else "a.seq"
+        self._matching(
+            f"SELECT {columns} FROM corpus_articles a WHERE {where} ORDER BY {order} LIMIT %s",
+            [*column_params, *params, *compiled.score_params, wanted],
+            text=True,
+        )
+        candidates = [ranking.candidate(row) for row in self._cursor.fetchall()]
+        if wanted is None or len(candidates) < wanted:
+            total = len(candidates)
+        else:
+            total = self._count_where(where, params, text=True)
+        scores = ranking.relevance(self._cursor, candidates, compiled.scored, compiled.sources)
+        candidates.sort(key=lambda c: (-scores[c.seq], c.seq))
+        page = candidates[offset:] if limit is None else candidates[offset : offset + limit]
+        if not page:
+            return [], total
+        self._cursor.execute(
+            f"SELECT a.seq, {STORED} FROM corpus_articles a WHERE {ranking.ROWS}",
+            ranking.rows_params([(c.file_key, c.seq) for c in page]),
+        )
+        found = {int(row[0]): _stored(row[1:]) for row in self._cursor.fetchall()}
+        return [Hit(found[c.seq], scores[c.seq]) for c in page], total
 
     def _matching(self, sql: str, params: list[Any], text: bool) -> None:
         """Run a query over the articles; ``text`` when a query's terms select them.

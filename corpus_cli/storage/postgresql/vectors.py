@@ -10,8 +10,10 @@ the same stems (``terms(text)``) and folded surface words
   starting ``TITLE_TEXT_GAP`` after the title's last, so that no phrase, exact or
   proximity, joins the last words of a title to the first of its text;
 - each surface word, marked by a leading ``.`` (no analysed word has one), at its
-  first position in the title (A) and in the text: prefixes, wildcards and fuzzy
-  terms match these, and a field scope needs one position to carry its weight.
+  positions in the title (A) and in the text: prefixes, wildcards and fuzzy terms
+  match these, a field scope reads their weights, and BM25 counts them (the ranking
+  of the exact forms typed). Most words of a text occur once, so their positions
+  cost ~5% of a vector.
 
 PostgreSQL's limits, and what is done at them: a position above 16,383 is stored as
 16,383 (a phrase past that word of a very long article is not found); a lexeme
@@ -48,10 +50,12 @@ class Terms:
     vector: str
     title_length: int
     text_length: int
-    #: The folded words of the title; the folded words and the stems of the text.
+    #: The folded words of the title; the folded words and the stems of the text; the
+    #: stems of the title.
     title_words: list[str] = field(default_factory=list)
     text_words: list[str] = field(default_factory=list)
     text_stems: list[str] = field(default_factory=list)
+    title_stems: list[str] = field(default_factory=list)
 
 
 def quote(lexeme: str) -> str:
@@ -67,7 +71,9 @@ def article_terms(
     """The words of an article and, ``with_vector``, its vector's literal."""
     title_words, title_stems = index_terms(title, language) if title else ([], [])
     text_words, text_stems = index_terms(text, language)
-    terms = Terms("", len(title_words), len(text_words), title_words, text_words, text_stems)
+    terms = Terms(
+        "", len(title_words), len(text_words), title_words, text_words, text_stems, title_stems
+    )
     if not with_vector:
         return terms
     text_stems, text_words = terms.text_stems, terms.text_words
@@ -99,28 +105,19 @@ def _positions(lexemes: list[str], first: int) -> defaultdict[str, list[str]]:
     return found
 
 
-def _first(lexemes: list[str], first: int) -> dict[str, str]:
-    """Lexeme -> its first position from ``first``, as a string."""
-    end = first + len(lexemes)
-    places = _POSITIONS[first:end] + [_LAST] * max(0, end - max(first, len(_POSITIONS)))
-    # Built from the end, so that the first position of a lexeme is the one kept.
-    return dict(zip(reversed(lexemes), reversed(places), strict=True))
-
-
 def _literal(
     title_stems: list[str], title_words: list[str], text_stems: list[str], text_words: list[str]
 ) -> tuple[str, int]:
     """The vector's literal, and the characters of its lexemes (about their bytes)."""
     start = len(title_stems) + TITLE_TEXT_GAP
     stems = _positions(text_stems, start)
-    words = _first(text_words, start)
+    words = _positions(text_words, start)
     # Title positions, weighted A (PostgreSQL sorts a lexeme's positions itself).
     for place, stem in enumerate(title_stems, 1):
         stems[stem].append(f"{place}A")
-    surface = {SURFACE + word: place for word, place in words.items()}
-    for place, word in reversed(list(enumerate(title_words, 1))):
-        key = SURFACE + word
-        surface[key] = f"{place}A" + ("," + words[word] if word in words else "")
+    for place, word in enumerate(title_words, 1):
+        words[word].append(f"{place}A")
+    surface = {SURFACE + word: ",".join(places) for word, places in words.items()}
     lexemes = "".join(stems) + "".join(surface)
     size = len(lexemes)
     if "'" in lexemes or "\\" in lexemes or size > MAX_LEXEME_TOTAL // 4:

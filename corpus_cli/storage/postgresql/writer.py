@@ -271,13 +271,15 @@ class PostgresBatch(PostgresLedger):
         self._cursor = connection.cursor()
         self._rows: list[str] = []
         # This batch's change to corpus_words (articles whose title and whose text have
-        # each word, its occurrences in texts) and to corpus_stems.
+        # each word, its occurrences in texts) and to corpus_stems (the same of each stem).
         self._title_docs: Counter[str] = Counter()
         self._text_docs: Counter[str] = Counter()
         self._text_count: Counter[str] = Counter()
+        self._stem_title_docs: Counter[str] = Counter()
         self._stem_docs: Counter[str] = Counter()
         self._stem_count: Counter[str] = Counter()
         self._articles = 0
+        self._title_words = 0
         self._text_words = 0
         self._languages: Counter[str] = Counter()
         self._sending: _Copy | None = None
@@ -465,12 +467,14 @@ class PostgresBatch(PostgresLedger):
 
     def _count(self, terms: Terms, sign: int) -> None:
         self._articles += sign
+        self._title_words += sign * terms.title_length
         self._text_words += sign * terms.text_length
         # Counter.update counts in C; removals are rare enough for subtract().
         change = Counter.update if sign > 0 else Counter.subtract
         change(self._title_docs, set(terms.title_words))
         change(self._text_docs, set(terms.text_words))
         change(self._text_count, terms.text_words)
+        change(self._stem_title_docs, set(terms.title_stems))
         change(self._stem_docs, set(terms.text_stems))
         change(self._stem_count, terms.text_stems)
 
@@ -519,30 +523,34 @@ class PostgresBatch(PostgresLedger):
                     "WHERE word = ANY(%s::text[]) AND title_docs <= 0 AND text_docs <= 0",
                     (text_array(fewer),),
                 )
-        docs, count = self._stem_docs, self._stem_count
-        stems = sorted(s for s in docs if docs[s] or count[s])
+        titles, docs, count = self._stem_title_docs, self._stem_docs, self._stem_count
+        stems = sorted(s for s in titles.keys() | docs.keys() if titles[s] or docs[s] or count[s])
         if stems:
             cursor.execute(
-                "INSERT INTO corpus_stems AS s (stem, text_docs, text_count) "
-                "SELECT * FROM unnest(%s::text[], %s::integer[], %s::bigint[]) "
-                "ON CONFLICT (stem) DO UPDATE SET text_docs = s.text_docs + EXCLUDED.text_docs, "
+                "INSERT INTO corpus_stems AS s (stem, title_docs, text_docs, text_count) "
+                "SELECT * FROM unnest(%s::text[], %s::integer[], %s::integer[], %s::bigint[]) "
+                "ON CONFLICT (stem) DO UPDATE SET title_docs = s.title_docs + EXCLUDED.title_docs, "
+                "text_docs = s.text_docs + EXCLUDED.text_docs, "
                 "text_count = s.text_count + EXCLUDED.text_count",
                 (
                     text_array(stems),
+                    _numbers(titles[s] for s in stems),
                     _numbers(docs[s] for s in stems),
                     _numbers(count[s] for s in stems),
                 ),
             )
-            fewer = [s for s in stems if docs[s] < 0]
+            fewer = [s for s in stems if titles[s] < 0 or docs[s] < 0]
             if fewer:
                 cursor.execute(
-                    "DELETE FROM corpus_stems WHERE stem = ANY(%s::text[]) AND text_docs <= 0",
+                    "DELETE FROM corpus_stems "
+                    "WHERE stem = ANY(%s::text[]) AND title_docs <= 0 AND text_docs <= 0",
                     (text_array(fewer),),
                 )
-        if self._articles or self._text_words:
+        if self._articles or self._title_words or self._text_words:
             cursor.execute(
-                "UPDATE corpus_totals SET articles = articles + %s, text_words = text_words + %s",
-                (self._articles, self._text_words),
+                "UPDATE corpus_totals SET articles = articles + %s, "
+                "title_words = title_words + %s, text_words = text_words + %s",
+                (self._articles, self._title_words, self._text_words),
             )
         languages = sorted(code for code, n in self._languages.items() if n)
         if languages:
