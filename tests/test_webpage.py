@@ -673,3 +673,34 @@ def test_a_date_inside_a_chinese_sentence_under_the_headline_is_not_the_pages() 
     article = "<h1>蔡健雅</h1>\n<p>蔡健雅1975年1月28日出生于新加坡。</p>\n" + PARAGRAPHS
     record = ok(read_html(page("<title>蔡健雅</title>", article)))
     assert record.date_evidence is None or "1975" not in record.date_evidence
+
+
+CHANGED_HEAD = (
+    '<title>Royal interview</title><script type="application/ld+json">'
+    '{"@type": "NewsArticle", "datePublished": "2021-03-08T14:00:00Z", '
+    '"dateModified": "2021-03-14T03:02:00Z"}</script>'
+)
+
+
+def test_a_page_that_shows_only_its_last_change_is_dated_by_it() -> None:
+    # The readers see "Updated ... March 14, 2021" and no 8 March anywhere: the page
+    # presents itself as of the 14th, and is cited by that day.
+    article = "<p>Updated 0302 GMT (1102 HKT) March 14, 2021</p>\n" + PARAGRAPHS
+    record = ok(read_html(page(CHANGED_HEAD, article)))
+    assert record.date == "2021-03-14"
+    assert record.date_evidence == (
+        "page metadata (JSON-LD datePublished; its last change, the only day it shows)"
+    )
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "<p>Published March 8, 2021 · Updated March 14, 2021</p>",  # both days shown
+        "<p>Published 08.03.2021</p>",  # the publication alone
+        "",  # neither
+    ],
+)
+def test_a_page_that_shows_its_publication_keeps_it(shown: str) -> None:
+    record = ok(read_html(page(CHANGED_HEAD, f"{shown}\n" + PARAGRAPHS)))
+    assert record.date == "2021-03-08"

@@ -25,7 +25,7 @@ from corpus_cli.readers.written_days import whole_day as _day
 from corpus_cli.text.date_names import MONTH_ANY, month_number
 from corpus_cli.text.dates import bylines, infer_date
 
-__all__ = ["CONFLICT", "PageDate", "metadata_date", "page_date"]
+__all__ = ["CONFLICT", "PageDate", "metadata_date", "modified_days", "page_date"]
 
 #: ``<meta>`` names/properties/itemprops stating when the article was published,
 #: best first (compared in lower case). Modification dates are deliberately absent.
@@ -620,8 +620,51 @@ def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = 
     chosen = first[leaders[0]]
     label = chosen.label
     visible_words = label.startswith(("page URL", "byline", "date under", "date above"))
+    if not visible_words and (change := _shown_change(tree, chosen)) is not None:
+        not_published.add(chosen.day.isoformat())
+        chosen, label = change, f"{label}; {change.label}"
     evidence = label if visible_words else f"page metadata ({label})"
     return PageDate((chosen.day.isoformat(), evidence), not_published)
+
+
+def modified_days(tree: Any) -> set[str]:
+    """Days the page's metadata gives as its last change: ``<meta>`` names of modification
+    (``article:modified_time``, ``og:updated_time``, ``dateModified``) and JSON-LD
+    ``dateModified``/``dateUpdated``."""
+    days: set[str] = set()
+    for element in tree.iter("meta"):
+        keys = " ".join(_lower_attr(element, attr) for attr in ("property", "name", "itemprop"))
+        if _UPDATED_CLASS.search(keys) and (day := _iso_day(element.get("content") or "")):
+            days.add(day)
+    for script in tree.iter("script"):
+        if _lower_attr(script, "type") == "application/ld+json":
+            modified = re.finditer(r'"date(?:Modified|Updated)"\s*:\s*"([^"]+)"', script.text or "")
+            for match in modified:
+                if day := _iso_day(match[1]):
+                    days.add(day)
+    return days
+
+
+def _shown_change(tree: Any, chosen: _Stamp) -> _Stamp | None:
+    """The page's last change, when that is the one day of the two its readers see.
+
+    A page whose metadata gives a publication and a later change, and whose words show
+    the change ("Updated 0302 GMT March 14, 2021") but nowhere the publication, presents
+    itself as of that day: the day people cite it by, and the one a reader would write
+    down. On pages-dev's 49 pages with one of each in their metadata, 43 were labelled
+    with the publication and none of those showed only the change; 4 of the 5 labelled
+    with the change showed only it.
+    """
+    changed = modified_days(tree)
+    if len(changed) != 1:
+        return None
+    day = next(iter(changed))
+    if day <= chosen.day.isoformat():
+        return None
+    shown = days_written(_visible_text(tree)[0])
+    if day not in shown or chosen.day.isoformat() in shown:
+        return None
+    return _Stamp(dt.date.fromisoformat(day), "its last change, the only day it shows", None)
 
 
 def metadata_date(tree: Any, urls: list[str] | None = None) -> tuple[str, str] | None:

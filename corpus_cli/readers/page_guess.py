@@ -12,11 +12,9 @@ from typing import Any
 
 from corpus_cli.readers.page_dates import (
     _UNDER_HEADLINE_CHARS,
-    _UPDATED_CLASS,
-    _iso_day,
-    _lower_attr,
     _period_days,
     _visible_text,
+    modified_days,
 )
 from corpus_cli.readers.written_days import days_written
 from corpus_cli.readers.written_days import whole_day as _day
@@ -66,16 +64,7 @@ def _changed_days(tree: Any, words: str) -> set[str]:
     """:func:`changed_days`, given the page's words (all of them, one space apart)."""
     days = _stated_changes(words)
     days.update(byline.date.value for byline in bylines(words) if byline.update)
-    for element in tree.iter("meta"):
-        keys = " ".join(_lower_attr(element, attr) for attr in ("property", "name", "itemprop"))
-        if _UPDATED_CLASS.search(keys) and (day := _iso_day(element.get("content") or "")):
-            days.add(day)
-    for script in tree.iter("script"):
-        if _lower_attr(script, "type") == "application/ld+json":
-            modified = re.finditer(r'"date(?:Modified|Updated)"\s*:\s*"([^"]+)"', script.text or "")
-            for match in modified:
-                if day := _iso_day(match[1]):
-                    days.add(day)
+    days.update(modified_days(tree))
     return days
 
 
