@@ -25,7 +25,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from corpus_cli.query.exact import EXACT_BOOST, exact_bonus
+from corpus_cli.query.exact import exact_bonus
 from corpus_cli.query.expand import Vocabulary, expand_fuzzy
 from corpus_cli.query.tree import (
     And,
@@ -51,10 +51,10 @@ from corpus_cli.storage.postgresql.vectors import SURFACE, quote
 RANK_WEIGHTS = "{0.5, 0, 0, 1.0}"
 #: ts_rank normalisation 1: divided by 1 + the log of the article's length.
 RANK_NORMALISATION = 1
-#: ts_rank of a 600-word article is of the order of 0.01-0.1; scaled so that no
-#: match rounds to a score of 0 in the four decimals the rows show.
+#: ts_rank of a 600-word article is of the order of 0.01-0.1; scaled so that a
+#: matching Source clause (:data:`SOURCE_SCORE`, it has no terms to rank) weighs
+#: about as much as a word when the candidates are picked.
 RANK_SCALE = 10.0
-#: What a matching Source clause adds to the score (it has no terms to rank).
 SOURCE_SCORE = 0.1
 
 _WEIGHT = {None: "", "title": "A", "text": "D"}
@@ -76,17 +76,21 @@ class Scored:
     """A positive leaf of a query in one field, as :mod:`.ranking` scores it.
 
     ``kind`` "stems": BM25 of each stem of ``lexemes`` at its count of positions in
-    the field; "words": the same of marked surface words, scored as the Whoosh
-    backend's unboosted surface fields; "prefix": the same of every surface word
-    that starts with ``lexemes[0]``; "constant": ``boost``. Each counts only where
-    ``match`` (SQL and its parameters) holds for the article.
+    the field, where all of them are in it (a word the analyser splits needs all its
+    stems) and, for a phrase (``gap`` not None), side by side or at most ``gap``
+    words apart, in order; "words": BM25 of each marked surface word the field
+    holds, scored as the Whoosh backend's unboosted surface fields; "prefix": the same
+    of every surface word that starts with ``lexemes[0]``; "constant": ``boost``
+    where ``match`` (SQL and its parameters) holds. The others are told from the
+    positions of their lexemes in the article's vector.
     """
 
     kind: Literal["stems", "words", "prefix", "constant"]
     field: TextField
     lexemes: tuple[str, ...]
     boost: float
-    match: tuple[str, tuple[Any, ...]]
+    match: tuple[str, tuple[Any, ...]] | None = None
+    gap: int | None = None
 
 
 @dataclass
@@ -120,41 +124,41 @@ _Part = _Ts | _Sql
 def compile_query(node: Node, words: WordSource, ranked: bool = False) -> Compiled | None:
     """The SQL for ``node`` (fuzzy terms expanded already); None when nothing can match.
 
-    ``ranked``: the score also counts the exact forms typed
-    (:mod:`corpus_cli.query.exact`), a ``ts_rank`` of its own over their surface words.
+    ``ranked``: also what ranks the matches. ``score`` picks the candidates: one
+    ``ts_rank`` over the OR of the positive leaves and the exact forms typed
+    (:mod:`corpus_cli.query.exact`); each ``ts_rank`` decompresses every match's
+    vector anew, so one call costs half of two. ``scored`` and ``sources`` are
+    what :mod:`.ranking` scores the candidates by.
     """
     resolved = resolve(node, words)
     if resolved is None:
         return None
     where = _sql(_compile(resolved))
     compiled = Compiled(where.sql, list(where.params))
+    if not ranked:
+        return compiled
     leaves: list[str] = []
     sources: list[str] = []
     _positive(resolved, leaves, sources)
+    bonus = exact_bonus(resolved)
+    compiled.sources = list(dict.fromkeys(sources))
+    for leaf in _scored_leaves(resolved) + (_scored_leaves(bonus) if bonus else []):
+        compiled.scored.extend(_in_fields(leaf))
+    if bonus is not None:
+        exact = _compile(bonus)
+        assert isinstance(exact, _Ts)  # surface words only: one tsquery
+        leaves.append(exact.query)
     scores: list[str] = []
     if leaves:
         scores.append(f"{RANK_SCALE} * ts_rank(%s, a.terms, %s::tsquery, {RANK_NORMALISATION})")
         compiled.score_params += [RANK_WEIGHTS, " | ".join(dict.fromkeys(leaves))]
-    bonus = exact_bonus(resolved) if ranked else None
-    if ranked:
-        compiled.sources = list(dict.fromkeys(sources))
-        for node in _scored_leaves(resolved) + (_scored_leaves(bonus) if bonus else []):
-            compiled.scored.extend(_in_fields(node))
-    if bonus is not None:
-        exact = _compile(bonus)
-        assert isinstance(exact, _Ts)  # surface words only: one tsquery
-        scores.append(
-            f"{RANK_SCALE * EXACT_BOOST} * ts_rank(%s, a.terms, %s::tsquery, {RANK_NORMALISATION})"
-        )
-        compiled.score_params += [RANK_WEIGHTS, exact.query]
-    for folded in dict.fromkeys(sources):
+    for folded in compiled.sources:
         scores.append(
             f"CASE WHEN a.source_keys @> ARRAY[%s]::text[] THEN {SOURCE_SCORE} ELSE 0 END"
         )
         compiled.score_params.append(folded)
     if scores:
-        # Never 0 for a match (an exclusion-only branch, say): scores stay positive.
-        compiled.score = f"(1e-6 + {' + '.join(scores)})"
+        compiled.score = f"({' + '.join(scores)})"
     return compiled
 
 
@@ -324,15 +328,15 @@ def _in_fields(node: Term | Phrase | Prefix | Surface | Wildcard | Not) -> list[
         if isinstance(scoped, Wildcard):  # the lone *: a field with words
             scored.append(Scored("constant", name, (), node.boost, (_FIELD_SQL[name], ())))
             continue
-        match = ("a.terms @@ %s::tsquery", (_leaf(scoped),))
-        if isinstance(scoped, Term | Phrase):
-            scored.append(Scored("stems", name, scoped.stems, node.boost, match))
+        if isinstance(scoped, Term):
+            scored.append(Scored("stems", name, scoped.stems, node.boost))
+        elif isinstance(scoped, Phrase):
+            scored.append(Scored("stems", name, scoped.stems, node.boost, gap=scoped.gap))
         elif isinstance(scoped, Surface):
             words = tuple(SURFACE + word for word in scoped.words)
-            scored.append(Scored("words", name, words, node.boost, match))
+            scored.append(Scored("words", name, words, node.boost))
         else:
-            prefix = (SURFACE + scoped.prefix,)
-            scored.append(Scored("prefix", name, prefix, node.boost, match))
+            scored.append(Scored("prefix", name, (SURFACE + scoped.prefix,), node.boost))
     return scored
 
 

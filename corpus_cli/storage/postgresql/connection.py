@@ -79,9 +79,14 @@ class Server:
             extra["application_name"] = "corpus"
         try:
             connection = psycopg2.connect(self.uri, **extra)
+            connection.autocommit = True
+            # JIT compiles a query whose estimated cost passes jit_above_cost: 5-70 ms
+            # spent on every search whose text part disables sequential scans (their
+            # cost becomes 1e10, small tables included) and on any ranking of many
+            # matches, where the query itself takes a few milliseconds.
+            connection.cursor().execute("SET jit = off")
         except psycopg2.Error as error:
             raise IndexUnreadable(self._connect_failure(error)) from None
-        connection.autocommit = True
         return connection
 
     def _connect_failure(self, error: psycopg2.Error) -> str:

@@ -12,6 +12,7 @@ for ``similar``'s key terms (the text field alone).
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 from corpus_cli.storage.postgresql.compile import Scored
 from corpus_cli.storage.postgresql.vectors import SURFACE
+from corpus_cli.storage.postgresql.vocabulary import like_prefix
 
 B = 0.75
 K1 = 1.2
@@ -112,8 +114,8 @@ def text_bm25(
 
 @dataclass
 class Candidate:
-    """A match that ts_rank kept: its row, field lengths, and for each scored leaf of
-    the query then each source, whether it matches."""
+    """A match that ts_rank kept: its row, field lengths, and for each scored clause
+    with SQL to tell (``Scored.match``) then each source, whether it holds."""
 
     file_key: str
     seq: int
@@ -127,8 +129,9 @@ def candidate_columns(scored: list[Scored], sources: list[str]) -> tuple[str, li
     columns = ["a.file_key", "a.seq", "a.title_length", "a.text_length"]
     params: list[Any] = []
     for leaf in scored:
-        columns.append(leaf.match[0])
-        params += leaf.match[1]
+        if leaf.match is not None:
+            columns.append(leaf.match[0])
+            params += leaf.match[1]
     for folded in sources:
         columns.append("a.source_keys @> ARRAY[%s]::text[]")
         params.append(folded)
@@ -149,20 +152,31 @@ def relevance(
     stems = sorted({x for leaf in scored if leaf.kind == "stems" for x in leaf.lexemes})
     words = sorted({x for leaf in scored if leaf.kind == "words" for x in leaf.lexemes})
     prefixes = sorted({x for leaf in scored if leaf.kind == "prefix" for x in leaf.lexemes})
-    # Occurrences of each lexeme in the title (weight A) and the text (D) of each candidate.
-    counts: dict[int, dict[str, tuple[int, int]]] = {c.seq: {} for c in candidates}
-    if stems or words or prefixes:
+    lexemes = stems + words
+    if prefixes:  # the surface words that start with them, from the vocabulary's index
+        likes = " OR ".join(["word LIKE %s ESCAPE '\\'"] * len(prefixes))
+        cursor.execute(
+            f"SELECT word FROM corpus_words WHERE {likes}",
+            [like_prefix(prefix[len(SURFACE) :]) for prefix in prefixes],
+        )
+        lexemes += sorted({SURFACE + str(row[0]) for row in cursor.fetchall()} - set(words))
+    # The positions of each lexeme in the title and the text of each candidate. unnest()
+    # of a whole vector makes a row of every lexeme (~600 an article); setweight() marks
+    # the query's lexemes B (the vectors use A and D only) and ts_filter() keeps those:
+    # 6x faster. A title's positions are its first (vectors.py), up to its length.
+    places: dict[int, dict[str, tuple[list[int], list[int]]]] = {c.seq: {} for c in candidates}
+    if lexemes:
         rows = [(c.file_key, c.seq) for c in candidates]
         cursor.execute(
-            "SELECT a.seq, u.lexeme, u.weights FROM corpus_articles a "
-            f"CROSS JOIN LATERAL unnest(a.terms) AS u WHERE {ROWS} "
-            "AND (u.lexeme = ANY(%s) OR u.lexeme ^@ ANY(%s::text[]))",
-            [*rows_params(rows), stems + words, prefixes],
+            "SELECT a.seq, a.title_length, u.lexeme, u.positions FROM corpus_articles a "
+            "CROSS JOIN LATERAL unnest(ts_filter(setweight(a.terms, 'B', %s), '{b}')) AS u "
+            f"WHERE {ROWS}",
+            [lexemes, *rows_params(rows)],
         )
-        for seq, lexeme, weights in cursor.fetchall():
-            title = sum(1 for weight in weights if weight == "A")
-            counts[seq][lexeme] = (title, len(weights) - title)
-    found_words = {x for held in counts.values() for x in held if x.startswith(SURFACE)}
+        for seq, title_length, lexeme, positions in cursor.fetchall():
+            split = bisect.bisect_right(positions, title_length)  # positions come sorted
+            places[seq][lexeme] = (positions[:split], positions[split:])
+    found_words = {x for held in places.values() for x in held if x.startswith(SURFACE)}
     docs: dict[str, tuple[int, int]] = {}  # lexeme -> articles holding it in (title, text)
     if stems:
         cursor.execute(
@@ -182,25 +196,44 @@ def relevance(
     for found in candidates:
         score = 0.0
         lengths = {"title": found.title_length, "text": found.text_length}
-        held = counts[found.seq]
-        for leaf, matches in zip(scored, found.matches, strict=False):
-            if not matches:
-                continue
-            if leaf.kind == "constant":
-                score += leaf.boost
+        held = places[found.seq]
+        told = iter(found.matches)
+        for leaf in scored:
+            if leaf.match is not None:
+                score += leaf.boost if next(told) else 0.0
                 continue
             side = 0 if leaf.field == "title" else 1
+            if leaf.kind == "stems" and not _holds(held, leaf.lexemes, side, leaf.gap):
+                continue
             boost = FIELD_BOOST.get((leaf.kind, leaf.field), 1.0)
             if leaf.kind == "prefix":
                 lexemes = [x for x in held if x.startswith(leaf.lexemes[0])]
             else:
                 lexemes = list(leaf.lexemes)
             for lexeme in lexemes:
-                tf = held.get(lexeme, (0, 0))[side]
+                tf = len(held[lexeme][side]) if lexeme in held else 0
                 if tf:
                     weight = idf(articles, docs.get(lexeme, (0, 0))[side]) * leaf.boost
                     score += bm25(weight, tf * boost, lengths[leaf.field], average[leaf.field])
-        for matches in found.matches[len(scored) :]:
+        for matches in told:
             score += SOURCE_WEIGHT if matches else 0.0
         scores[found.seq] = score or 1e-6  # a match scores above nothing, as before
     return scores
+
+
+def _holds(
+    held: dict[str, tuple[list[int], list[int]]], stems: tuple[str, ...], side: int, gap: int | None
+) -> bool:
+    """Whether the field (``side`` 0 the title, 1 the text) holds every stem, and for a
+    phrase (``gap`` not None) holds them in order, each at most ``gap + 1`` positions
+    after the one before, as the phrase's tsquery asks."""
+    if any(not held.get(stem, ((), ()))[side] for stem in stems):
+        return False
+    if gap is None or len(stems) < 2:
+        return True
+    ends = set(held[stems[0]][side])
+    for stem in stems[1:]:
+        ends = {p for p in held[stem][side] if any(1 <= p - q <= gap + 1 for q in ends)}
+        if not ends:
+            return False
+    return True

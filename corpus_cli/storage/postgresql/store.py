@@ -273,8 +273,12 @@ class PostgresStore:
         columns, column_params = ranking.candidate_columns(compiled.scored, compiled.sources)
         # A query of no words (``*``, sources) has a constant score: insertion order.
         order = order_by("relevance", compiled.score) if compiled.score_params else "a.seq"
+        # What scores a candidate is asked of the candidates alone: in the SELECT list of
+        # the query that ranks every match, each would be computed for every match.
         self._matching(
-            f"SELECT {columns} FROM corpus_articles a WHERE {where} ORDER BY {order} LIMIT %s",
+            f"SELECT {columns} FROM (SELECT a.file_key, a.seq, a.title_length, a.text_length, "
+            f"a.terms, a.source_keys FROM corpus_articles a WHERE {where} "
+            f"ORDER BY {order} LIMIT %s) a",
             [*column_params, *params, *compiled.score_params, wanted],
             text=True,
         )
