@@ -57,8 +57,9 @@ if TYPE_CHECKING:
 
 #: The name the body's analyzer is registered under, on the index and in its schema.
 ANALYZER = "it_stem"
-#: The writer's memory budget, split among its threads; a segment is written when full.
-#: Enough for a 10,000-article corpus in one or two segments a thread.
+#: The writer's memory budget, split among its threads; a thread writes a segment when
+#: its part is full. At 10,000 articles no thread fills its part (the build peaks at ~120 MB
+#: of RSS here): the commit writes one segment a thread.
 HEAP_BYTES = 256 * 1024 * 1024
 #: tantivy's own choice: one thread per CPU, at most 8 (fewer if the heap is small).
 WRITER_THREADS = 0
