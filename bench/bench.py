@@ -1,10 +1,11 @@
-"""Benchmark ``corpus`` against SQLite FTS5 and ripgrep on a generated Italian news corpus.
+"""Benchmark ``corpus`` against SQLite FTS5, tantivy and ripgrep on a generated news corpus.
 
     python bench/bench.py [--articles N] [--runs R] [--ingest-runs R] [--json] [--keep DIR]
                           [--backends whoosh,postgresql]
 
 ``--backends`` picks the corpus backends measured (Whoosh alone by default); PostgreSQL
 runs on a throwaway server this script starts (postgres_server.py) and removes at the end.
+The tantivy column (tantivy_search.py) is filled when tantivy-py is installed.
 
 Every measurement is a whole process (interpreter start-up included), timed from here
 with time.perf_counter. Peak RSS comes from GNU time's %M when /usr/bin/time exists; see
@@ -39,6 +40,14 @@ from pathlib import Path
 import fts5_search
 import postgres_server
 
+# tantivy-py is a bench extra: without it the tantivy column is left empty.
+try:
+    import tantivy_search
+except ImportError as error:
+    if error.name != "tantivy":
+        raise
+    tantivy_search = None  # type: ignore[assignment]
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 DICE_MODENA = REPO.parent / "shared" / "corpora" / "dice-modena"
@@ -60,7 +69,8 @@ SOURCES = {
     "ModenaToday": "www.modenatoday.it",
 }
 
-#: (key, row label, arguments shared by ``corpus search`` and ``fts5_search.py``).
+#: (key, row label, arguments shared by ``corpus search``, ``fts5_search.py`` and
+#: ``tantivy_search.py``).
 QUERIES: list[tuple[str, str, list[str]]] = [
     ("term", "search: term", ["carabinieri"]),
     ("phrase", 'search: "phrase"', ['"centro commerciale"']),
@@ -496,6 +506,8 @@ class Row:
     corpus: float | None
     fts5: float | None = None
     rg: float | None = None
+    #: tantivy_search.py's value; None without tantivy-py, or where it does not apply.
+    tantivy: float | None = None
     target: str = ""
     passed: bool | None = None
     #: "whoosh" or "postgresql"; None for a row that is no backend's (python -c pass).
@@ -506,6 +518,12 @@ class Row:
         if self.corpus is None or not self.fts5:
             return None
         return self.corpus / self.fts5
+
+    @property
+    def tantivy_ratio(self) -> float | None:
+        if self.corpus is None or not self.tantivy:
+            return None
+        return self.corpus / self.tantivy
 
     @property
     def status(self) -> str:
@@ -540,12 +558,18 @@ class Setup:
     def db(self) -> Path:
         return self.work / "fts5.db"
 
+    @property
+    def tantivy_index(self) -> Path:
+        return self.work / "tantivy"
+
 
 def measure_ingest(setup: Setup, results: Results, runs: int, stop_early: bool) -> None:
-    """FTS5 built once in-process; ``corpus ingest`` into a fresh index, ``runs`` times.
+    """FTS5 and tantivy built once in-process; ``corpus ingest`` into a fresh index,
+    ``runs`` times.
 
     The FTS5 build reads and parses the files too, as ingest does, and inserts everything
     in one transaction: the fastest plain use of SQLite, the bar to compare against.
+    The tantivy build reads and parses them the same way, into one writer, one commit.
     With several backends the runs go in rounds (each backend once per round), as the
     searches do.
     """
@@ -554,6 +578,15 @@ def measure_ingest(setup: Setup, results: Results, runs: int, stop_early: bool) 
     start = time.perf_counter()
     fts5_search.build(setup.db, setup.files)
     fts5_seconds = time.perf_counter() - start
+    tantivy_seconds: float | None = None
+    if tantivy_search is not None:
+        log("building the tantivy index")
+        start = time.perf_counter()
+        built = tantivy_search.build(setup.tantivy_index, setup.files)
+        tantivy_seconds = time.perf_counter() - start
+        if built != articles:
+            raise ChildFailed(f"the tantivy index got {built} of {articles} articles")
+        results.samples["tantivy:build"] = [tantivy_seconds]
 
     done: dict[str, list[Run]] = {backend.name: [] for backend in setup.backends}
     stopped: set[str] = set()
@@ -598,6 +631,7 @@ def measure_ingest(setup: Setup, results: Results, runs: int, stop_early: bool) 
                 "articles/s",
                 rate,
                 articles / fts5_seconds,
+                tantivy=articles / tantivy_seconds if tantivy_seconds else None,
                 target=f">= {TARGET_INGEST_RATE:,.0f}/s",
                 passed=rate >= TARGET_INGEST_RATE,
                 backend=backend.name,
@@ -605,7 +639,14 @@ def measure_ingest(setup: Setup, results: Results, runs: int, stop_early: bool) 
         )
     for backend in setup.backends:
         results.rows.append(
-            Row("ingest wall time", "s", seconds[backend.name], fts5_seconds, backend=backend.name)
+            Row(
+                "ingest wall time",
+                "s",
+                seconds[backend.name],
+                fts5_seconds,
+                tantivy=tantivy_seconds,
+                backend=backend.name,
+            )
         )
     for backend in setup.backends:
         results.rows.append(
@@ -643,6 +684,13 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
                 envs[f"served:{key}"] = SERVED_ENV
         fts5 = [sys.executable, str(BENCH / "fts5_search.py"), str(setup.db), *query]
         commands[f"fts5:{key}"] = fts5
+        if tantivy_search is not None:
+            commands[f"tantivy:{key}"] = [
+                sys.executable,
+                str(BENCH / "tantivy_search.py"),
+                str(setup.tantivy_index),
+                *query,
+            ]
     if setup.rg:
         for key, pattern in RG_PATTERNS.items():
             commands[f"rg:{key}"] = [setup.rg, "-l", "-i", "-F", pattern, str(setup.corpus)]
@@ -670,10 +718,11 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
         run = warmup.get(f"{engine}:{key}")
         if run is None:
             return None
-        # rg -l prints one file per line; the two search programs print a total.
+        # rg -l prints one file per line; the search programs print a total.
         if engine == "rg":
             return len(run.stdout.splitlines())
-        if engine == "fts5":
+        # fts5_search.py and tantivy_search.py print their exact total on stdout.
+        if engine in ("fts5", "tantivy"):
             return hit_count(run.stdout)
         # Past 10,000 matches corpus's total is a bound ("more than 10,000"): the
         # count is asked apart, untimed, with --count.
@@ -691,6 +740,7 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
                 ms(backend.key, key),
                 ms("fts5", key),
                 ms("rg", key),
+                ms("tantivy", key),
                 backend=backend.name,
             )
             if key in targets and row.ratio is not None:
@@ -699,7 +749,12 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
             results.rows.append(row)
             if backend is whoosh:
                 served = Row(
-                    f"{label} [server]", "ms", ms("served", key), ms("fts5", key), ms("rg", key)
+                    f"{label} [server]",
+                    "ms",
+                    ms("served", key),
+                    ms("fts5", key),
+                    ms("rg", key),
+                    ms("tantivy", key),
                 )
                 served.backend = backend.name
                 results.rows.append(served)
@@ -721,6 +776,7 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
                 counts[backend.name],
                 hits("fts5", key),
                 hits("rg", key),
+                hits("tantivy", key),
                 backend=backend.name,
             )
             if backend is not reference:
@@ -749,6 +805,7 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
                 rss_mb(backend.key, "term"),
                 rss_mb("fts5", "term"),
                 rss_mb("rg", "term"),
+                rss_mb("tantivy", "term"),
                 backend=backend.name,
             )
         )
@@ -907,6 +964,7 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> Results:
             "whoosh": metadata.version("whoosh-reloaded"),
             "sqlite": sqlite3.sqlite_version,
             "rg": tool_version([rg, "--version"]) if rg else None,
+            "tantivy": metadata.version("tantivy") if tantivy_search is not None else None,
             "machine": f"{platform.platform()}, {os.cpu_count()} CPUs",
             # Other work on the machine inflates every time: worth seeing next to them.
             "load_average_start": round(os.getloadavg()[0], 2),
@@ -944,6 +1002,7 @@ def measure_all(args: argparse.Namespace, setup: Setup, results: Results) -> Non
                 backend.size_bytes() / MB,
                 disk_usage(setup.db) / MB,
                 disk_usage(setup.corpus) / MB,
+                disk_usage(setup.tantivy_index) / MB if tantivy_search is not None else None,
                 backend=backend.name,
             )
         )
@@ -1012,7 +1071,7 @@ def render_table(results: Results) -> str:
         f"start-up {meta['startup_runs']} (each after 1 warm-up)",
         f"python {meta['python']} | corpus-cli {meta['corpus_cli']} | "
         f"whoosh-reloaded {meta['whoosh']} | sqlite {meta['sqlite']} | "
-        f"rg: {meta['rg'] or 'not installed'}",
+        f"rg: {meta['rg'] or 'not installed'} | tantivy: {meta['tantivy'] or 'not installed'}",
         f"machine: {meta['machine']}; 1-min load average "
         f"{meta['load_average_start']} at start, {meta['load_average_end']} at end",
         f"peak RSS: {meta['rss_method']}; .pyc cache: {meta['bytecode_cache']}",
@@ -1038,7 +1097,9 @@ def render_table(results: Results) -> str:
         "corpus",
         "FTS5",
         "rg",
+        "tantivy",
         "corpus/FTS5",
+        "corpus/tantivy",
         "target",
         "result",
     ]
@@ -1050,14 +1111,16 @@ def render_table(results: Results) -> str:
             fmt(row.corpus, row.unit),
             fmt(row.fts5, row.unit),
             fmt(row.rg, row.unit),
+            fmt(row.tantivy, row.unit),
             "-" if row.ratio is None else f"{row.ratio:.2f}x",
+            "-" if row.tantivy_ratio is None else f"{row.tantivy_ratio:.2f}x",
             row.target,
             row.status,
         ]
         for row in results.rows
     ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    left = {0, 1, 2, 7, 8}  # text columns; numbers read best right-aligned
+    left = {0, 1, 2, 9, 10}  # text columns; numbers read best right-aligned
 
     def line(cells: list[str]) -> str:
         padded = [
@@ -1073,7 +1136,13 @@ def render_table(results: Results) -> str:
 
 def to_json(results: Results) -> str:
     rows = [
-        {**asdict(row), "ratio": row.ratio, "status": row.status or None} for row in results.rows
+        {
+            **asdict(row),
+            "ratio": row.ratio,
+            "tantivy_ratio": row.tantivy_ratio,
+            "status": row.status or None,
+        }
+        for row in results.rows
     ]
     document = {"meta": results.meta, "rows": rows, "samples_seconds": results.samples}
     return json.dumps(document, indent=2, ensure_ascii=False)
@@ -1107,7 +1176,9 @@ def backend_list(text: str) -> tuple[str, ...]:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Benchmark corpus against SQLite FTS5 and rg.")
+    parser = argparse.ArgumentParser(
+        description="Benchmark corpus against SQLite FTS5, tantivy and rg."
+    )
     parser.add_argument(
         "--articles", type=positive_int, default=10_000, help="corpus size (default 10,000)"
     )
@@ -1131,7 +1202,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     parser.add_argument(
-        "--keep", type=Path, metavar="DIR", help="build the index and FTS5 db in DIR; keep them"
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="build the index, the FTS5 db and the tantivy index in DIR; keep them",
     )
     return parser.parse_args(argv)
 
@@ -1168,7 +1242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("bench: interrupted; its PostgreSQL server (if any) was removed", file=sys.stderr)
         return 130
     if args.keep is not None:
-        log(f"kept the index and the FTS5 database in {args.keep}")
+        tantivy = " and the tantivy index" if tantivy_search is not None else ""
+        log(f"kept the index, the FTS5 database{tantivy} in {args.keep}")
         if "postgresql" in results.meta:
             log("the PostgreSQL database is not kept: its server was removed with it")
     print(to_json(results) if args.json else render_table(results))

@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import calendar
 import re
-import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from rich.text import Text
 
 #: Same folding as a search engine for Italian needs: case and accents ignored.
@@ -78,6 +79,8 @@ def build(db_path: Path, files: Iterable[Path]) -> int:
     Reading and parsing the files is part of the work (as it is for ``corpus ingest``);
     all inserts go in one transaction, the fastest way SQLite offers.
     """
+    import sqlite3
+
     db_path.unlink(missing_ok=True)
     con = sqlite3.connect(db_path)
     try:
@@ -162,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     # Imported here, as the CLI imports its renderer: the cost is paid by every search.
+    # sqlite3 too, so that tantivy_search.py can share the parsing above without it.
+    import sqlite3
+
     from rich.console import Console
     from rich.padding import Padding
     from rich.text import Text
