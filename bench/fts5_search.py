@@ -147,9 +147,10 @@ def search(
     return int(total), rows
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments(location: str, argv: list[str] | None) -> argparse.Namespace:
+    """The command line of a baseline search program: LOCATION QUERY and the CLI's options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("db", type=Path)
+    parser.add_argument(location, type=Path)
     parser.add_argument("query")
     parser.add_argument("--from", dest="date_from")
     parser.add_argument("--to", dest="date_to")
@@ -162,30 +163,24 @@ def main(argv: list[str] | None = None) -> int:
         if arg == "--sort":
             argv[i : i + 2] = [f"--sort={argv[i + 1]}"]
             break
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    # Imported here, as the CLI imports its renderer: the cost is paid by every search.
-    # sqlite3 too, so that tantivy_search.py can share the parsing above without it.
-    import sqlite3
 
+def show(query: str, total: int, hits: list[tuple[str, str | None, str | None, str, Text]]) -> None:
+    """The total, then each hit's lead, date, source and highlighted snippet, through Rich
+    (imported here, as the CLI imports its renderer: the cost is paid by every search)."""
     from rich.console import Console
     from rich.padding import Padding
     from rich.text import Text
 
-    if not args.db.is_file():
-        parser.error(f"no database at {args.db}")
-    con = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
-    total, rows = search(con, args.query, args.date_from, args.date_to, args.sort, args.limit)
-    con.close()
-
     out = Console()
     noun = "article" if total == 1 else "articles"
     head = Text(f"{total} {noun} match ")
-    head.append(args.query, style="bold")
-    if len(rows) < total:
-        head.append(f" (showing {len(rows)}; --limit for more)", style="dim")
+    head.append(query, style="bold")
+    if len(hits) < total:
+        head.append(f" (showing {len(hits)}; --limit for more)", style="dim")
     out.print(head)
-    for n, (name, date, source, title, snippet) in enumerate(rows, 1):
+    for n, (name, date, source, title, snippet) in enumerate(hits, 1):
         out.print()
         out.print(Text(f"{n:>3}. ").append(title or name, style="bold italic"))
         meta = Text("     ")
@@ -193,7 +188,21 @@ def main(argv: list[str] | None = None) -> int:
         meta.append(source or "unknown source", style="cyan").append(" · ", style="dim")
         meta.append(name, style="dim")
         out.print(meta)
-        out.print(Padding(_highlighted(snippet), (0, 0, 0, 4), expand=False))
+        out.print(Padding(snippet, (0, 0, 0, 4), expand=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments("db", argv)
+    # sqlite3 is imported here, so that tantivy_search.py can share the parsing above
+    # without it.
+    import sqlite3
+
+    if not args.db.is_file():
+        raise SystemExit(f"fts5_search.py: no database at {args.db}")
+    con = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    total, rows = search(con, args.query, args.date_from, args.date_to, args.sort, args.limit)
+    con.close()
+    show(args.query, total, [(*row[:4], _highlighted(row[4])) for row in rows])
     return 0
 
 

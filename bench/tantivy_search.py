@@ -42,7 +42,6 @@ wherever it stands in the fragment, where ``corpus`` marks only the phrase.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import shutil
 import sys
@@ -193,49 +192,15 @@ def search(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("index", type=Path)
-    parser.add_argument("query")
-    parser.add_argument("--from", dest="date_from")
-    parser.add_argument("--to", dest="date_to")
-    parser.add_argument("--sort", choices=["relevance", "date", "-date"], default="relevance")
-    parser.add_argument("--limit", type=int, default=10)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    # argparse takes "-date" in "--sort -date" for an option; click (the CLI) does not.
-    # Joining the pair keeps one command line valid for both programs.
-    for i, arg in enumerate(argv[:-1]):
-        if arg == "--sort":
-            argv[i : i + 2] = [f"--sort={argv[i + 1]}"]
-            break
-    args = parser.parse_args(argv)
+    from fts5_search import arguments, show
 
-    # Imported here, as the CLI imports its renderer: the cost is paid by every search.
-    from rich.console import Console
-    from rich.padding import Padding
-    from rich.text import Text
-
+    args = arguments("index", argv)
     if not (args.index / "meta.json").is_file():
-        parser.error(f"no tantivy index in {args.index}")
+        raise SystemExit(f"tantivy_search.py: no tantivy index in {args.index}")
     index = tantivy.Index.open(str(args.index))
     index.register_tokenizer(ANALYZER, analyzer())
     total, hits = search(index, args.query, args.date_from, args.date_to, args.sort, args.limit)
-
-    out = Console()
-    noun = "article" if total == 1 else "articles"
-    head = Text(f"{total} {noun} match ")
-    head.append(args.query, style="bold")
-    if len(hits) < total:
-        head.append(f" (showing {len(hits)}; --limit for more)", style="dim")
-    out.print(head)
-    for n, (name, date, source, title, snippet) in enumerate(hits, 1):
-        out.print()
-        out.print(Text(f"{n:>3}. ").append(title or name, style="bold italic"))
-        meta = Text("     ")
-        meta.append(date or "undated").append(" · ", style="dim")
-        meta.append(source or "unknown source", style="cyan").append(" · ", style="dim")
-        meta.append(name, style="dim")
-        out.print(meta)
-        out.print(Padding(snippet, (0, 0, 0, 4), expand=False))
+    show(args.query, total, hits)
     return 0
 
 
