@@ -207,10 +207,10 @@ def relevance(
                 continue
             boost = FIELD_BOOST.get((leaf.kind, leaf.field), 1.0)
             if leaf.kind == "prefix":
-                lexemes = [x for x in held if x.startswith(leaf.lexemes[0])]
+                its = [x for x in held if x.startswith(leaf.lexemes[0])]
             else:
-                lexemes = list(leaf.lexemes)
-            for lexeme in lexemes:
+                its = list(leaf.lexemes)
+            for lexeme in its:
                 tf = len(held[lexeme][side]) if lexeme in held else 0
                 if tf:
                     weight = idf(articles, docs.get(lexeme, (0, 0))[side]) * leaf.boost
