@@ -17,26 +17,35 @@ from corpus_cli.text.analysis import source_key
 SOURCE_MATCH = "a.source_keys @> ARRAY[%s]::text[]"
 
 
-def filter_sql(filters: Filters | None) -> tuple[list[str], list[Any]]:
-    """(conditions to AND, their parameters) for ``filters``."""
+def filter_sql(filters: Filters | None, indexed: bool = True) -> tuple[list[str], list[Any]]:
+    """(conditions to AND, their parameters) for ``filters``.
+
+    ``indexed=False`` writes them so that no index can answer them (``date_end + 0``):
+    beside a text query, whose GIN index must choose the rows. The planner does not
+    know that ``terms @@`` decompresses each row's vector, and at 100,000 articles it
+    answered ``carabinieri --from 2015 --to 2016`` through the date index, testing the
+    words of the 63,000 articles since 2015 one by one: 897 ms to count what the GIN
+    index's bitmap counts in 40.
+    """
     conditions: list[str] = []
     params: list[Any] = []
     if filters is None:
         return conditions, params
+    plain = "" if indexed else " + 0"
     if filters.date_to is not None:
-        conditions.append("a.date_start <= %s")
+        conditions.append(f"a.date_start{plain} <= %s")
         params.append(filters.date_to)
     if filters.date_from is not None:
-        conditions.append("a.date_end >= %s")
+        conditions.append(f"a.date_end{plain} >= %s")
         params.append(filters.date_from)
     if filters.source is not None:
-        conditions.append(SOURCE_MATCH)
+        conditions.append(SOURCE_MATCH if indexed else f"({SOURCE_MATCH}) IS TRUE")
         params.append(source_key(filters.source))
     if filters.cites is not None:
-        conditions.append("a.cites @> ARRAY[%s]::text[]")
+        conditions.append("a.cites @> ARRAY[%s]::text[]" + ("" if indexed else " IS TRUE"))
         params.append(filters.cites.lower())
     if filters.language is not None:
-        conditions.append("a.language = %s")
+        conditions.append("a.language = %s" if indexed else "a.language || '' = %s")
         params.append(filters.language)
     return conditions, params
 

@@ -215,7 +215,9 @@ class PostgresStore:
         return compile_query(expanded, vocabulary, ranked), expanded, vocabulary
 
     def _where(self, compiled: Compiled | None, filters: Filters | None) -> tuple[str, list[Any]]:
-        conditions, params = filter_sql(filters)
+        # Beside words, the GIN index of the terms must choose the rows (filtering.py).
+        words = compiled is not None and "a.terms @@" in compiled.where
+        conditions, params = filter_sql(filters, indexed=not words)
         if compiled is not None:
             conditions.insert(0, compiled.where)
             params = compiled.params + params
