@@ -621,7 +621,6 @@ def page_date(tree: Any, urls: list[str] | None = None, today: dt.date | None = 
     label = chosen.label
     visible_words = label.startswith(("page URL", "byline", "date under", "date above"))
     if not visible_words and (change := _shown_change(tree, chosen)) is not None:
-        not_published.add(chosen.day.isoformat())
         chosen, label = change, f"{label}; {change.label}"
     evidence = label if visible_words else f"page metadata ({label})"
     return PageDate((chosen.day.isoformat(), evidence), not_published)
