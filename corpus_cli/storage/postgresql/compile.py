@@ -137,13 +137,13 @@ def compile_query(node: Node, words: WordSource, ranked: bool = False) -> Compil
     compiled = Compiled(where.sql, list(where.params))
     if not ranked:
         return compiled
-    leaves: list[str] = []
-    sources: list[str] = []
-    _positive(resolved, leaves, sources)
+    clauses = _scored_clauses(resolved)
+    leaves = [_leaf(c) for c in clauses if isinstance(c, Term | Phrase | Prefix | Surface)]
+    compiled.sources = list(dict.fromkeys(c.folded for c in clauses if isinstance(c, Source)))
     bonus = exact_bonus(resolved)
-    compiled.sources = list(dict.fromkeys(sources))
-    for leaf in _scored_leaves(resolved) + (_scored_leaves(bonus) if bonus else []):
-        compiled.scored.extend(_in_fields(leaf))
+    for clause in clauses + (_scored_clauses(bonus) if bonus else []):
+        if not isinstance(clause, Source):
+            compiled.scored.extend(_in_fields(clause))
     if bonus is not None:
         exact = _compile(bonus)
         assert isinstance(exact, _Ts)  # surface words only: one tsquery
@@ -153,9 +153,7 @@ def compile_query(node: Node, words: WordSource, ranked: bool = False) -> Compil
         scores.append(f"{RANK_SCALE} * ts_rank(%s, a.terms, %s::tsquery, {RANK_NORMALISATION})")
         compiled.score_params += [RANK_WEIGHTS, " | ".join(dict.fromkeys(leaves))]
     for folded in compiled.sources:
-        scores.append(
-            f"CASE WHEN a.source_keys @> ARRAY[%s]::text[] THEN {SOURCE_SCORE} ELSE 0 END"
-        )
+        scores.append(f"CASE WHEN {SOURCE_MATCH} THEN {SOURCE_SCORE} ELSE 0 END")
         compiled.score_params.append(folded)
     if scores:
         compiled.score = f"({' + '.join(scores)})"
@@ -300,18 +298,21 @@ def _sql(part: _Part) -> _Sql:
     return _Sql("a.terms @@ %s::tsquery", (part.query,))
 
 
-def _scored_leaves(node: Node) -> list[Term | Phrase | Prefix | Surface | Wildcard | Not]:
-    """The clauses that add to a match's score: the leaves not under a NOT, and the
-    NOTs themselves (in Whoosh an excluded clause scores its boost, 1, where it
-    holds: ``rapina -furto`` scores one more than ``rapina``)."""
-    if isinstance(node, Term | Phrase | Prefix | Surface | Wildcard | Not):
+def _scored_clauses(
+    node: Node,
+) -> list[Term | Phrase | Prefix | Surface | Wildcard | Not | Source]:
+    """The clauses that add to a match's score: the leaves and sources not under a NOT
+    (an AND-MAYBE's optional part included), and the NOTs themselves (in Whoosh an
+    excluded clause scores its boost, 1, where it holds: ``rapina -furto`` scores one
+    more than ``rapina``)."""
+    if isinstance(node, Term | Phrase | Prefix | Surface | Wildcard | Not | Source):
         return [node]
     if isinstance(node, AndMaybe):
-        return _scored_leaves(node.required) + _scored_leaves(node.optional)
+        return _scored_clauses(node.required) + _scored_clauses(node.optional)
     if isinstance(node, And | Or):
         found = []
-        for child in node.children:
-            found += _scored_leaves(child)
+        for child in node.children:  # a loop, not a comprehension: one frame per level
+            found += _scored_clauses(child)
         return found
     return []
 
@@ -338,17 +339,3 @@ def _in_fields(node: Term | Phrase | Prefix | Surface | Wildcard | Not) -> list[
         else:
             scored.append(Scored("prefix", name, (SURFACE + scoped.prefix,), node.boost))
     return scored
-
-
-def _positive(node: Node, leaves: list[str], sources: list[str]) -> None:
-    """The text leaves and sources that count towards the score (exclusions do not)."""
-    if isinstance(node, Term | Phrase | Prefix | Surface):
-        leaves.append(_leaf(node))
-    elif isinstance(node, Source):
-        sources.append(node.folded)
-    elif isinstance(node, AndMaybe):
-        _positive(node.required, leaves, sources)
-        _positive(node.optional, leaves, sources)
-    elif isinstance(node, And | Or):
-        for child in node.children:
-            _positive(child, leaves, sources)

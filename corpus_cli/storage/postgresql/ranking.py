@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corpus_cli.storage.postgresql.compile import Scored
+from corpus_cli.storage.postgresql.filtering import SOURCE_MATCH
 from corpus_cli.storage.postgresql.vectors import SURFACE
 from corpus_cli.storage.postgresql.vocabulary import like_prefix
 
@@ -44,11 +45,11 @@ def idf(articles: int, docs: int) -> float:
     return math.log(articles / (docs + 1)) + 1
 
 
-def totals(cursor: Any) -> tuple[int, int]:
-    """(articles, words of text) of the whole corpus."""
-    cursor.execute("SELECT articles, text_words FROM corpus_totals")
-    articles, words = cursor.fetchone()
-    return int(articles), int(words)
+def totals(cursor: Any) -> tuple[int, int, int]:
+    """(articles, words of title, words of text) of the whole corpus."""
+    cursor.execute("SELECT articles, title_words, text_words FROM corpus_totals")
+    articles, titles, words = cursor.fetchone()
+    return int(articles), int(titles), int(words)
 
 
 def key_terms(cursor: Any, counts: Counter[str], numterms: int) -> list[tuple[str, float]]:
@@ -93,7 +94,7 @@ def text_bm25(
     stems = list(boosts)
     cursor.execute("SELECT stem, text_docs FROM corpus_stems WHERE stem = ANY(%s)", (stems,))
     docs = {str(stem): int(n) for stem, n in cursor.fetchall()}
-    articles, words = totals(cursor)
+    articles, _titles, words = totals(cursor)
     average = (words / articles if articles else 0) or 1
     weights = {
         stem: boost * idf(max(articles, 1), docs.get(stem, 0)) for stem, boost in boosts.items()
@@ -133,7 +134,7 @@ def candidate_columns(scored: list[Scored], sources: list[str]) -> tuple[str, li
             columns.append(leaf.match[0])
             params += leaf.match[1]
     for folded in sources:
-        columns.append("a.source_keys @> ARRAY[%s]::text[]")
+        columns.append(SOURCE_MATCH)
         params.append(folded)
     return ", ".join(columns), params
 
@@ -189,8 +190,7 @@ def relevance(
             (sorted(word[len(SURFACE) :] for word in found_words),),
         )
         docs.update((SURFACE + str(word), (int(t), int(x))) for word, t, x in cursor.fetchall())
-    cursor.execute("SELECT articles, title_words, text_words FROM corpus_totals")
-    articles, title_words, text_words = (max(int(n), 1) for n in cursor.fetchone())
+    articles, title_words, text_words = (max(n, 1) for n in totals(cursor))
     average = {"title": title_words / articles, "text": text_words / articles}
     scores: dict[int, float] = {}
     for found in candidates:
