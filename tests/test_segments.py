@@ -130,8 +130,13 @@ def _postings(index: Store) -> list[tuple[object, ...]]:
         for fieldname, btext in reader.all_terms():
             info = reader.term_info(fieldname, btext)
             matcher = reader.postings(fieldname, btext)
-            items = list(matcher.items_as("weight"))
-            values = [v for _, v in reader.postings(fieldname, btext).items_as("frequency")]
+            # Weights as scoring reads them, and the values' very bytes (the
+            # surface fields keep none: formats.Counts).
+            items, values = [], []
+            while matcher.is_active():
+                items.append((matcher.id(), matcher.weight()))
+                values.append(matcher.value())
+                matcher.next()
             out.append(
                 (
                     fieldname,

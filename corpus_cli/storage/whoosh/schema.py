@@ -51,8 +51,16 @@ def schema() -> Any:
     from whoosh.analysis import RegexTokenizer
 
     from corpus_cli.storage.whoosh.analyzer import ItalianAnalyzer
+    from corpus_cli.storage.whoosh.formats import Counts, PositionArrays
 
     stemmed = ItalianAnalyzer(stemmed=True)
+
+    def words(analyzer: Any, positions: bool, **options: Any) -> Any:
+        """A text field whose postings are kept in the compact formats of formats.py."""
+        field = fields.TEXT(analyzer=analyzer, phrase=positions, **options)
+        boost = field.format.field_boost
+        field.format = PositionArrays(field_boost=boost) if positions else Counts(field_boost=boost)
+        return field
 
     def several() -> Any:
         """An ID field of one term per value, the values joined by SEPARATOR."""
@@ -76,12 +84,12 @@ def schema() -> Any:
         copied=fields.ID(),
         rebuild=fields.STORED(),
         path=fields.STORED(),
-        title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
-        text=fields.TEXT(analyzer=stemmed, stored=True),
+        title=words(stemmed, positions=True, stored=True, field_boost=2.0),
+        text=words(stemmed, positions=True, stored=True),
         # Surface words, unstemmed, for wildcards and fuzzy terms. ``exact`` is fed
         # the very string ``text`` is, so the analyser's memo spares a second pass.
-        exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
-        title_exact=fields.TEXT(analyzer=ItalianAnalyzer(stemmed=False), phrase=False),
+        exact=words(ItalianAnalyzer(stemmed=False), positions=False),
+        title_exact=words(ItalianAnalyzer(stemmed=False), positions=False),
         # The folded source and those of the copies: --source and source: find both.
         source=several(),
         source_name=fields.ID(stored=True, sortable=True),

@@ -44,7 +44,17 @@ from whoosh.writing import SegmentWriter
 
 from corpus_cli.storage.whoosh import integrity
 from corpus_cli.storage.whoosh.analyzer import ItalianAnalyzer
-from corpus_cli.storage.whoosh.postings import FieldPostings, Prepared, field_postings, unpickled
+from corpus_cli.storage.whoosh.formats import Counts, PositionArrays
+from corpus_cli.storage.whoosh.postings import (
+    COUNTS,
+    FREQUENCY,
+    PICKLED_POSITIONS,
+    POSITION_ARRAYS,
+    FieldPostings,
+    Prepared,
+    field_postings,
+    unpickled,
+)
 from corpus_cli.storage.whoosh.schema import TEXT_SOURCES
 from corpus_cli.text.languages import DEFAULT_LANGUAGE
 
@@ -228,18 +238,22 @@ def _read_run(run: IO[bytes]) -> Iterator[tuple[str, bytes, list[int], list[floa
             return
 
 
+#: The encoding of each format the fast path can make the postings of (postings.py).
+_FAST_FORMATS = {
+    formats.Positions: PICKLED_POSITIONS,
+    formats.Frequency: FREQUENCY,
+    PositionArrays: POSITION_ARRAYS,
+    Counts: COUNTS,
+}
+
+
 def _fast_format(field: Any) -> str | None:
-    """'positions' or 'frequency' when ``field`` can take the fast path, else None."""
+    """How ``field``'s postings are encoded when it can take the fast path, else None."""
     if not isinstance(field.analyzer, ItalianAnalyzer):
         return None
     if field.vector or field.separate_spelling():
         return None
-    kind = type(field.format)
-    if kind is formats.Positions:
-        return "positions"
-    if kind is formats.Frequency:
-        return "frequency"
-    return None
+    return _FAST_FORMATS.get(type(field.format))
 
 
 def text_fields(schema: Any) -> tuple[tuple[str, str, str, bool], ...]:

@@ -1,0 +1,104 @@
+"""The compact postings of new Whoosh indexes, and the older indexes that keep Whoosh's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEEDS, article, write
+from whoosh import formats
+
+import corpus_cli.storage.whoosh.store
+from corpus_cli.query import parse
+from corpus_cli.services.ingest import ingest
+from corpus_cli.storage import open_store
+from corpus_cli.storage.base import Store
+from corpus_cli.storage.whoosh.formats import Counts, PositionArrays
+from corpus_cli.storage.whoosh.postings import pack_positions, positions_count, unpack_positions
+from corpus_cli.storage.whoosh.schema import schema
+
+
+@pytest.mark.parametrize(
+    "positions",
+    [[0], [7, 9, 255], [3, 300, 301], [12, 70_000, 70_001, 400_000]],
+    ids=["one", "one byte", "two bytes", "four bytes"],
+)
+def test_positions_come_back_as_they_went_in(positions: list[int]) -> None:
+    value = PositionArrays().encode(positions)
+    assert unpack_positions(value) == positions
+    assert positions_count(value) == len(positions)
+    assert PositionArrays(field_boost=2.0).decode_weight(value) == 2.0 * len(positions)
+
+
+def test_a_word_seen_once_takes_three_bytes_at_most() -> None:
+    # Whoosh's pickle took 17 for it.
+    assert len(pack_positions([40])) == 2
+    assert len(pack_positions([600])) == 3
+
+
+def _legacy_schema() -> Any:
+    """The schema indexes were written with before formats.py: Whoosh's own formats."""
+    old = schema()
+    for name in ("title", "text"):
+        old[name].format = formats.Positions(field_boost=old[name].format.field_boost)
+    for name in ("exact", "title_exact"):
+        old[name].format = formats.Frequency(field_boost=1.0)
+    return old
+
+
+def _seeds_and(folder: Path, *extra: tuple[str, str]) -> Path:
+    for seed in sorted(SEEDS.glob("*.txt")):
+        write(folder, seed.name, seed.read_text(encoding="utf-8"))
+    for name, content in extra:
+        write(folder, name, content)
+    return folder
+
+
+def _found(index: Store, query: str) -> list[tuple[str, float | None]]:
+    """The hits in rank order, with their scores (the weights the formats keep)."""
+    hits = index.search(parse(query), limit=None).hits
+    return [(hit.article.id, hit.score and round(hit.score, 9)) for hit in hits]
+
+
+def _postings_size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.glob("*.pst"))
+
+
+def test_an_index_written_with_whooshs_formats_keeps_them_and_answers_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _seeds_and(tmp_path / "corpus")
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_cli.storage.whoosh.store, "schema", _legacy_schema)
+        old = open_store(tmp_path / "old", create=True)
+        assert ingest(old, [corpus]).added == 5
+    new = open_store(tmp_path / "new", create=True)
+    assert ingest(new, [corpus]).added == 5
+    assert _postings_size(tmp_path / "new") < 0.8 * _postings_size(tmp_path / "old")
+
+    # An article added to the old index later is written in the old index's formats.
+    added = ("later.txt", article("later", "Le esercitazioni congiunte di ottobre.", title="Tardi"))
+    for index, folder in ((old, tmp_path / "old"), (new, tmp_path / "new")):
+        write(corpus, *added)
+        assert ingest(index, [corpus]).added == 1
+        reopened = open_store(folder)
+        text = reopened._ix.schema["text"].format  # type: ignore[attr-defined]
+        exact = reopened._ix.schema["exact"].format  # type: ignore[attr-defined]
+        if index is old:
+            assert (type(text), type(exact)) == (formats.Positions, formats.Frequency)
+        else:
+            assert (type(text), type(exact)) == (PositionArrays, Counts)
+        (corpus / added[0]).unlink()
+
+    for query in (
+        '"esercitazioni congiunte"',
+        '"cooperazione militare"~3',
+        "esercitazione",
+        "esercit*",
+        "title:cina",
+    ):
+        assert _found(old, query) == _found(new, query), query
+    assert "later" in dict(_found(new, '"esercitazioni congiunte"'))
+    shutil.rmtree(tmp_path / "corpus")
