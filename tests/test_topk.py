@@ -124,11 +124,17 @@ def _shown(result: SearchResult) -> list[tuple[str, float | None]]:
     return [(hit.article.id, hit.score) for hit in result.hits]
 
 
+@pytest.mark.parametrize("path", ["accumulated", "walked"])
 def test_the_same_hits_as_scoring_every_match(
-    store: WhooshStore, monkeypatch: pytest.MonkeyPatch
+    store: WhooshStore, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
+    """Both ways of ranking a segment: its posting lists read whole into scores
+    (accumulate.py), and the walk document by document that skips what cannot place
+    (what a phrase still takes)."""
     monkeypatch.setattr(topk, "EXACT_UP_TO", THRESHOLD)
-    bounded = 0
+    if path == "walked":
+        monkeypatch.setattr(topk, "scores", lambda matcher: None)
+    bounded = exact_past_threshold = 0
     for text in QUERIES:
         for filters in FILTERS:
             every = _reference(store, text, filters)
@@ -139,12 +145,18 @@ def test_the_same_hits_as_scoring_every_match(
                 assert _shown(result) == every[offset:end], where
                 if result.total_exact:
                     assert result.total == len(every), where
+                    exact_past_threshold += result.total > THRESHOLD
                 else:
                     # A lower bound, and only once more than the threshold matched.
                     assert result.total == THRESHOLD < len(every), where
                     bounded += 1
-    # The skipping was exercised, not only the counting.
-    assert bounded > 20
+    if path == "walked":
+        # The skipping was exercised, not only the counting.
+        assert bounded > 20
+    else:
+        # Read whole, a word's matches are all counted: only phrases are bounded.
+        assert exact_past_threshold > 100
+        assert bounded < 20
 
 
 def test_ties_keep_the_earlier_article(store: WhooshStore) -> None:
@@ -178,19 +190,33 @@ def on_store(store: WhooshStore, monkeypatch: pytest.MonkeyPatch) -> Run:
     return invoke
 
 
+#: A phrase: its segments are walked (accumulate.py reads no positions), and past the
+#: threshold its total is a bound.
+PHRASE = '"centro commerciale"'
+
+
 def test_the_screen_says_more_than_the_threshold(on_store: Run, store: WhooshStore) -> None:
-    every = len(_reference(store, "carabinieri", Filters()))
-    shown = on_store("search", "carabinieri", "--no-pager")
+    every = len(_reference(store, PHRASE, Filters()))
+    shown = on_store("search", PHRASE, "--no-pager")
     assert shown.exit_code == 0, shown.output
     head = shown.output.splitlines()[0]
-    assert head.startswith(f"more than {THRESHOLD} articles match carabinieri")
+    assert head.startswith(f"more than {THRESHOLD} articles match")
     assert f"showing 10 of more than {THRESHOLD}; --limit all for every one" in head
-    page = on_store("search", "carabinieri", "--limit", "5", "--offset", "5", "--no-pager")
+    page = on_store("search", PHRASE, "--limit", "5", "--offset", "5", "--no-pager")
     assert f"hits 6-10 of more than {THRESHOLD}; --offset 10 for more" in page.output
     # --count stays exact; so do the totals of a query under the threshold.
-    assert on_store("search", "carabinieri", "--count").output.strip() == str(every)
+    assert on_store("search", PHRASE, "--count").output.strip() == str(every)
     rare = on_store("search", "title:truffa", "--no-pager").output.splitlines()[0]
     assert "more than" not in rare
+
+
+def test_the_screen_counts_a_words_matches_past_the_threshold(
+    on_store: Run, store: WhooshStore
+) -> None:
+    every = len(_reference(store, "carabinieri", Filters()))
+    assert every > THRESHOLD
+    head = on_store("search", "carabinieri", "--no-pager").output.splitlines()[0]
+    assert head.startswith(f"{every} articles match carabinieri (showing 10 of {every};")
 
 
 def test_pages_of_an_export_past_the_threshold(
@@ -201,8 +227,8 @@ def test_pages_of_an_export_past_the_threshold(
     from corpus_cli.services.search import search_pages
 
     monkeypatch.setattr(topk, "EXACT_UP_TO", 5)
-    every = _reference(store, "carabinieri", Filters())
-    pages = list(search_pages(store, parse("carabinieri"), limit=60, page=10))
+    every = _reference(store, PHRASE, Filters())
+    pages = list(search_pages(store, parse(PHRASE), limit=60, page=10))
     assert (pages[0].total, pages[0].total_exact) == (5, False)
     found = [(hit.article.id, hit.score) for page in pages for hit in page.hits]
     assert found == every[:60]

@@ -41,6 +41,17 @@ SEARCHED_FIELDS: tuple[TextField, ...] = ("title", "text")
 SURFACE_FIELDS: dict[TextField, str] = {"title": "title_exact", "text": "exact"}
 
 
+class _Union(wq.Or):  # type: ignore[misc]
+    """An OR matched as a binary tree of unions in every segment.
+
+    Whoosh's automatic choice scores an OR of three or more clauses in a segment of
+    up to 5,000 documents into an array as its matcher is made, one document at a
+    time; ``accumulate.py`` reads a tree of unions a posting list at a time instead.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
 def compile_query(node: Node) -> Any:
     """The Whoosh query for ``node`` (call ``.normalize()`` on it before searching)."""
     return _compile(node, per_field_boost=False)
@@ -51,9 +62,9 @@ def _compile(node: Node, per_field_boost: bool) -> Any:
         if node.field is not None:
             return _leaf(node, node.field, node.boost)
         if per_field_boost:
-            return wq.Or([_leaf(node, field, node.boost) for field in SEARCHED_FIELDS])
+            return _Union([_leaf(node, field, node.boost) for field in SEARCHED_FIELDS])
         # A boost typed on an unscoped word (``cina^2``) was the boost of the OR.
-        return wq.Or([_leaf(node, field, 1.0) for field in SEARCHED_FIELDS], boost=node.boost)
+        return _Union([_leaf(node, field, 1.0) for field in SEARCHED_FIELDS], boost=node.boost)
     if isinstance(node, Source):
         return wq.Term("source", node.folded)
     if isinstance(node, Nothing):
@@ -72,7 +83,7 @@ def _compile(node: Node, per_field_boost: bool) -> Any:
         children = []
         for child in node.children:  # a loop, not a comprehension: one frame per level
             children.append(_compile(child, False))
-        return wq.Or(children)
+        return _Union(children)
     if isinstance(node, Not):
         return wq.Not(_compile(node.child, False))
     if isinstance(node, AndMaybe):
@@ -127,4 +138,4 @@ def _leaf(
         return wq.FuzzyTerm(
             surface, node.word, boost=boost, maxdist=node.max_edits, prefixlength=node.prefix_length
         )
-    return wq.Or([wq.Term(surface, word, boost=boost) for word in sorted(node.words)])
+    return _Union([wq.Term(surface, word, boost=boost) for word in sorted(node.words)])

@@ -38,6 +38,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from corpus_cli.storage.whoosh.accumulate import scores
 from corpus_cli.storage.whoosh.lean_import import import_whoosh
 
 import_whoosh()
@@ -81,6 +82,22 @@ def top_hits(
     skipped = False
     for subsearcher, offset in searcher.leaf_searchers():
         matcher = query.matcher(subsearcher, context)
+        _read_lengths_once(matcher, subsearcher)
+        found = scores(matcher)
+        if found is not None:
+            # Every match and its score, a posting list at a time (accumulate.py).
+            if allowed is not None:
+                found = {d: s for d, s in found.items() if offset + d in allowed}
+            counted += len(found)
+            if limit is None or limit > 0:
+                ranked = [(score, -(offset + docnum)) for docnum, score in found.items()]
+                # The N best by score, then the earlier document: what the walk keeps.
+                heap = heapq.nlargest(limit, heap + ranked) if limit else heap + ranked
+                heapq.heapify(heap)
+                if limit is not None and len(heap) >= limit:
+                    full, floor = True, heap[0][0]
+            continue
+        matcher = query.matcher(subsearcher, context)  # the first was used up
         _read_lengths_once(matcher, subsearcher)
         bound, last = _INFINITE, -1
         while matcher.is_active():

@@ -1,0 +1,218 @@
+"""Every match's score a posting list at a time, as Whoosh's matchers would give it.
+
+Whoosh scores a query document by document: each match costs a dozen Python calls
+down the matcher tree (``next``, ``is_active``, ``id``, ``score`` on every node),
+~8 µs, so a word in 74% of 10,000 articles took ~60 of a search's ~75 ms even with
+the window bounds of ``topk.py``, which hardly ever prune a BM25 query (a block's
+bound takes its most frequent posting's weight with its shortest document's length).
+
+Here each posting list is read a block at a time into ``{docnum: score}`` (one call
+of the scorer per posting), and the tree's nodes combine those dicts with the very
+arithmetic their ``score()`` does, in the same order (``a + b``, ``s * boost``,
+``0.0 + s1 * boost + s2 * boost`` for an array union), so every score is the one
+Whoosh's walk gives, bit for bit. Knowing every match also gives an exact total.
+
+A node this module does not know returns None and the segment is walked as before
+(``topk.top_hits``); the exception is the optional side of an AND-MAYBE (the exact
+forms' and the phrase's bonus), which is asked only about the documents its
+required side matched, as Whoosh's matcher asks it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corpus_cli.storage.whoosh.lean_import import import_whoosh
+
+import_whoosh()
+
+from whoosh.codec.whoosh3 import W3LeafMatcher  # noqa: E402
+from whoosh.matching import binary, combo, mcore, wrappers  # noqa: E402
+from whoosh.scoring import BM25FScorer, WeightLengthScorer  # noqa: E402
+
+#: A document number and its score.
+Scores = dict[int, float]
+
+_NULL = type(mcore.NullMatcher)
+
+
+def scores(matcher: Any) -> Scores | None:
+    """Each document ``matcher`` matches, with its score; None where not known here.
+
+    Consumes the matcher (and its children) either way: a caller that gets None
+    must make a new one.
+    """
+    kind = type(matcher)
+    if kind is _NULL:
+        return {}
+    if kind is W3LeafMatcher:
+        return _leaf(matcher)
+    if kind is binary.UnionMatcher:
+        a, b = scores(matcher.a), scores(matcher.b)
+        if a is None or b is None:
+            return None
+        out = dict(b)
+        for docnum, score in a.items():
+            other = out.get(docnum)
+            out[docnum] = score if other is None else score + other
+        return out
+    if kind is binary.IntersectionMatcher:
+        return _intersection(matcher)
+    if kind is binary.AndMaybeMatcher:
+        a = scores(matcher.a)
+        if a is None:
+            return None
+        return _maybe(a, matcher.b)
+    if kind is binary.AndNotMatcher:
+        a = scores(matcher.a)
+        if a is None:
+            return None
+        excluded = scores(matcher.b)
+        if excluded is None:
+            return None
+        return {docnum: score for docnum, score in a.items() if docnum not in excluded}
+    if kind is combo.ArrayUnionMatcher:
+        return _array_union(matcher)
+    if kind is wrappers.WrappingMatcher:
+        return _boosted(scores(matcher.child), matcher.boost)
+    if kind is wrappers.FilterMatcher:
+        child = scores(matcher.child)
+        if child is None:
+            return None
+        ids, exclude = matcher._ids, matcher._exclude
+        kept = {d: s for d, s in child.items() if (d in ids) != exclude}
+        return _boosted(kept, matcher.boost)
+    return None
+
+
+def _leaf(matcher: Any) -> Scores | None:
+    scorer = matcher.scorer
+    if not isinstance(scorer, WeightLengthScorer) or "dfl" not in vars(scorer):
+        return None  # not a weight-and-length scorer (BM25F): its own score() only
+    length = scorer.dfl
+    out: Scores = {}
+    if type(scorer) is BM25FScorer:
+        # whoosh.scoring.bm25 written out, the same operations in the same order
+        # (so the same floats), without two calls per posting.
+        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        k1_1, one_b = k1 + 1, 1 - b
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids, weights = matcher._ids, matcher._weights
+            for i in range(matcher._i, len(ids)):
+                docnum, tf = ids[i], weights[i]
+                out[docnum] = idf * ((tf * k1_1) / (tf + k1 * (one_b + b * length(docnum) / avgfl)))
+            matcher._next_block()
+        return out
+    score = scorer._score
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids, weights = matcher._ids, matcher._weights
+        for i in range(matcher._i, len(ids)):
+            docnum = ids[i]
+            out[docnum] = score(weights[i], length(docnum))
+        matcher._next_block()
+    return out
+
+
+def _intersection(matcher: Any) -> Scores | None:
+    a_matcher, b_matcher = matcher.a, matcher.b
+    # NOT x AND y: the inverse side is known by what it leaves out.
+    if type(a_matcher) is wrappers.InverseMatcher or type(b_matcher) is wrappers.InverseMatcher:
+        inverse_first = type(a_matcher) is wrappers.InverseMatcher
+        inverse, other = (a_matcher, b_matcher) if inverse_first else (b_matcher, a_matcher)
+        if type(other) is wrappers.InverseMatcher:
+            return None
+        kept = scores(other)
+        excluded = scores(inverse.child)
+        if kept is None or excluded is None:
+            return None
+        weight, missing, limit = inverse._weight, inverse.missing, inverse.limit
+        start = inverse.id()  # where the inverse began (past missing documents)
+        out: Scores = {}
+        for docnum, score in kept.items():
+            if docnum in excluded or missing(docnum) or not start <= docnum < limit:
+                continue
+            out[docnum] = weight + score if inverse_first else score + weight
+        return out
+    a, b = scores(a_matcher), scores(b_matcher)
+    if a is None or b is None:
+        return None
+    if len(b) < len(a):
+        return {d: a[d] + s for d, s in b.items() if d in a}
+    return {d: s + b[d] for d, s in a.items() if d in b}
+
+
+def _maybe(a: Scores, b_matcher: Any) -> Scores:
+    """a AND MAYBE b: a's documents, b's score added where b matches too."""
+    b = scores(b_matcher) if _cheap(b_matcher) else None
+    if b is not None:
+        return {d: s + b[d] if d in b else s for d, s in a.items()}
+    # b is a phrase, say: asked at a's documents only, in order, as AndMaybeMatcher does.
+    out = dict(a)
+    for docnum in sorted(a):
+        if not b_matcher.is_active():
+            break
+        if b_matcher.id() < docnum:
+            b_matcher.skip_to(docnum)
+            if not b_matcher.is_active():
+                break
+        if b_matcher.id() == docnum:
+            out[docnum] = a[docnum] + b_matcher.score()
+    return out
+
+
+def _cheap(matcher: Any) -> bool:
+    """Will :func:`scores` read ``matcher`` whole (never None), without asking any
+    document's score of a node it does not know (a phrase's, which reads positions)?"""
+    kind = type(matcher)
+    if kind is _NULL:
+        return True
+    if kind is W3LeafMatcher:
+        scorer = matcher.scorer
+        return isinstance(scorer, WeightLengthScorer) and "dfl" in vars(scorer)
+    if kind in (binary.UnionMatcher, binary.AndNotMatcher):
+        return _cheap(matcher.a) and _cheap(matcher.b)
+    if kind is binary.IntersectionMatcher:
+        inverse = wrappers.InverseMatcher
+        if type(matcher.a) is inverse:
+            return type(matcher.b) is not inverse and _cheap(matcher.a.child) and _cheap(matcher.b)
+        if type(matcher.b) is inverse:
+            return _cheap(matcher.b.child) and _cheap(matcher.a)
+        return _cheap(matcher.a) and _cheap(matcher.b)
+    if kind is binary.AndMaybeMatcher:
+        return _cheap(matcher.a)
+    if kind is combo.ArrayUnionMatcher:
+        return bool(matcher._scored) and all(_cheap(m) for m in matcher._submatchers)
+    if kind in (wrappers.WrappingMatcher, wrappers.FilterMatcher):
+        return _cheap(matcher.child)
+    return False
+
+
+def _array_union(matcher: Any) -> Scores | None:
+    if not matcher._scored:
+        return None
+    boost = matcher._boost
+    out: Scores = {}
+    # The matcher read a part of the segment into its array when it was made (or
+    # moved): those scores are the array's, from its current document on; the
+    # children are past the part.
+    part, offset = matcher._a, matcher._offset
+    for i in range(matcher._docnum - offset, matcher._limit - offset):
+        if part[i] > 0:
+            out[offset + i] = part[i]
+    for child in matcher._submatchers:
+        found = scores(child)
+        if found is None:
+            return None
+        for docnum, score in found.items():
+            out[docnum] = out.get(docnum, 0.0) + score * boost
+    return {d: s for d, s in out.items() if s > 0}
+
+
+def _boosted(found: Scores | None, boost: float) -> Scores | None:
+    if found is None or boost == 1.0:
+        return found
+    return {docnum: score * boost for docnum, score in found.items()}
