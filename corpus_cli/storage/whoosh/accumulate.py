@@ -20,6 +20,7 @@ required side matched, as Whoosh's matcher asks it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from corpus_cli.storage.whoosh.lean_import import import_whoosh
@@ -28,12 +29,18 @@ import_whoosh()
 
 from whoosh.codec.whoosh3 import W3LeafMatcher  # noqa: E402
 from whoosh.matching import binary, combo, mcore, wrappers  # noqa: E402
+from whoosh.query.spans import SpanNear2  # noqa: E402
 from whoosh.scoring import BM25FScorer, WeightLengthScorer  # noqa: E402
+
+from corpus_cli.storage.whoosh.phrase import MaybeMatcher, PhraseMatcher  # noqa: E402
 
 #: A document number and its score.
 Scores = dict[int, float]
 
 _NULL = type(mcore.NullMatcher)
+#: What a phrase (whoosh.query.Phrase, phrase.Phrase) matches with: its words'
+#: postings intersected, then their positions checked.
+_PHRASES = (SpanNear2.SpanNear2Matcher, PhraseMatcher)
 
 
 def scores(matcher: Any) -> Scores | None:
@@ -58,7 +65,9 @@ def scores(matcher: Any) -> Scores | None:
         return out
     if kind is binary.IntersectionMatcher:
         return _intersection(matcher)
-    if kind is binary.AndMaybeMatcher:
+    if kind in _PHRASES:
+        return _phrase(matcher)
+    if kind is binary.AndMaybeMatcher or kind is MaybeMatcher:
         a = scores(matcher.a)
         if a is None:
             return None
@@ -85,36 +94,101 @@ def scores(matcher: Any) -> Scores | None:
     return None
 
 
-def _leaf(matcher: Any) -> Scores | None:
+def _leaf(matcher: Any, values: dict[int, Any] | None = None) -> Scores | None:
+    """A posting list's scores; with ``values``, its postings' values put there too."""
     scorer = matcher.scorer
     if not isinstance(scorer, WeightLengthScorer) or "dfl" not in vars(scorer):
         return None  # not a weight-and-length scorer (BM25F): its own score() only
     length = scorer.dfl
-    out: Scores = {}
-    if type(scorer) is BM25FScorer:
+    bm25 = type(scorer) is BM25FScorer
+    if bm25:
         # whoosh.scoring.bm25 written out, the same operations in the same order
         # (so the same floats), without two calls per posting.
         idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
         k1_1, one_b = k1 + 1, 1 - b
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids, weights = matcher._ids, matcher._weights
-            for i in range(matcher._i, len(ids)):
-                docnum, tf = ids[i], weights[i]
-                out[docnum] = idf * ((tf * k1_1) / (tf + k1 * (one_b + b * length(docnum) / avgfl)))
-            matcher._next_block()
-        return out
     score = scorer._score
+    out: Scores = {}
     while matcher.is_active():
         matcher._read_ids()
         matcher._read_weights()
-        ids, weights = matcher._ids, matcher._weights
-        for i in range(matcher._i, len(ids)):
-            docnum = ids[i]
-            out[docnum] = score(weights[i], length(docnum))
+        first, ids, weights = matcher._i, matcher._ids, matcher._weights
+        if values is not None:
+            matcher._read_values()
+            for i in range(first, len(ids)):
+                values[ids[i]] = matcher._values[i]
+        if bm25:
+            for i in range(first, len(ids)):
+                docnum, tf = ids[i], weights[i]
+                out[docnum] = idf * ((tf * k1_1) / (tf + k1 * (one_b + b * length(docnum) / avgfl)))
+        else:
+            for i in range(first, len(ids)):
+                docnum = ids[i]
+                out[docnum] = score(weights[i], length(docnum))
         matcher._next_block()
     return out
+
+
+def _phrase(matcher: Any) -> Scores | None:
+    """A phrase's documents: its words' intersection (scored as the matcher's tree
+    of intersections adds them up), kept where the positions follow each other."""
+    words = matcher.ms
+    if not (matcher.ordered and matcher.mindist == 1) or not all(
+        type(word) is W3LeafMatcher for word in words
+    ):
+        return None
+    found: dict[int, Scores] = {}
+    positions: list[dict[int, Any]] = []
+    for word in words:
+        values: dict[int, Any] = {}
+        word_scores = _leaf(word, values)
+        if word_scores is None:
+            return None
+        found[id(word)] = word_scores
+        positions.append(values)
+    together = _intersected(matcher.child, found)
+    if together is None:
+        return None
+    decoders = [word.format.decode_positions for word in words]
+    slop = matcher.slop
+    out: Scores = {}
+    for docnum, score in together.items():
+        if _follow(
+            [decode(at[docnum]) for decode, at in zip(decoders, positions, strict=True)], slop
+        ):
+            out[docnum] = score
+    return _boosted(out, matcher.boost)
+
+
+def _intersected(node: Any, leaves: dict[int, Scores]) -> Scores | None:
+    """The scores of a tree of intersections over leaves already read."""
+    if id(node) in leaves:
+        return leaves[id(node)]
+    if type(node) is not binary.IntersectionMatcher:
+        return None
+    a, b = _intersected(node.a, leaves), _intersected(node.b, leaves)
+    if a is None or b is None:
+        return None
+    return _both(a, b)
+
+
+def _follow(positions: list[list[int]], slop: int) -> bool:
+    """Does each word come 1 to ``slop`` positions after the one before it, somewhere?
+
+    What SpanNear2 (ordered, at least 1 apart) finds for single words: a chain of
+    spans, each extended by a next word past its end and within ``slop`` of it.
+    """
+    ends = positions[0]
+    for following in positions[1:]:
+        reached = set()
+        for end in ends:
+            j = bisect_right(following, end)
+            while j < len(following) and following[j] - end <= slop:
+                reached.add(following[j])
+                j += 1
+        if not reached:
+            return False
+        ends = sorted(reached)
+    return True
 
 
 def _intersection(matcher: Any) -> Scores | None:
@@ -140,6 +214,11 @@ def _intersection(matcher: Any) -> Scores | None:
     a, b = scores(a_matcher), scores(b_matcher)
     if a is None or b is None:
         return None
+    return _both(a, b)
+
+
+def _both(a: Scores, b: Scores) -> Scores:
+    """The documents in both, scored ``a + b`` (IntersectionMatcher.score)."""
     if len(b) < len(a):
         return {d: a[d] + s for d, s in b.items() if d in a}
     return {d: s + b[d] for d, s in a.items() if d in b}
@@ -182,8 +261,10 @@ def _cheap(matcher: Any) -> bool:
         if type(matcher.b) is inverse:
             return _cheap(matcher.b.child) and _cheap(matcher.a)
         return _cheap(matcher.a) and _cheap(matcher.b)
-    if kind is binary.AndMaybeMatcher:
+    if kind is binary.AndMaybeMatcher or kind is MaybeMatcher:
         return _cheap(matcher.a)
+    if kind in _PHRASES:
+        return matcher.ordered and matcher.mindist == 1 and all(_cheap(m) for m in matcher.ms)
     if kind is combo.ArrayUnionMatcher:
         return bool(matcher._scored) and all(_cheap(m) for m in matcher._submatchers)
     if kind in (wrappers.WrappingMatcher, wrappers.FilterMatcher):

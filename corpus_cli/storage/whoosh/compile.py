@@ -35,6 +35,8 @@ from corpus_cli.query.tree import (  # noqa: E402
     TextField,
     Wildcard,
 )
+from corpus_cli.storage.whoosh.phrase import AndMaybe as LazyAndMaybe  # noqa: E402
+from corpus_cli.storage.whoosh.phrase import Phrase as LazyPhrase  # noqa: E402
 
 SEARCHED_FIELDS: tuple[TextField, ...] = ("title", "text")
 #: The unstemmed twin of each searched field.
@@ -90,7 +92,7 @@ def _compile(node: Node, per_field_boost: bool) -> Any:
         # The optional phrase of a plain list of words boosts each field's phrase:
         # that is how corpus built it, where Whoosh would boost the OR.
         optional = _compile(node.optional, isinstance(node.optional, Phrase))
-        return wq.AndMaybe(_compile(node.required, False), optional)
+        return LazyAndMaybe(_compile(node.required, False), optional)
     raise TypeError(f"not a query node: {node!r}")
 
 
@@ -124,7 +126,7 @@ def _leaf(
         return wq.And([wq.Term(field, stem, boost=boost) for stem in node.stems])
     if isinstance(node, Phrase):
         # Whoosh's slop is the greatest distance between two words: 1 side by side.
-        return wq.Phrase(field, list(node.stems), slop=node.gap + 1, boost=boost)
+        return LazyPhrase(field, list(node.stems), slop=node.gap + 1, boost=boost)
     surface = SURFACE_FIELDS[field]
     if isinstance(node, Prefix):
         return wq.Prefix(surface, node.prefix, boost=boost)

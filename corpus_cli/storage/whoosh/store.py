@@ -304,9 +304,9 @@ class WhooshStore:
         compiled = compile_query(expanded)
         bonus = exact_bonus(expanded) if ranked else None
         if bonus is not None:
-            from whoosh import query as wq
+            from corpus_cli.storage.whoosh.phrase import AndMaybe
 
-            compiled = wq.AndMaybe(compiled, compile_query(bonus))
+            compiled = AndMaybe(compiled, compile_query(bonus))
         return compiled.normalize(), expanded, vocabulary
 
     @guarded

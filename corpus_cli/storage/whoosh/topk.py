@@ -40,6 +40,7 @@ from typing import Any
 
 from corpus_cli.storage.whoosh.accumulate import scores
 from corpus_cli.storage.whoosh.lean_import import import_whoosh
+from corpus_cli.storage.whoosh.phrase import MaybeMatcher, PhraseMatcher
 
 import_whoosh()
 
@@ -55,7 +56,12 @@ _LAST = 1 << 62
 
 # Matchers whose score is the sum of their two children's (a child that does not
 # match the document adds nothing).
-_ADDITIVE = (binary.UnionMatcher, binary.IntersectionMatcher, binary.AndMaybeMatcher)
+_ADDITIVE = (
+    binary.UnionMatcher,
+    binary.IntersectionMatcher,
+    binary.AndMaybeMatcher,
+    MaybeMatcher,
+)
 
 
 @dataclass
@@ -162,6 +168,11 @@ def window_bound(matcher: Any) -> tuple[float, int]:
         return matcher.block_quality(), matcher._limit - 1
     if kind is binary.AndNotMatcher:
         return window_bound(matcher.a)  # its score is its first child's
+    if kind is PhraseMatcher:
+        # Scored as WrappingMatcher scores (its child's score times its boost);
+        # it overrides score() only to start itself.
+        bound, last = window_bound(matcher.child)
+        return bound * matcher.boost, last
     if isinstance(matcher, wrappers.WrappingMatcher) and kind.score is _WRAPPED_SCORE:
         # A phrase (its score is its words'), a boost, the deleted documents left out.
         bound, last = window_bound(matcher.child)
