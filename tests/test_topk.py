@@ -58,6 +58,13 @@ FILTERS = [
     Filters(date_from=datetime.date(2013, 1, 1), date_to=datetime.date(2016, 6, 30)),
 ]
 WINDOWS = [(10, 0), (1, 0), (10, 30), (200, 0), (None, 0)]
+#: A query made to be walked document by document (as a shape accumulate.py does not
+#: read is): past the threshold its total is a bound.
+PHRASE = '"centro commerciale"'
+
+
+def _walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topk, "scores", lambda matcher: None)
 
 
 def _text(rng: random.Random) -> str:
@@ -188,15 +195,6 @@ def on_store(store: WhooshStore, monkeypatch: pytest.MonkeyPatch) -> Run:
         return CliRunner().invoke(cli, ["--index", str(store.path), *args], env=env)
 
     return invoke
-
-
-#: A query whose segments are walked document by document (a shape accumulate.py does
-#: not read): past the threshold its total is a bound.
-PHRASE = '"centro commerciale"'
-
-
-def _walked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(topk, "scores", lambda matcher: None)
 
 
 def test_the_screen_says_more_than_the_threshold(

@@ -28,7 +28,67 @@ from whoosh.query.spans import SpanNear2  # noqa: E402
 from whoosh.util import make_binary_tree  # noqa: E402
 
 
-class PhraseMatcher(SpanNear2.SpanNear2Matcher):  # type: ignore[misc]
+class _Deferred:
+    """What both matchers below share: every question about where they are first runs
+    the ``_start()`` their Whoosh class ran when it was made."""
+
+    def _start(self) -> None:
+        raise NotImplementedError
+
+    def is_active(self) -> bool:
+        self._start()
+        return bool(super().is_active())  # type: ignore[misc]
+
+    def id(self) -> int:
+        self._start()
+        return int(super().id())  # type: ignore[misc]
+
+    def next(self) -> Any:
+        self._start()
+        return super().next()  # type: ignore[misc]
+
+    def skip_to(self, id: int) -> Any:
+        self._start()
+        return super().skip_to(id)  # type: ignore[misc]
+
+    def score(self) -> float:
+        self._start()
+        return float(super().score())  # type: ignore[misc]
+
+    def weight(self) -> Any:
+        self._start()
+        return super().weight()  # type: ignore[misc]
+
+    def value(self) -> Any:
+        self._start()
+        return super().value()  # type: ignore[misc]
+
+    def all_ids(self) -> Any:
+        self._start()
+        return super().all_ids()  # type: ignore[misc]
+
+    def block_quality(self) -> Any:
+        self._start()
+        return super().block_quality()  # type: ignore[misc]
+
+    def max_quality(self) -> Any:
+        self._start()
+        return super().max_quality()  # type: ignore[misc]
+
+    def skip_to_quality(self, minquality: float) -> Any:
+        self._start()
+        return super().skip_to_quality(minquality)  # type: ignore[misc]
+
+    def matching_terms(self, id: int | None = None) -> Any:
+        self._start()
+        return super().matching_terms(id)  # type: ignore[misc]
+
+    def replace(self, minquality: float = 0) -> Any:
+        self._start()
+        return super().replace(minquality)  # type: ignore[misc]
+
+
+class PhraseMatcher(_Deferred, SpanNear2.SpanNear2Matcher):  # type: ignore[misc]
     """``SpanNear2Matcher``, started on first use."""
 
     def __init__(self, ms: list[Any], slop: int = 1, ordered: bool = True, mindist: int = 1):
@@ -41,71 +101,15 @@ class PhraseMatcher(SpanNear2.SpanNear2Matcher):  # type: ignore[misc]
         self._spans = None
         self._pending = True
 
-    def started(self) -> bool:
-        """Has anything moved this matcher (so its words are no longer where made)?"""
-        return not self._pending
-
     def _start(self) -> None:
         if self._pending:
             self._pending = False
             if wrappers.WrappingMatcher.is_active(self):
                 self._find_next()
 
-    def is_active(self) -> bool:
-        self._start()
-        return bool(super().is_active())
-
-    def id(self) -> int:
-        self._start()
-        return int(super().id())
-
-    def next(self) -> Any:
-        self._start()
-        return super().next()
-
-    def skip_to(self, id: int) -> Any:
-        self._start()
-        return super().skip_to(id)
-
-    def score(self) -> float:
-        self._start()
-        return float(super().score())
-
     def spans(self) -> Any:
         self._start()
         return super().spans()
-
-    def weight(self) -> Any:
-        self._start()
-        return super().weight()
-
-    def value(self) -> Any:
-        self._start()
-        return super().value()
-
-    def all_ids(self) -> Any:
-        self._start()
-        return super().all_ids()
-
-    def block_quality(self) -> Any:
-        self._start()
-        return super().block_quality()
-
-    def max_quality(self) -> Any:
-        self._start()
-        return super().max_quality()
-
-    def skip_to_quality(self, minquality: float) -> Any:
-        self._start()
-        return super().skip_to_quality(minquality)
-
-    def matching_terms(self, id: int | None = None) -> Any:
-        self._start()
-        return super().matching_terms(id)
-
-    def replace(self, minquality: float = 0) -> Any:
-        self._start()
-        return super().replace(minquality)
 
     def reset(self) -> None:
         self.child.reset()
@@ -145,7 +149,7 @@ class Phrase(wq.Phrase):  # type: ignore[misc]
         return m
 
 
-class MaybeMatcher(AndMaybeMatcher):  # type: ignore[misc]
+class MaybeMatcher(_Deferred, AndMaybeMatcher):  # type: ignore[misc]
     """``AndMaybeMatcher``, its optional side moved to the first match on first use."""
 
     def __init__(self, a: Any, b: Any):
@@ -157,58 +161,6 @@ class MaybeMatcher(AndMaybeMatcher):  # type: ignore[misc]
         if self._pending:
             self._pending = False
             self._first_b()
-
-    def is_active(self) -> bool:
-        self._start()
-        return bool(super().is_active())
-
-    def id(self) -> int:
-        self._start()
-        return int(super().id())
-
-    def next(self) -> Any:
-        self._start()
-        return super().next()
-
-    def skip_to(self, id: int) -> Any:
-        self._start()
-        return super().skip_to(id)
-
-    def score(self) -> float:
-        self._start()
-        return float(super().score())
-
-    def weight(self) -> Any:
-        self._start()
-        return super().weight()
-
-    def value(self) -> Any:
-        self._start()
-        return super().value()
-
-    def all_ids(self) -> Any:
-        self._start()
-        return super().all_ids()
-
-    def block_quality(self) -> Any:
-        self._start()
-        return super().block_quality()
-
-    def max_quality(self) -> Any:
-        self._start()
-        return super().max_quality()
-
-    def skip_to_quality(self, minquality: float) -> Any:
-        self._start()
-        return super().skip_to_quality(minquality)
-
-    def matching_terms(self, id: int | None = None) -> Any:
-        self._start()
-        return super().matching_terms(id)
-
-    def replace(self, minquality: float = 0) -> Any:
-        self._start()
-        return super().replace(minquality)
 
     def reset(self) -> None:
         self.a.reset()
