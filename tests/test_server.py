@@ -424,19 +424,50 @@ def test_another_users_connection_is_dropped(corpus: Corpus) -> None:
     assert corpus.status() is not None  # and the server still answers its owner
 
 
-def test_postgresql_locations_are_not_served() -> None:
-    assert routing.command_and_index(["--index", "postgresql://x/y", "search", "a"], {}) == (
-        "search",
-        "postgresql://x/y",
+def test_a_postgresql_location_is_served_without_its_password_on_show(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database gets a server too: each command a fork with its own connection, the
+    output the in-process output, the password in no process list and no message."""
+    import pg_server
+
+    server = pg_server.shared(request)
+    name = server.create_database("served", owner=pg_server.PASSWORD_ROLE)
+    uri = (
+        f"postgresql://{pg_server.PASSWORD_ROLE}:{pg_server.PASSWORD}@/{name}"
+        f"?host={server.socket}&port={server.port}"
     )
-    assert not routing.is_whoosh_index("postgresql://x/y")
-    env = {**os.environ, "CORPUS_SERVER": "on"}
-    result = subprocess.run(
-        [sys.executable, "-m", "corpus_cli", "--index", "postgresql://u@h/d", "serve"],
-        capture_output=True,
-        env=env,
-    )
-    assert result.returncode == 2 and b"index folders only" in result.stderr
+    runtime = Path(tempfile.mkdtemp(prefix="cs-", dir="/tmp"))
+    os.chmod(runtime, 0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    made = Corpus(Path(uri), runtime)
+    made.index = uri  # type: ignore[assignment]  # a URI, not a folder
+    try:
+        news = tmp_path / "news"
+        shutil.copytree(SEEDS, news)
+        assert made.run("ingest", str(news), server=False).returncode == 0
+        first = made.run("search", "esercitazioni")  # in-process; starts the server
+        assert first.returncode == 0, first.stderr
+        found = made.wait_for_server()
+        pid = found["pid"]
+        assert isinstance(pid, int)
+        # Served (the server counts it) and the same bytes as in-process, twice.
+        for args in (["search", "esercitazioni"], ["stats", "--json"]):
+            served = made.run(*args)
+            same(served, made.run(*args, server=False))
+        assert made.commands() == 2
+        # A commit is in the next served command.
+        write(news, "later.txt", article("later", "Esercitazioni navali nel Baltico."))
+        assert made.run("ingest", str(news), server=False).returncode == 0
+        assert b"later" in made.run("search", "baltico").stdout
+        assert pg_server.PASSWORD.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        status = made.run("server", "status", "--json")
+        assert status.returncode == 0 and pg_server.PASSWORD.encode() not in status.stdout
+        assert f"{pg_server.PASSWORD_ROLE}@".encode() in status.stdout
+    finally:
+        made.stop_all()
+        shutil.rmtree(runtime, ignore_errors=True)
+        server.drop_database(name)
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,25 @@ import click
 
 from corpus_cli.cli.app import Settings, pass_settings
 from corpus_cli.cli.options import json_option
-from corpus_cli.errors import ExitStatus, UsageError
+from corpus_cli.errors import ExitStatus
 
 
-def _whoosh_folder(settings: Settings) -> str:
-    """The index as an absolute folder; PostgreSQL locations have no server."""
-    if settings.index.startswith(("postgresql://", "postgres://")):
-        raise UsageError(
-            "the search server serves index folders only; "
-            "a PostgreSQL location keeps its own server."
-        )
-    return os.path.abspath(settings.index)
+def _location(settings: Settings) -> str:
+    """The index as its server knows it: an absolute folder, or the URI."""
+    from corpus_cli.server.routing import absolute
+
+    return absolute(settings.index)
+
+
+def _shown(index: str) -> str:
+    """``index`` for the screen: a URI without its password."""
+    from corpus_cli.server.routing import is_postgresql
+
+    if not is_postgresql(index):
+        return index
+    from corpus_cli.storage.postgresql.connection import redact
+
+    return redact(index)
 
 
 def _run_command(args: list[str], prog: str) -> int:
@@ -42,6 +50,20 @@ def _warm_up(index: str) -> None:
     for args in (["search", "e"], ["search", "e", "--json", "--limit", "1"]):
         with contextlib.suppress(SystemExit):
             _run_command(["--index", index, *args], "corpus")
+    _close_connections()
+
+
+def _close_connections() -> None:
+    """Close the database connections the warm-up left open.
+
+    Each command runs in a fork of the server and opens its own connection: one
+    inherited from the server would be one socket shared by every child.
+    """
+    import sys
+
+    connection = sys.modules.get("corpus_cli.storage.postgresql.connection")
+    if connection is not None:
+        connection.close_all()
 
 
 @click.command()
@@ -63,7 +85,7 @@ def serve(settings: Settings, idle: float | None, quiet: bool) -> None:
     """
     from corpus_cli.server import daemon, routing
 
-    index = _whoosh_folder(settings)
+    index = _location(settings)
     settings.open_store().close()  # no index: the same error a search gives
     seconds = idle or routing.seconds(
         os.environ, routing.IDLE_VARIABLE, routing.DEFAULT_IDLE_SECONDS
@@ -75,6 +97,7 @@ def serve(settings: Settings, idle: float | None, quiet: bool) -> None:
         lambda: _warm_up(index),
         seconds,
         announce=None if quiet else out.message,
+        shown=_shown(index),
     )
 
 
@@ -90,20 +113,21 @@ def status(settings: Settings, json_lines: bool) -> int:
     """Whether a server runs for the index; its pid, age and commands. Exit 1 if none."""
     from corpus_cli.server import control
 
-    index = _whoosh_folder(settings)
+    index = _location(settings)
     found = control.status(index)
     out = settings.output("jsonl" if json_lines else "table")
     if json_lines:
-        row: dict[str, Any] = {"running": found is not None, "index": index}
+        row: dict[str, Any] = {"running": found is not None}
         if found is not None:
             row.update(found)
+        row["index"] = _shown(index)
         out.terminal.emit_json([row])
     elif found is None:
-        out.message(f"No server is running for {index}.")
+        out.message(f"No server is running for {_shown(index)}.")
     else:
         commands = f"{found['commands']} command{'' if found['commands'] == 1 else 's'}"
         out.message(
-            f"Server for {index}: pid {found['pid']}, up {found['uptime_seconds']:.0f} s, "
+            f"Server for {_shown(index)}: pid {found['pid']}, up {found['uptime_seconds']:.0f} s, "
             f"{commands}, idle {found['idle_seconds']:.0f} s "
             f"(exits after {found['idle_exit_seconds']:g} s idle), socket {found['socket']}"
         )
@@ -116,10 +140,10 @@ def stop(settings: Settings) -> None:
     """Stop the index's server (nothing to do if none runs)."""
     from corpus_cli.server import control
 
-    index = _whoosh_folder(settings)
+    index = _location(settings)
     pid = control.stop(index)
     out = settings.output()
     if pid is None:
-        out.message(f"No server was running for {index}.")
+        out.message(f"No server was running for {_shown(index)}.")
     else:
-        out.message(f"Stopped the server of {index} (pid {pid}).")
+        out.message(f"Stopped the server of {_shown(index)} (pid {pid}).")

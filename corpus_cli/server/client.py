@@ -42,10 +42,10 @@ def run(argv: list[str]) -> int | None:
     if found is None:
         return None
     try:
-        index = os.path.abspath(found[1])
+        index = routing.absolute(found[1])
     except OSError:
         return None  # the working folder is gone: in-process says so
-    if not routing.is_whoosh_index(index):
+    if not routing.is_served(index):
         return None
     folder = routing.runtime_dir()
     path = os.path.join(folder, routing.server_key(index) + ".sock")
@@ -78,14 +78,16 @@ def start_server(index: str) -> None:
     import subprocess
 
     # No server this time when it cannot start; the command runs in-process anyway.
+    # The index goes in the environment, not the arguments: a URI's password would
+    # show in every user's process list.
     with contextlib.suppress(OSError):
         subprocess.Popen(
-            [sys.executable, "-m", "corpus_cli", "--index", index, "serve", "--quiet"],
+            [sys.executable, "-m", "corpus_cli", "serve", "--quiet"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            env={**os.environ, routing.SWITCH: "off"},
+            env={**os.environ, routing.SWITCH: "off", "CORPUS_INDEX": index},
         )
 
 

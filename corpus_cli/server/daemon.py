@@ -91,14 +91,18 @@ def serve(
     warm_up: Callable[[], None],
     idle: float,
     announce: Callable[[str], None] | None = None,
+    shown: str | None = None,
 ) -> None:
-    """Serve ``index`` until idle for ``idle`` seconds, stopped, or its code changes."""
+    """Serve ``index`` until idle for ``idle`` seconds, stopped, or its code changes.
+
+    ``shown`` is the index as messages name it (a URI without its password)."""
+    shown = shown or index
     folder = prepare_folder()
     key = routing.server_key(index)
     path = os.path.join(folder, key + ".sock")
     with _exclusive(os.path.join(folder, key + ".lock")) as ours:
         if not ours:
-            raise ServerError(f"a search server is already running for {index}.")
+            raise ServerError(f"a search server is already running for {shown}.")
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)  # a socket left by a server that was killed
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -120,7 +124,7 @@ def serve(
             gc.collect()
             gc.freeze()  # the children need not walk what every one of them inherits
             if announce is not None:
-                announce(f"serving {index} on {path} (idle exit after {idle:g} s)")
+                announce(f"serving {shown} on {path} (idle exit after {idle:g} s)")
             _loop(listener, state, run_command)
         except _Stopped:
             pass
@@ -170,8 +174,10 @@ def _code_files() -> dict[str, int]:
 
 
 def _still_current(state: _State) -> bool:
-    """Is this server's code what is on disk, and its index still there?"""
-    if not routing.is_whoosh_index(state.index):
+    """Is this server's code what is on disk, and its index still there?
+
+    (A database that is gone makes each command say so, as in-process.)"""
+    if not routing.is_served(state.index):
         return False
     for name, mtime in state.code.items():
         try:

@@ -123,7 +123,8 @@ def server_key(index: str) -> str:
     runs the code it started with. FNV-1a, 64 bits: a name, not a secret.
     """
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    text = "\0".join([os.path.realpath(index), package, sys.executable])
+    where = index if is_postgresql(index) else os.path.realpath(index)
+    text = "\0".join([where, package, sys.executable])
     value = 0xCBF29CE484222325
     for byte in text.encode("utf-8", "surrogateescape"):
         value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
@@ -134,8 +135,24 @@ def socket_path(index: str) -> str:
     return os.path.join(runtime_dir(), server_key(index) + ".sock")
 
 
+def is_postgresql(index: str) -> bool:
+    """A PostgreSQL location (``storage.open_store`` reads the same prefixes)."""
+    return index.startswith(("postgresql://", "postgres://"))
+
+
 def is_whoosh_index(index: str) -> bool:
-    """Only an existing Whoosh index folder gets a server (not a URI, not a typo)."""
-    if index.startswith(("postgresql://", "postgres://")):
+    """An existing Whoosh index folder (not a URI, not a typo)."""
+    if is_postgresql(index):
         return False
     return os.path.isfile(os.path.join(index, INDEX_MARKER))
+
+
+def is_served(index: str) -> bool:
+    """Does ``index`` get a server: an existing index folder, or a PostgreSQL location
+    (whose server's children each open their own connection)?"""
+    return is_postgresql(index) or is_whoosh_index(index)
+
+
+def absolute(index: str) -> str:
+    """``index`` as a server knows it: a folder made absolute, a URI as it is."""
+    return index if is_postgresql(index) else os.path.abspath(index)

@@ -41,6 +41,17 @@ def redact(uri: str) -> str:
     return _PASSWORD_PARAM.sub(r"\1", uri).rstrip("?&")
 
 
+def close_all() -> None:
+    """Close every connection of this process that is still open (``corpus serve``
+    does before it forks: a child must not share its parent's socket)."""
+    import gc
+
+    gc.collect()
+    for found in gc.get_objects():
+        if isinstance(found, psycopg2.extensions.connection) and not found.closed:
+            found.close()
+
+
 class Server:
     """A connection URI, and the words that name its server and database in messages."""
 
