@@ -674,14 +674,12 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
     commands: dict[str, list[str]] = {}
     ok_codes: dict[str, Sequence[int]] = {}
     envs: dict[str, dict[str, str]] = {}
-    whoosh = next((b for b in setup.backends if isinstance(b, WhooshBackend)), None)
     for key, _label, query in QUERIES:
         for backend in setup.backends:
             corpus = [str(setup.corpus_cmd), "--index", backend.location(), "search", *query]
             commands[f"{backend.key}:{key}"] = corpus
-            if backend is whoosh:
-                commands[f"served:{key}"] = corpus
-                envs[f"served:{key}"] = SERVED_ENV
+            commands[f"{served_key(backend)}:{key}"] = corpus
+            envs[f"{served_key(backend)}:{key}"] = SERVED_ENV
         fts5 = [sys.executable, str(BENCH / "fts5_search.py"), str(setup.db), *query]
         commands[f"fts5:{key}"] = fts5
         if tantivy_search is not None:
@@ -697,11 +695,13 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
             ok_codes[f"rg:{key}"] = (0, 1)  # 1 is "no match", not a failure
     log(f"searching: {len(commands)} commands x {runs} runs (+1 warm-up each)")
     with ExitStack() as stack:
-        if whoosh is not None:
-            stack.enter_context(search_server(setup, whoosh))
+        for backend in setup.backends:
+            stack.enter_context(search_server(setup, backend))
         timed, warmup = time_round_robin(commands, runs, ok_codes, envs)
-        if whoosh is not None:
-            results.meta["server"] = server_meta(setup, whoosh, timed, warmup, runs)
+        results.meta["server"] = {
+            backend.name: server_meta(setup, backend, timed, warmup, runs)
+            for backend in setup.backends
+        }
     results.samples.update({key: [r.seconds for r in runs] for key, runs in timed.items()})
 
     def ms(engine: str, key: str) -> float | None:
@@ -747,17 +747,16 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
                 row.target = f"<= {targets[key]:g}x FTS5"
                 row.passed = row.ratio <= targets[key]
             results.rows.append(row)
-            if backend is whoosh:
-                served = Row(
-                    f"{label} [server]",
-                    "ms",
-                    ms("served", key),
-                    ms("fts5", key),
-                    ms("rg", key),
-                    ms("tantivy", key),
-                )
-                served.backend = backend.name
-                results.rows.append(served)
+            served = Row(
+                f"{label} [server]",
+                "ms",
+                ms(served_key(backend), key),
+                ms("fts5", key),
+                ms("rg", key),
+                ms("tantivy", key),
+            )
+            served.backend = backend.name
+            results.rows.append(served)
 
     # Every backend must find the same articles: the counts are compared for every
     # query (the first backend is the reference), the dated listing article by article.
@@ -815,8 +814,13 @@ def measure_searches(setup: Setup, results: Results, runs: int) -> None:
 SERVED_ENV = {**CHILD_ENV, "CORPUS_SERVER": "on"}
 
 
+def served_key(backend: Backend) -> str:
+    """The samples' key prefix of a backend's [server] rows."""
+    return "served" if isinstance(backend, WhooshBackend) else f"served-{backend.key}"
+
+
 @contextmanager
-def search_server(setup: Setup, whoosh: WhooshBackend) -> Iterator[None]:
+def search_server(setup: Setup, backend: Backend) -> Iterator[None]:
     """``corpus serve`` for the index, in a private runtime folder, for the block.
 
     Started explicitly and waited for, so that no timed run pays for its start; the
@@ -825,8 +829,8 @@ def search_server(setup: Setup, whoosh: WhooshBackend) -> Iterator[None]:
     runtime = setup.work / "run"
     runtime.mkdir(mode=0o700, exist_ok=True)
     SERVED_ENV["XDG_RUNTIME_DIR"] = str(runtime)
-    base = [str(setup.corpus_cmd), "--index", whoosh.location()]
-    log("starting the search server ([server] rows)")
+    base = [str(setup.corpus_cmd), "--index", backend.location()]
+    log(f"starting the search server of the {backend.name} index ([server] rows)")
     server = subprocess.Popen(
         [*base, "serve", "--idle", "3600"],
         env=SERVED_ENV,
@@ -854,7 +858,7 @@ def search_server(setup: Setup, whoosh: WhooshBackend) -> Iterator[None]:
 
 def server_meta(
     setup: Setup,
-    whoosh: WhooshBackend,
+    backend: Backend,
     timed: dict[str, list[Run]],
     warmup: dict[str, Run],
     runs: int,
@@ -862,20 +866,21 @@ def server_meta(
     """How many commands the server ran (all of them, or the rows are not its), whether
     its output was the cold output, and served / cold per query."""
     status = subprocess.run(
-        [str(setup.corpus_cmd), "--index", whoosh.location(), "server", "status", "--json"],
+        [str(setup.corpus_cmd), "--index", backend.location(), "server", "status", "--json"],
         env=SERVED_ENV,
         capture_output=True,
         text=True,
     )
     commands = json.loads(status.stdout).get("commands") if status.returncode == 0 else None
     expected = (runs + 1) * len(QUERIES)
+    served = served_key(backend)
     if commands != expected:
-        log(f"WARNING: the server ran {commands} commands, not {expected}: [server] rows mixed")
+        log(f"WARNING: the {backend.name} server ran {commands} commands, not {expected}")
     differ = [
         key
         for key, _label, _query in QUERIES
-        if (warmup[f"served:{key}"].stdout, warmup[f"served:{key}"].stderr)
-        != (warmup[f"{whoosh.key}:{key}"].stdout, warmup[f"{whoosh.key}:{key}"].stderr)
+        if (warmup[f"{served}:{key}"].stdout, warmup[f"{served}:{key}"].stderr)
+        != (warmup[f"{backend.key}:{key}"].stdout, warmup[f"{backend.key}:{key}"].stderr)
     ]
     for key in differ:
         log(f"WARNING: served output differs from in-process output for '{key}'")
@@ -885,7 +890,8 @@ def server_meta(
         "output_identical": not differ,
         "served_over_cold": {
             key: round(
-                median_ms(timed[f"served:{key}"]) / median_ms(timed[f"{whoosh.key}:{key}"]), 3
+                median_ms(timed[f"{served}:{key}"]) / median_ms(timed[f"{backend.key}:{key}"]),
+                3,
             )
             for key, _label, _query in QUERIES
         },
@@ -1080,11 +1086,11 @@ def render_table(results: Results) -> str:
     server = postgres_line(meta)
     if server:
         lines.append(server)
-    served = meta.get("server")
-    if isinstance(served, dict):
+    servers = meta.get("server")
+    for name, served in servers.items() if isinstance(servers, dict) else ():
         ratios = ", ".join(f"{k} {v:.2f}x" for k, v in served["served_over_cold"].items())
         lines.append(
-            f"[server] rows: the resident search process (corpus serve), "
+            f"[server] rows ({name}): the resident search process (corpus serve), "
             f"{served['commands_served']} of {served['commands_expected']} commands served, "
             f"output identical to in-process: {'yes' if served['output_identical'] else 'NO'}; "
             f"served / cold: {ratios}"
