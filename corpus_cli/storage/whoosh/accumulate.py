@@ -21,6 +21,7 @@ required side matched, as Whoosh's matcher asks it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Collection
 from typing import Any
 
 from corpus_cli.storage.whoosh.lean_import import import_whoosh
@@ -131,24 +132,27 @@ def _leaf(matcher: Any, values: dict[int, Any] | None = None) -> Scores | None:
 def _phrase(matcher: Any) -> Scores | None:
     """A phrase's documents: its words' intersection (scored as the matcher's tree
     of intersections adds them up), kept where the positions follow each other."""
-    words = matcher.ms
-    if not (matcher.ordered and matcher.mindist == 1) or not all(
-        type(word) is W3LeafMatcher for word in words
-    ):
+    if not (matcher.ordered and matcher.mindist == 1):
         return None
     found: dict[int, Scores] = {}
     positions: list[dict[int, Any]] = []
-    for word in words:
+    decoders = []
+    for word in matcher.ms:
+        leaf, deleted = _posting_list(word)
+        if leaf is None:
+            return None
         values: dict[int, Any] = {}
-        word_scores = _leaf(word, values)
+        word_scores = _leaf(leaf, values)
         if word_scores is None:
             return None
+        if deleted:
+            word_scores = {d: s for d, s in word_scores.items() if d not in deleted}
         found[id(word)] = word_scores
         positions.append(values)
+        decoders.append(leaf.format.decode_positions)
     together = _intersected(matcher.child, found)
     if together is None:
         return None
-    decoders = [word.format.decode_positions for word in words]
     slop = matcher.slop
     out: Scores = {}
     for docnum, score in together.items():
@@ -157,6 +161,21 @@ def _phrase(matcher: Any) -> Scores | None:
         ):
             out[docnum] = score
     return _boosted(out, matcher.boost)
+
+
+def _posting_list(word: Any) -> tuple[Any, Collection[int]]:
+    """A phrase word's posting list, and the deleted documents left out of it (a
+    segment with deletions wraps each list in a FilterMatcher); None if neither."""
+    if type(word) is W3LeafMatcher:
+        return word, ()
+    if (
+        type(word) is wrappers.FilterMatcher
+        and word._exclude
+        and word.boost == 1.0
+        and type(word.child) is W3LeafMatcher
+    ):
+        return word.child, word._ids
+    return None, ()
 
 
 def _intersected(node: Any, leaves: dict[int, Scores]) -> Scores | None:
@@ -264,7 +283,12 @@ def _cheap(matcher: Any) -> bool:
     if kind is binary.AndMaybeMatcher or kind is MaybeMatcher:
         return _cheap(matcher.a)
     if kind in _PHRASES:
-        return matcher.ordered and matcher.mindist == 1 and all(_cheap(m) for m in matcher.ms)
+        words = [_posting_list(m)[0] for m in matcher.ms]
+        return (
+            matcher.ordered
+            and matcher.mindist == 1
+            and all(word is not None and _cheap(word) for word in words)
+        )
     if kind is combo.ArrayUnionMatcher:
         return bool(matcher._scored) and all(_cheap(m) for m in matcher._submatchers)
     if kind in (wrappers.WrappingMatcher, wrappers.FilterMatcher):
