@@ -33,7 +33,7 @@ from whoosh.matching import binary, combo, mcore, wrappers  # noqa: E402
 from whoosh.query.spans import SpanNear2  # noqa: E402
 from whoosh.scoring import BM25FScorer, WeightLengthScorer  # noqa: E402
 
-from corpus_cli.storage.whoosh.phrase import MaybeMatcher, PhraseMatcher  # noqa: E402
+from corpus_cli.storage.whoosh.queries import MaybeMatcher, PhraseMatcher  # noqa: E402
 
 #: A document number and its score.
 Scores = dict[int, float]

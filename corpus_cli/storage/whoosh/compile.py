@@ -35,23 +35,11 @@ from corpus_cli.query.tree import (  # noqa: E402
     TextField,
     Wildcard,
 )
-from corpus_cli.storage.whoosh.phrase import AndMaybe as LazyAndMaybe  # noqa: E402
-from corpus_cli.storage.whoosh.phrase import Phrase as LazyPhrase  # noqa: E402
+from corpus_cli.storage.whoosh import queries  # noqa: E402
 
 SEARCHED_FIELDS: tuple[TextField, ...] = ("title", "text")
 #: The unstemmed twin of each searched field.
 SURFACE_FIELDS: dict[TextField, str] = {"title": "title_exact", "text": "exact"}
-
-
-class _Union(wq.Or):  # type: ignore[misc]
-    """An OR matched as a binary tree of unions in every segment.
-
-    Whoosh's automatic choice scores an OR of three or more clauses in a segment of
-    up to 5,000 documents into an array as its matcher is made, one document at a
-    time; ``accumulate.py`` reads a tree of unions a posting list at a time instead.
-    """
-
-    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 def compile_query(node: Node) -> Any:
@@ -64,9 +52,9 @@ def _compile(node: Node, per_field_boost: bool) -> Any:
         if node.field is not None:
             return _leaf(node, node.field, node.boost)
         if per_field_boost:
-            return _Union([_leaf(node, field, node.boost) for field in SEARCHED_FIELDS])
+            return queries.Or([_leaf(node, field, node.boost) for field in SEARCHED_FIELDS])
         # A boost typed on an unscoped word (``cina^2``) was the boost of the OR.
-        return _Union([_leaf(node, field, 1.0) for field in SEARCHED_FIELDS], boost=node.boost)
+        return queries.Or([_leaf(node, field, 1.0) for field in SEARCHED_FIELDS], boost=node.boost)
     if isinstance(node, Source):
         return wq.Term("source", node.folded)
     if isinstance(node, Nothing):
@@ -85,14 +73,14 @@ def _compile(node: Node, per_field_boost: bool) -> Any:
         children = []
         for child in node.children:  # a loop, not a comprehension: one frame per level
             children.append(_compile(child, False))
-        return _Union(children)
+        return queries.Or(children)
     if isinstance(node, Not):
         return wq.Not(_compile(node.child, False))
     if isinstance(node, AndMaybe):
         # The optional phrase of a plain list of words boosts each field's phrase:
         # that is how corpus built it, where Whoosh would boost the OR.
         optional = _compile(node.optional, isinstance(node.optional, Phrase))
-        return LazyAndMaybe(_compile(node.required, False), optional)
+        return queries.AndMaybe(_compile(node.required, False), optional)
     raise TypeError(f"not a query node: {node!r}")
 
 
@@ -126,7 +114,7 @@ def _leaf(
         return wq.And([wq.Term(field, stem, boost=boost) for stem in node.stems])
     if isinstance(node, Phrase):
         # Whoosh's slop is the greatest distance between two words: 1 side by side.
-        return LazyPhrase(field, list(node.stems), slop=node.gap + 1, boost=boost)
+        return queries.Phrase(field, list(node.stems), slop=node.gap + 1, boost=boost)
     surface = SURFACE_FIELDS[field]
     if isinstance(node, Prefix):
         return wq.Prefix(surface, node.prefix, boost=boost)
@@ -140,4 +128,4 @@ def _leaf(
         return wq.FuzzyTerm(
             surface, node.word, boost=boost, maxdist=node.max_edits, prefixlength=node.prefix_length
         )
-    return _Union([wq.Term(surface, word, boost=boost) for word in sorted(node.words)])
+    return queries.Or([wq.Term(surface, word, boost=boost) for word in sorted(node.words)])

@@ -304,7 +304,7 @@ class WhooshStore:
         compiled = compile_query(expanded)
         bonus = exact_bonus(expanded) if ranked else None
         if bonus is not None:
-            from corpus_cli.storage.whoosh.phrase import AndMaybe
+            from corpus_cli.storage.whoosh.queries import AndMaybe
 
             compiled = AndMaybe(compiled, compile_query(bonus))
         return compiled.normalize(), expanded, vocabulary

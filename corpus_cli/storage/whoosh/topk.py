@@ -40,7 +40,7 @@ from typing import Any
 
 from corpus_cli.storage.whoosh.accumulate import scores
 from corpus_cli.storage.whoosh.lean_import import import_whoosh
-from corpus_cli.storage.whoosh.phrase import MaybeMatcher, PhraseMatcher
+from corpus_cli.storage.whoosh.queries import MaybeMatcher, PhraseMatcher
 
 import_whoosh()
 

@@ -1,14 +1,17 @@
-"""A Whoosh phrase, and AND-MAYBE, whose matchers look for their first match only
-when asked.
+"""The Whoosh queries corpus compiles to, made to be read a posting list at a time.
 
+An OR is a binary tree of unions in every segment: Whoosh's automatic choice scores
+an OR of three or more clauses in a segment of up to 5,000 documents into an array as
+its matcher is made, one document at a time, before ``accumulate.py`` can read it.
+
+A phrase and an AND-MAYBE make the same matchers as Whoosh's, with one step put off.
 Whoosh's phrase matcher (``SpanNear2Matcher``) walks its words' intersection to the
 first document where they stand side by side as soon as it is made, reading
 positions document by document. For a rare phrase of common words that is nearly
 the whole intersection, before a search can read it a posting list at a time
 (``accumulate.py``): 140 of a 10,000-article search's 180 ms for ``carabinieri
-polizia`` (whose ranking adds the two words as a phrase). This matcher is the same
-one, matching and scoring the same, with that first walk put off until something
-asks where it is. An AND-MAYBE matcher moves its optional side (the phrase, in
+polizia`` (whose ranking adds the two words as a phrase). Here that first walk waits
+until something asks where the matcher is. An AND-MAYBE matcher moves its optional side (the phrase, in
 that query) to its required side's first document as it is made: put off too.
 """
 
@@ -172,3 +175,9 @@ class AndMaybe(wq.AndMaybe):  # type: ignore[misc]
     """``whoosh.query.AndMaybe``, matched with :class:`MaybeMatcher`."""
 
     matcherclass = MaybeMatcher
+
+
+class Or(wq.Or):  # type: ignore[misc]
+    """``whoosh.query.Or``, matched as a binary tree of unions in every segment."""
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
