@@ -6,9 +6,9 @@ down the matcher tree (``next``, ``is_active``, ``id``, ``score`` on every node)
 the window bounds of ``topk.py``, which hardly ever prune a BM25 query (a block's
 bound takes its most frequent posting's weight with its shortest document's length).
 
-Here each posting list is read a block at a time into ``{docnum: score}`` (one call
-of the scorer per posting), and the tree's nodes combine those dicts with the very
-arithmetic their ``score()`` does, in the same order (``a + b``, ``s * boost``,
+Here each posting list is read a block at a time into ``{docnum: score}`` (BM25F
+written out inline: one expression per posting), and the tree's nodes combine those
+dicts with the very arithmetic their ``score()`` does, in the same order (``a + b``, ``s * boost``,
 ``0.0 + s1 * boost + s2 * boost`` for an array union), so every score is the one
 Whoosh's walk gives, bit for bit. Knowing every match also gives an exact total.
 

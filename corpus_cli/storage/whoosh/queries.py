@@ -11,8 +11,9 @@ positions document by document. For a rare phrase of common words that is nearly
 the whole intersection, before a search can read it a posting list at a time
 (``accumulate.py``): 140 of a 10,000-article search's 180 ms for ``carabinieri
 polizia`` (whose ranking adds the two words as a phrase). Here that first walk waits
-until something asks where the matcher is. An AND-MAYBE matcher moves its optional side (the phrase, in
-that query) to its required side's first document as it is made: put off too.
+until something asks where the matcher is. An AND-MAYBE matcher moves its optional
+side (the phrase, in that query) to its required side's first document as it is
+made: put off too.
 """
 
 from __future__ import annotations
