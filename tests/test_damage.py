@@ -221,3 +221,43 @@ def test_a_lost_table_of_contents_with_no_records_is_left_alone(tmp_path: Path) 
     assert repaired.exit_code == 1
     assert "delete the folder and run 'corpus ingest'" in " ".join(repaired.output.split())
     assert sorted(p.name for p in index.iterdir()) == before
+
+
+def test_a_commit_landing_while_the_index_opens_is_no_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search that lists the last commit while an ingest makes the next one finds
+    that commit's table of contents gone when it reads it: it opens the new commit.
+
+    The ingest runs in its own process, between the moment the search lists the
+    commits and the moment it reads one, as it did in a test that killed ingests.
+    """
+    import subprocess
+    import sys
+
+    from whoosh.index import TOC
+
+    from corpus_cli.query import parse
+    from corpus_cli.storage import open_store
+
+    index = tmp_path / "index"
+    folders = corpus(tmp_path / "news")
+    build(index, folders[:2])
+    listed = TOC._latest_generation.__func__
+    landed: list[int] = []
+
+    def stale_listing(toc: type[TOC], storage: object, indexname: str) -> int:
+        generation: int = listed(toc, storage, indexname)
+        if not landed:
+            env = {**os.environ, "CORPUS_SERVER": "off"}
+            argv = [sys.executable, "-m", "corpus_cli", "--index", str(index), "ingest"]
+            done = subprocess.run([*argv, str(folders[2])], env=env, capture_output=True)
+            assert done.returncode == 0, done.stderr
+            landed.append(generation)
+        return generation
+
+    monkeypatch.setattr(TOC, "_latest_generation", classmethod(stale_listing))
+    store = open_store(index)
+    assert landed  # the commit did land in the middle
+    # The new commit's articles are there: the third folder's word finds its article.
+    assert [hit.article.id for hit in store.search(parse("parola2x3")).hits] != []

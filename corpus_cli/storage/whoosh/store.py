@@ -79,6 +79,30 @@ class WhooshStore:
 
     @classmethod
     def open(cls, path: Path) -> WhooshStore:
+        """The index at ``path``, as its last commit left it.
+
+        An ingest that commits while this opens the index removes the commit this
+        had listed (its table of contents, merged segments): then this opens the new
+        commit instead, rather than calling the index damaged.
+        """
+        from corpus_cli.storage.whoosh.damage import latest_toc
+
+        for _attempt in range(_OPEN_ATTEMPTS - 1):
+            try:
+                listed = latest_toc(path) if path.is_dir() else None
+            except OSError:
+                break
+            try:
+                return cls._open(path)
+            except IndexDamaged:
+                with contextlib.suppress(OSError):
+                    if latest_toc(path) != listed:
+                        continue  # a commit landed meanwhile: open that one
+                raise
+        return cls._open(path)
+
+    @classmethod
+    def _open(cls, path: Path) -> WhooshStore:
         register_legacy_paths()
         from whoosh import index
 
@@ -626,6 +650,11 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
             for c in fields.get("copies") or ()
         ),
     )
+
+
+#: How many commits landing one after the other while the index is opened are
+#: followed before its damage is believed (each is a whole batch: seconds apart).
+_OPEN_ATTEMPTS = 5
 
 
 def _check_safe(path: Path) -> None:
