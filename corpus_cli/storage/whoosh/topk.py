@@ -1,5 +1,10 @@
-"""The top hits of a ranked search without scoring every match, and a total that is
-exact up to a threshold and a true lower bound past it.
+"""The top hits of a ranked search, and its total.
+
+Each segment's matcher tree is first read a posting list at a time by
+``accumulate.py``: every match scored as Whoosh scores it, and counted. A tree of a
+shape that module does not know is walked document by document as below, which
+scores only what can reach the page and counts exactly up to a threshold, giving a
+true lower bound past it.
 
 Whoosh's own collector scores every match (``optimize=False``), or skips blocks
 with its block-quality optimisations (``optimize=True``), which then cost a second
@@ -7,7 +12,7 @@ walk over every match to count them, and whose skipping for an OR or an AND boun
 a block of one list by the block the other list is in *now*, which a later block
 of the other list may beat: a document could be skipped that belongs in the top N.
 
-Here one walk does both, over the same matchers (so the same scores, in the same
+The walk does both, over the same matchers (so the same scores, in the same
 order, ties broken by document number) as Whoosh's collector:
 
 - a *window* is the stretch of document numbers every posting list of the query is
