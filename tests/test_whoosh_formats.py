@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -101,4 +100,3 @@ def test_an_index_written_with_whooshs_formats_keeps_them_and_answers_the_same(
     ):
         assert _found(old, query) == _found(new, query), query
     assert "later" in dict(_found(new, '"esercitazioni congiunte"'))
-    shutil.rmtree(tmp_path / "corpus")

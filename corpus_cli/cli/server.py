@@ -50,20 +50,9 @@ def _warm_up(index: str) -> None:
     for args in (["search", "e"], ["search", "e", "--json", "--limit", "1"]):
         with contextlib.suppress(SystemExit):
             _run_command(["--index", index, *args], "corpus")
-    _close_connections()
+    from corpus_cli.storage import close_connections
 
-
-def _close_connections() -> None:
-    """Close the database connections the warm-up left open.
-
-    Each command runs in a fork of the server and opens its own connection: one
-    inherited from the server would be one socket shared by every child.
-    """
-    import sys
-
-    connection = sys.modules.get("corpus_cli.storage.postgresql.connection")
-    if connection is not None:
-        connection.close_all()
+    close_connections()  # each command's fork opens its own
 
 
 @click.command()

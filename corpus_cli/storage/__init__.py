@@ -37,3 +37,17 @@ def open_store(location: str | Path, *, create: bool = False, damaged: bool = Fa
     if damaged:
         return WhooshStore.open_damaged(path)
     return WhooshStore.open_or_create(path) if create else WhooshStore.open(path)
+
+
+def close_connections() -> None:
+    """Close every connection to a database server this process holds open.
+
+    ``corpus serve`` calls it before it forks: each command's fork opens its own,
+    and one inherited from the server would be one socket shared by every child. A
+    backend never loaded holds none, and is not loaded for the question.
+    """
+    import sys
+
+    connection = sys.modules.get("corpus_cli.storage.postgresql.connection")
+    if connection is not None:
+        connection.close_all()

@@ -12,10 +12,10 @@ dicts with the very arithmetic their ``score()`` does, in the same order (``a + 
 ``0.0 + s1 * boost + s2 * boost`` for an array union), so every score is the one
 Whoosh's walk gives, bit for bit. Knowing every match also gives an exact total.
 
-A node this module does not know returns None and the segment is walked as before
-(``topk.top_hits``); the exception is the optional side of an AND-MAYBE (the exact
-forms' and the phrase's bonus), which is asked only about the documents its
-required side matched, as Whoosh's matcher asks it.
+A tree with a node this module does not know (:func:`readable` says so before any
+posting is read) is walked as before (``topk.top_hits``); the exception is the
+optional side of an AND-MAYBE (the exact forms' and the phrase's bonus), which is
+asked only about the documents its required side matched, as Whoosh's matcher asks.
 """
 
 from __future__ import annotations
@@ -245,7 +245,7 @@ def _both(a: Scores, b: Scores) -> Scores:
 
 def _maybe(a: Scores, b_matcher: Any) -> Scores:
     """a AND MAYBE b: a's documents, b's score added where b matches too."""
-    b = scores(b_matcher) if _cheap(b_matcher) else None
+    b = scores(b_matcher) if readable(b_matcher) else None
     if b is not None:
         return {d: s + b[d] if d in b else s for d, s in a.items()}
     # b is a phrase, say: asked at a's documents only, in order, as AndMaybeMatcher does.
@@ -262,9 +262,9 @@ def _maybe(a: Scores, b_matcher: Any) -> Scores:
     return out
 
 
-def _cheap(matcher: Any) -> bool:
-    """Will :func:`scores` read ``matcher`` whole (never None), without asking any
-    document's score of a node it does not know (a phrase's, which reads positions)?"""
+def readable(matcher: Any) -> bool:
+    """Will :func:`scores` read ``matcher`` whole (never None), knowing every node of
+    it? Asked before reading, so that nothing is read for a tree it cannot finish."""
     kind = type(matcher)
     if kind is _NULL:
         return True
@@ -272,27 +272,28 @@ def _cheap(matcher: Any) -> bool:
         scorer = matcher.scorer
         return isinstance(scorer, WeightLengthScorer) and "dfl" in vars(scorer)
     if kind in (binary.UnionMatcher, binary.AndNotMatcher):
-        return _cheap(matcher.a) and _cheap(matcher.b)
+        return readable(matcher.a) and readable(matcher.b)
     if kind is binary.IntersectionMatcher:
         inverse = wrappers.InverseMatcher
         if type(matcher.a) is inverse:
-            return type(matcher.b) is not inverse and _cheap(matcher.a.child) and _cheap(matcher.b)
+            other = matcher.b
+            return type(other) is not inverse and readable(matcher.a.child) and readable(other)
         if type(matcher.b) is inverse:
-            return _cheap(matcher.b.child) and _cheap(matcher.a)
-        return _cheap(matcher.a) and _cheap(matcher.b)
+            return readable(matcher.b.child) and readable(matcher.a)
+        return readable(matcher.a) and readable(matcher.b)
     if kind is binary.AndMaybeMatcher or kind is MaybeMatcher:
-        return _cheap(matcher.a)
+        return readable(matcher.a)
     if kind in _PHRASES:
         words = [_posting_list(m)[0] for m in matcher.ms]
         return (
             matcher.ordered
             and matcher.mindist == 1
-            and all(word is not None and _cheap(word) for word in words)
+            and all(word is not None and readable(word) for word in words)
         )
     if kind is combo.ArrayUnionMatcher:
-        return bool(matcher._scored) and all(_cheap(m) for m in matcher._submatchers)
+        return bool(matcher._scored) and all(readable(m) for m in matcher._submatchers)
     if kind in (wrappers.WrappingMatcher, wrappers.FilterMatcher):
-        return _cheap(matcher.child)
+        return readable(matcher.child)
     return False
 
 

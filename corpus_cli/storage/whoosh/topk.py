@@ -43,7 +43,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from corpus_cli.storage.whoosh.accumulate import scores
+from corpus_cli.storage.whoosh.accumulate import readable, scores
 from corpus_cli.storage.whoosh.lean_import import import_whoosh
 from corpus_cli.storage.whoosh.queries import MaybeMatcher, PhraseMatcher
 
@@ -94,7 +94,8 @@ def top_hits(
     for subsearcher, offset in searcher.leaf_searchers():
         matcher = query.matcher(subsearcher, context)
         _read_lengths_once(matcher, subsearcher)
-        found = scores(matcher)
+        # Asked first, so that a tree scores() cannot read is not half read for nothing.
+        found = scores(matcher) if readable(matcher) else None
         if found is not None:
             # Every match and its score, a posting list at a time (accumulate.py).
             if allowed is not None:
