@@ -42,7 +42,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from corpus_cli.storage.whoosh import integrity
+from corpus_cli.storage.whoosh import integrity, merging
 from corpus_cli.storage.whoosh.analyzer import ItalianAnalyzer
 from corpus_cli.storage.whoosh.formats import Counts, PositionArrays
 from corpus_cli.storage.whoosh.postings import (
@@ -183,33 +183,31 @@ class TermPool:
             yield current
 
     def add_segment(self, reader: Any, startdoc: int, docmap: dict[int, int] | None) -> None:
-        """Every live posting of a segment being merged in, a block at a time.
-
-        Whoosh's own path reads a merged segment one posting at a time, five calls
-        each; this reads each block's ids, weights and values whole. Every term is
-        in W3 blocks: whoosh-reloaded 2.7.5 cannot inline postings (it calls
-        ``set_inline``, the term info has ``set_inlined``), so none ever were.
-        """
+        """Every live posting of a segment being merged in, read front to back
+        (merging.py). Every term is in W3 blocks: whoosh-reloaded 2.7.5 cannot inline
+        postings (it calls ``set_inline``, the term info has ``set_inlined``), but a
+        term whose postings were inlined anyway is read by Whoosh's own matcher."""
         deleted = reader.deleted_docs_set
-        schema = reader.schema
-        for fieldname, btext in reader.all_terms():
-            matcher = reader._terms.matcher(fieldname, btext, schema[fieldname].format)
+        for fieldname, btext, read in merging.segment_terms(reader):
+            if read is None:
+                read = _matched(reader, fieldname, btext)
             postings = self.terms_of(fieldname).get(btext)
             if postings is None:
                 postings = self.fields[fieldname][btext] = ([], [], [])
             docs, weights, values = postings
             before = len(docs)
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                matcher._read_values()
-                for i, docnum in enumerate(matcher._ids):
+            ids, read_weights, read_values = read
+            if not deleted and docmap is None:
+                docs += [startdoc + docnum for docnum in ids]
+                weights += read_weights
+                values += read_values
+            else:
+                for i, docnum in enumerate(ids):
                     if docnum in deleted:
                         continue
                     docs.append(docmap[docnum] if docmap is not None else startdoc + docnum)
-                    weights.append(matcher._weights[i])
-                    values.append(matcher._values[i] or b"")
-                matcher._next_block()
+                    weights.append(read_weights[i])
+                    values.append(read_values[i])
             if not docs:
                 del self.fields[fieldname][btext]  # every posting was deleted
             elif 0 < before < len(docs) and docs[before - 1] > docs[before]:
@@ -236,6 +234,23 @@ def _read_run(run: IO[bytes]) -> Iterator[tuple[str, bytes, list[int], list[floa
             yield pickle.load(run)
         except EOFError:
             return
+
+
+def _matched(reader: Any, fieldname: str, btext: bytes) -> merging.Postings:
+    """A term's postings as Whoosh's matcher reads them, a block at a time."""
+    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    docs: list[int] = []
+    weights: list[float] = []
+    values: list[bytes] = []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        docs += matcher._ids
+        weights += matcher._weights
+        values += [value or b"" for value in matcher._values]
+        matcher._next_block()
+    return docs, weights, values
 
 
 #: The encoding of each format the fast path can make the postings of (postings.py).
@@ -429,7 +444,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
 
     def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
         self.pool.limit_to(MERGE_SPILL_POSTINGS)
-        if hasattr(reader, "_terms") and hasattr(reader, "deleted_docs_set"):
+        if merging.readable(reader) and hasattr(reader, "deleted_docs_set"):
             self.pool.add_segment(reader, startdoc, docmap)
         else:
             super().add_postings_to_pool(reader, startdoc, docmap)
