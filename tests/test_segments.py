@@ -86,8 +86,10 @@ def test_bulk_writer_writes_the_same_segments_as_whoosh(
     # Several segments per index, so later segments start at document numbers above 0.
     monkeypatch.setattr(corpus_cli.services.ingest, "BATCH_ARTICLES", 100)
     monkeypatch.setattr(corpus_cli.services.ingest, "MAX_BATCH_ARTICLES", 100)
-    # Whoosh compresses every block, however small; so must we, to compare bytes.
+    # Whoosh compresses every block, however small, and pickles blocks with protocol
+    # 2; so must we, to compare bytes.
     monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "COMPRESS_FROM", 0)
+    monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "BLOCK_PROTOCOL", 2)
     bulk = _ingest(tmp_path, "bulk", corpus)
     with monkeypatch.context() as patched:
         patched.setattr(corpus_cli.storage.whoosh.segments, "BulkSegmentWriter", SegmentWriter)
@@ -156,6 +158,8 @@ def _postings(index: Store) -> list[tuple[object, ...]]:
 def test_small_blocks_left_uncompressed_read_back_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Blocks as we write them (tiny ones not compressed, protocol 3 pickles) read back
+    by Whoosh's own readers as the blocks Whoosh writes, in a much smaller file."""
     corpus = tmp_path / "corpus"
     _corpus(corpus)
     bulk = _ingest(tmp_path, "bulk", corpus)
@@ -167,9 +171,8 @@ def test_small_blocks_left_uncompressed_read_back_the_same(
     assert ours == theirs
     [pst] = [name for name in bulk._ix.refresh().storage.list() if name.endswith(".pst")]
     [stock_pst] = [name for name in stock._ix.refresh().storage.list() if name.endswith(".pst")]
-    assert (tmp_path / "bulk" / pst).stat().st_size < (
-        tmp_path / "stock" / stock_pst
-    ).stat().st_size
+    ours_size = (tmp_path / "bulk" / pst).stat().st_size
+    assert ours_size < 0.8 * (tmp_path / "stock" / stock_pst).stat().st_size
 
 
 def test_bulk_written_index_answers_searches(tmp_path: Path) -> None:
