@@ -61,6 +61,13 @@ def pack_positions(steps: list[int]) -> bytes:
     return code.encode("ascii") + packed.tobytes()
 
 
+#: pack_positions([p]) for the first positions, made once.
+_ONCE_BELOW = 1024
+_ONCE = [b"B" + bytes((p,)) for p in range(256)] + [
+    b"H" + p.to_bytes(2, "little") for p in range(256, _ONCE_BELOW)
+]
+
+
 def unpack_positions(value: bytes) -> list[int]:
     """The positions :func:`pack_positions` packed the deltas of."""
     steps = array(chr(value[0]), value[1:])
@@ -110,8 +117,12 @@ def field_postings(text: str, language: str, stemmed: bool, kind: str) -> FieldP
         values = []
         if kind == POSITION_ARRAYS:
             for word, steps in deltas.items():
-                counts[word] = len(steps)
-                values.append(pack_positions(steps))
+                n = counts[word] = len(steps)
+                # Most words occur once in a text: their value is one of a few hundred.
+                if n == 1 and steps[0] < _ONCE_BELOW:
+                    values.append(_ONCE[steps[0]])
+                else:
+                    values.append(pack_positions(steps))
         else:
             for word, steps in deltas.items():
                 n = counts[word] = len(steps)
