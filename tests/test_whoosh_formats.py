@@ -16,7 +16,13 @@ from corpus_cli.services.ingest import ingest
 from corpus_cli.storage import open_store
 from corpus_cli.storage.base import Store
 from corpus_cli.storage.whoosh.formats import Counts, PositionArrays
-from corpus_cli.storage.whoosh.postings import pack_positions, positions_count, unpack_positions
+from corpus_cli.storage.whoosh.postings import (
+    POSITION_ARRAYS,
+    field_postings,
+    pack_positions,
+    positions_count,
+    unpack_positions,
+)
 from corpus_cli.storage.whoosh.schema import schema
 
 
@@ -36,6 +42,22 @@ def test_a_word_seen_once_takes_three_bytes_at_most() -> None:
     # Whoosh's pickle took 17 for it.
     assert len(pack_positions([40])) == 2
     assert len(pack_positions([600])) == 3
+
+
+def test_a_text_s_positions_are_packed_alike_for_words_seen_once_and_more() -> None:
+    # Words seen once near the start and far in (past one byte, past the table of
+    # ready values), and words seen several times.
+    words = ["parola"] + [f"w{n}" for n in range(1, 1500)] + ["parola", "fine", "fine"]
+    text = " ".join(words)
+    _, terms, counts, values = field_postings(text, "it", False, POSITION_ARRAYS)
+    positions: dict[str, list[int]] = {}
+    for n, word in enumerate(words):
+        positions.setdefault(word, []).append(n)
+    expected = {
+        word.encode(): PositionArrays().encode(found) for word, found in positions.items()
+    }
+    assert dict(zip(terms, values, strict=True)) == expected
+    assert counts == [len(positions[term.decode()]) for term in terms]
 
 
 def _legacy_schema() -> Any:
