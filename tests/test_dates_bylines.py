@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Run, json_lines, write
 
+from corpus_cli.text import dates
 from corpus_cli.text.dates import bylines, infer_date, is_dateline
 
 TODAY = datetime.date(2026, 11, 22)
@@ -129,3 +130,18 @@ def test_no_byline_without_its_words_or_with_a_future_date(text: str) -> None:
 def test_a_sentence_with_an_author_and_a_date_is_no_dateline() -> None:
     assert is_dateline("By John Smith | April 17, 2023 2:05 p.m.")
     assert not is_dateline("By April 17, 2023 the fleet had left the port of Vladivostok")
+
+
+def test_a_paragraph_is_no_dateline_and_costs_no_regex() -> None:
+    paragraph = (
+        "Il 3 marzo 2021 la giunta ha approvato il bilancio, dopo una discussione durata "
+        "tutto il pomeriggio e una votazione che ha visto l'opposizione astenersi in blocco; "
+        "il sindaco ha parlato di un risultato atteso da anni per la città e per i suoi 180.000 "
+        "abitanti."
+    )
+    dates._DATELINE_RE.cache_clear()
+    assert not is_dateline(paragraph)
+    # Decided by its length: a cold search of articles without titles never compiles it.
+    assert dates._DATELINE_RE.cache_info().currsize == 0
+    assert len(paragraph) > dates.DATELINE_LONGEST
+    assert is_dateline("By John Smith | April 17, 2023 2:05 p.m.")
