@@ -53,9 +53,7 @@ def test_a_text_s_positions_are_packed_alike_for_words_seen_once_and_more() -> N
     positions: dict[str, list[int]] = {}
     for n, word in enumerate(words):
         positions.setdefault(word, []).append(n)
-    expected = {
-        word.encode(): PositionArrays().encode(found) for word, found in positions.items()
-    }
+    expected = {word.encode(): PositionArrays().encode(found) for word, found in positions.items()}
     assert dict(zip(terms, values, strict=True)) == expected
     assert counts == [len(positions[term.decode()]) for term in terms]
 
@@ -126,3 +124,35 @@ def test_an_index_written_with_whooshs_formats_keeps_them_and_answers_the_same(
     ):
         assert _found(old, query) == _found(new, query), query
     assert "later" in dict(_found(new, '"esercitazioni congiunte"'))
+
+    # Blocks pickled as we pickle them now, beside the old ones, in either formats; then
+    # every segment merged into one (merging.py reads both kinds of block and format).
+    monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "BLOCK_PROTOCOL", 3)
+    write(corpus, "newer.txt", article("newer", "Esercitazioni congiunte a dicembre.", title="Poi"))
+    queries = ('"esercitazioni congiunte"', "esercitazione", "esercit*", "title:cina")
+    for index in (old, new):
+        assert ingest(index, [corpus]).added == 1
+        before = _postings_by_article(index), [_matched(index, query) for query in queries]
+        assert index.optimize().endswith("merged into 1.")
+        # (Scores move a little: a merge sums the documents' lengths as bytes keep them.)
+        assert (_postings_by_article(index), [_matched(index, q) for q in queries]) == before
+    assert {"later", "newer"} <= set(dict(_found(old, '"esercitazioni congiunte"')))
+
+
+def _matched(index: Store, query: str) -> set[str]:
+    return {hit.article.id for hit in index.search(parse(query), limit=None).hits}
+
+
+def _postings_by_article(index: Store) -> dict[tuple[str, bytes], list[tuple[str, float, bytes]]]:
+    """Every live posting, named by its article's id rather than its document number."""
+    out: dict[tuple[str, bytes], list[tuple[str, float, bytes]]] = {}
+    with index._ix.refresh().reader() as reader:  # type: ignore[attr-defined]
+        for segment, _ in reader.leaf_readers():
+            for fieldname, btext in segment.all_terms():
+                matcher = segment.postings(fieldname, btext)
+                while matcher.is_active():
+                    article_id = segment.stored_fields(matcher.id())["id"]
+                    posting = (article_id, matcher.weight(), matcher.value() or b"")
+                    out.setdefault((fieldname, btext), []).append(posting)
+                    matcher.next()
+    return {key: sorted(found) for key, found in out.items()}
