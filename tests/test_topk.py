@@ -41,6 +41,7 @@ QUERIES = [
     "rapina",
     "carabinieri polizia",
     '"centro commerciale"',
+    '"centro commerciale"~3',
     "carabinieri OR rapina",
     "carabinieri -polizia",
     "polizia NOT rapina",

@@ -21,7 +21,8 @@ asked only about the documents its required side matched, as Whoosh's matcher as
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from itertools import accumulate
 from typing import Any
 
 from corpus_cli.storage.whoosh.lean_import import import_whoosh
@@ -44,8 +45,9 @@ _NULL = type(mcore.NullMatcher)
 _PHRASES = (SpanNear2.SpanNear2Matcher, PhraseMatcher)
 
 
-def scores(matcher: Any) -> Scores | None:
+def scores(matcher: Any, only: Collection[int] | None = None) -> Scores | None:
     """Each document ``matcher`` matches, with its score; None where not known here.
+    With ``only``, the documents among those alone (the others are not scored).
 
     Consumes the matcher (and its children) either way: a caller that gets None
     must make a new one.
@@ -54,9 +56,9 @@ def scores(matcher: Any) -> Scores | None:
     if kind is _NULL:
         return {}
     if kind is W3LeafMatcher:
-        return _leaf(matcher)
+        return _leaf(matcher, only)
     if kind is binary.UnionMatcher:
-        a, b = scores(matcher.a), scores(matcher.b)
+        a, b = scores(matcher.a, only), scores(matcher.b, only)
         if a is None or b is None:
             return None
         out = dict(b)
@@ -65,28 +67,28 @@ def scores(matcher: Any) -> Scores | None:
             out[docnum] = score if other is None else score + other
         return out
     if kind is binary.IntersectionMatcher:
-        return _intersection(matcher)
+        return _intersection(matcher, only)
     if kind in _PHRASES:
-        return _phrase(matcher)
+        return _phrase(matcher, only)
     if kind is binary.AndMaybeMatcher or kind is MaybeMatcher:
-        a = scores(matcher.a)
+        a = scores(matcher.a, only)
         if a is None:
             return None
         return _maybe(a, matcher.b)
     if kind is binary.AndNotMatcher:
-        a = scores(matcher.a)
+        a = scores(matcher.a, only)
         if a is None:
             return None
-        excluded = scores(matcher.b)
+        excluded = scores(matcher.b, a)
         if excluded is None:
             return None
         return {docnum: score for docnum, score in a.items() if docnum not in excluded}
     if kind is combo.ArrayUnionMatcher:
-        return _array_union(matcher)
+        return _array_union(matcher, only)
     if kind is wrappers.WrappingMatcher:
-        return _boosted(scores(matcher.child), matcher.boost)
+        return _boosted(scores(matcher.child, only), matcher.boost)
     if kind is wrappers.FilterMatcher:
-        child = scores(matcher.child)
+        child = scores(matcher.child, only)
         if child is None:
             return None
         ids, exclude = matcher._ids, matcher._exclude
@@ -95,70 +97,101 @@ def scores(matcher: Any) -> Scores | None:
     return None
 
 
-def _leaf(matcher: Any, values: dict[int, Any] | None = None) -> Scores | None:
-    """A posting list's scores; with ``values``, its postings' values put there too."""
+def _leaf(matcher: Any, only: Collection[int] | None = None) -> Scores | None:
+    """A posting list's scores (of the documents in ``only``, if given)."""
     scorer = matcher.scorer
-    if not isinstance(scorer, WeightLengthScorer) or "dfl" not in vars(scorer):
+    if not _weight_and_length(scorer):
         return None  # not a weight-and-length scorer (BM25F): its own score() only
-    length = scorer.dfl
-    bm25 = type(scorer) is BM25FScorer
-    if bm25:
-        # whoosh.scoring.bm25 written out, the same operations in the same order
-        # (so the same floats), without two calls per posting.
-        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-        k1_1, one_b = k1 + 1, 1 - b
-    score = scorer._score
     out: Scores = {}
     while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        first, ids, weights = matcher._i, matcher._ids, matcher._weights
-        if values is not None:
-            matcher._read_values()
-            for i in range(first, len(ids)):
-                values[ids[i]] = matcher._values[i]
-        if bm25:
-            for i in range(first, len(ids)):
-                docnum, tf = ids[i], weights[i]
-                out[docnum] = idf * ((tf * k1_1) / (tf + k1 * (one_b + b * length(docnum) / avgfl)))
-        else:
-            for i in range(first, len(ids)):
-                docnum = ids[i]
-                out[docnum] = score(weights[i], length(docnum))
+        first, ids, weights = _block(matcher)
+        postings: Iterable[tuple[int, float]] = zip(ids[first:], weights[first:], strict=True)
+        if only is not None:
+            postings = ((d, w) for d, w in postings if d in only)
+        _score_into(out, scorer, postings)
         matcher._next_block()
     return out
 
 
-def _phrase(matcher: Any) -> Scores | None:
+def _weight_and_length(scorer: Any) -> bool:
+    return isinstance(scorer, WeightLengthScorer) and "dfl" in vars(scorer)
+
+
+def _block(matcher: Any) -> tuple[int, Any, Any]:
+    """Where the matcher is in its block, and the block's ids and weights.
+
+    ``W3LeafMatcher._read_ids`` sums the ids' deltas with a Python generator, a
+    call per posting; ``itertools.accumulate`` gives the same ids from C.
+    """
+    if matcher._ids is None:
+        if matcher._data is None:
+            matcher._read_data()
+        deltas = matcher._data[0]
+        matcher._ids = deltas if matcher._byteids else tuple(accumulate(deltas))
+    matcher._read_weights()
+    return matcher._i, matcher._ids, matcher._weights
+
+
+def _score_into(out: Scores, scorer: Any, postings: Iterable[tuple[int, float]]) -> Scores:
+    """Each (document, weight) posting's score put in ``out``."""
+    length = scorer.dfl
+    if type(scorer) is BM25FScorer:
+        # whoosh.scoring.bm25 written out, the same operations in the same order
+        # (so the same floats), without two calls per posting.
+        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        k1_1, one_b = k1 + 1, 1 - b
+        for docnum, tf in postings:
+            out[docnum] = idf * ((tf * k1_1) / (tf + k1 * (one_b + b * length(docnum) / avgfl)))
+    else:
+        score = scorer._score
+        for docnum, tf in postings:
+            out[docnum] = score(tf, length(docnum))
+    return out
+
+
+def _phrase(matcher: Any, only: Collection[int] | None = None) -> Scores | None:
     """A phrase's documents: its words' intersection (scored as the matcher's tree
-    of intersections adds them up), kept where the positions follow each other."""
+    of intersections adds them up), kept where the positions follow each other.
+
+    Each word's list is read whole (ids, weights and values a block at a time), but
+    only the documents holding every word are scored and their positions decoded: a
+    phrase of two common words matches a fraction of either word's documents.
+    """
     if not (matcher.ordered and matcher.mindist == 1):
         return None
-    found: dict[int, Scores] = {}
-    positions: list[dict[int, Any]] = []
-    decoders = []
+    read: list[tuple[Any, Any, dict[int, float], dict[int, Any]]] = []
     for word in matcher.ms:
         leaf, deleted = _posting_list(word)
-        if leaf is None:
+        if leaf is None or not _weight_and_length(leaf.scorer):
             return None
+        weights: dict[int, float] = {}
         values: dict[int, Any] = {}
-        word_scores = _leaf(leaf, values)
-        if word_scores is None:
-            return None
-        if deleted:
-            word_scores = {d: s for d, s in word_scores.items() if d not in deleted}
-        found[id(word)] = word_scores
-        positions.append(values)
-        decoders.append(leaf.format.decode_positions)
-    together = _intersected(matcher.child, found)
+        while leaf.is_active():
+            first, ids, block_weights = _block(leaf)
+            leaf._read_values()
+            weights.update(zip(ids[first:], block_weights[first:], strict=True))
+            values.update(zip(ids[first:], leaf._values[first:], strict=True))
+            leaf._next_block()
+        for docnum in deleted:
+            weights.pop(docnum, None)
+        read.append((word, leaf, weights, values))
+    common = set(min(read, key=lambda word: len(word[2]))[2])
+    if only is not None:
+        common.intersection_update(only)
+    for _, _, found, _ in read:
+        common.intersection_update(found)
+    scored = {
+        id(word): _score_into({}, leaf.scorer, ((d, found[d]) for d in common))
+        for word, leaf, found, _ in read
+    }
+    together = _intersected(matcher.child, scored)
     if together is None:
         return None
     slop = matcher.slop
+    decoders = [(leaf.format.decode_positions, values) for _, leaf, _, values in read]
     out: Scores = {}
     for docnum, score in together.items():
-        if _follow(
-            [decode(at[docnum]) for decode, at in zip(decoders, positions, strict=True)], slop
-        ):
+        if _follow([decode(values[docnum]) for decode, values in decoders], slop):
             out[docnum] = score
     return _boosted(out, matcher.boost)
 
@@ -196,6 +229,14 @@ def _follow(positions: list[list[int]], slop: int) -> bool:
     What SpanNear2 (ordered, at least 1 apart) finds for single words: a chain of
     spans, each extended by a next word past its end and within ``slop`` of it.
     """
+    if slop == 1:
+        # Each word right after the one before: the same chains, by set arithmetic.
+        chain = set(positions[0])
+        for following in positions[1:]:
+            chain = {end + 1 for end in chain}.intersection(following)
+            if not chain:
+                return False
+        return True
     ends = positions[0]
     for following in positions[1:]:
         reached = set()
@@ -210,7 +251,7 @@ def _follow(positions: list[list[int]], slop: int) -> bool:
     return True
 
 
-def _intersection(matcher: Any) -> Scores | None:
+def _intersection(matcher: Any, only: Collection[int] | None = None) -> Scores | None:
     a_matcher, b_matcher = matcher.a, matcher.b
     # NOT x AND y: the inverse side is known by what it leaves out.
     if type(a_matcher) is wrappers.InverseMatcher or type(b_matcher) is wrappers.InverseMatcher:
@@ -218,8 +259,10 @@ def _intersection(matcher: Any) -> Scores | None:
         inverse, other = (a_matcher, b_matcher) if inverse_first else (b_matcher, a_matcher)
         if type(other) is wrappers.InverseMatcher:
             return None
-        kept = scores(other)
-        excluded = scores(inverse.child)
+        kept = scores(other, only)
+        if kept is None:
+            return None
+        excluded = scores(inverse.child, kept)
         if kept is None or excluded is None:
             return None
         weight, missing, limit = inverse._weight, inverse.missing, inverse.limit
@@ -230,8 +273,11 @@ def _intersection(matcher: Any) -> Scores | None:
                 continue
             out[docnum] = weight + score if inverse_first else score + weight
         return out
-    a, b = scores(a_matcher), scores(b_matcher)
-    if a is None or b is None:
+    a = scores(a_matcher, only)
+    if a is None:
+        return None
+    b = scores(b_matcher, a)
+    if b is None:
         return None
     return _both(a, b)
 
@@ -245,7 +291,8 @@ def _both(a: Scores, b: Scores) -> Scores:
 
 def _maybe(a: Scores, b_matcher: Any) -> Scores:
     """a AND MAYBE b: a's documents, b's score added where b matches too."""
-    b = scores(b_matcher) if readable(b_matcher) else None
+    # Only where a matched: b's other documents would be scored for nothing.
+    b = scores(b_matcher, a) if readable(b_matcher) else None
     if b is not None:
         return {d: s + b[d] if d in b else s for d, s in a.items()}
     # b is a phrase, say: asked at a's documents only, in order, as AndMaybeMatcher does.
@@ -297,7 +344,7 @@ def readable(matcher: Any) -> bool:
     return False
 
 
-def _array_union(matcher: Any) -> Scores | None:
+def _array_union(matcher: Any, only: Collection[int] | None = None) -> Scores | None:
     if not matcher._scored:
         return None
     boost = matcher._boost
@@ -310,12 +357,12 @@ def _array_union(matcher: Any) -> Scores | None:
         if part[i] > 0:
             out[offset + i] = part[i]
     for child in matcher._submatchers:
-        found = scores(child)
+        found = scores(child, only)
         if found is None:
             return None
         for docnum, score in found.items():
             out[docnum] = out.get(docnum, 0.0) + score * boost
-    return {d: s for d, s in out.items() if s > 0}
+    return {d: s for d, s in out.items() if s > 0 and (only is None or d in only)}
 
 
 def _boosted(found: Scores | None, boost: float) -> Scores | None:
