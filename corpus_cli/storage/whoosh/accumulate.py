@@ -34,6 +34,8 @@ from whoosh.matching import binary, combo, mcore, wrappers  # noqa: E402
 from whoosh.query.spans import SpanNear2  # noqa: E402
 from whoosh.scoring import BM25FScorer, WeightLengthScorer  # noqa: E402
 
+from corpus_cli.storage.whoosh.formats import PositionArrays  # noqa: E402
+from corpus_cli.storage.whoosh.postings import adjacent  # noqa: E402
 from corpus_cli.storage.whoosh.queries import MaybeMatcher, PhraseMatcher  # noqa: E402
 
 #: A document number and its score.
@@ -188,8 +190,15 @@ def _phrase(matcher: Any, only: Collection[int] | None = None) -> Scores | None:
     if together is None:
         return None
     slop = matcher.slop
-    decoders = [(leaf.format.decode_positions, values) for _, leaf, _, values in read]
     out: Scores = {}
+    if slop == 1 and all(type(leaf.format) is PositionArrays for _, leaf, _, _ in read):
+        # Words one apart, read from the packed positions (formats.py) as sets.
+        packed = [values for _, _, _, values in read]
+        for docnum, score in together.items():
+            if adjacent([values[docnum] for values in packed]):
+                out[docnum] = score
+        return _boosted(out, matcher.boost)
+    decoders = [(leaf.format.decode_positions, values) for _, leaf, _, values in read]
     for docnum, score in together.items():
         if _follow([decode(values[docnum]) for decode, values in decoders], slop):
             out[docnum] = score

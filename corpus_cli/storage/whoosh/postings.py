@@ -76,6 +76,30 @@ def unpack_positions(value: bytes) -> list[int]:
     return list(accumulate(steps))
 
 
+def adjacent(values: list[bytes]) -> bool:
+    """Do the words whose packed positions these are follow each other, each right
+    after the one before it, somewhere? (A phrase's words, slop 1.)
+
+    Read from the packed values: a word seen once below position 256 (most words of
+    a text) is its second byte, with no array made.
+    """
+    chain = _positions_set(values[0])
+    for value in values[1:]:
+        chain = {end + 1 for end in chain}.intersection(_positions_set(value))
+        if not chain:
+            return False
+    return True
+
+
+def _positions_set(value: bytes) -> set[int]:
+    if len(value) == 2 and value[0] == _ONE_BYTE:
+        return {value[1]}
+    return set(unpack_positions(value))
+
+
+_ONE_BYTE = ord("B")
+
+
 def positions_count(value: bytes) -> int:
     """How many positions a :func:`pack_positions` value holds, without unpacking it."""
     return (len(value) - 1) // array(chr(value[0])).itemsize
