@@ -10,6 +10,7 @@ from conftest import SEEDS, article, write
 from whoosh.writing import SegmentWriter
 
 import corpus_cli.services.ingest
+import corpus_cli.storage.whoosh.blocks
 import corpus_cli.storage.whoosh.segments
 from corpus_cli.query import parse
 from corpus_cli.services.ingest import ingest
@@ -88,8 +89,8 @@ def test_bulk_writer_writes_the_same_segments_as_whoosh(
     monkeypatch.setattr(corpus_cli.services.ingest, "MAX_BATCH_ARTICLES", 100)
     # Whoosh compresses every block, however small, and pickles blocks with protocol
     # 2; so must we, to compare bytes.
-    monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "COMPRESS_FROM", 0)
-    monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "BLOCK_PROTOCOL", 2)
+    monkeypatch.setattr(corpus_cli.storage.whoosh.blocks, "COMPRESS_FROM", 0)
+    monkeypatch.setattr(corpus_cli.storage.whoosh.blocks, "BLOCK_PROTOCOL", 2)
     bulk = _ingest(tmp_path, "bulk", corpus)
     with monkeypatch.context() as patched:
         patched.setattr(corpus_cli.storage.whoosh.segments, "BulkSegmentWriter", SegmentWriter)

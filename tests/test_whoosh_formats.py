@@ -9,6 +9,7 @@ import pytest
 from conftest import SEEDS, article, write
 from whoosh import formats
 
+import corpus_cli.storage.whoosh.blocks
 import corpus_cli.storage.whoosh.segments
 import corpus_cli.storage.whoosh.store
 from corpus_cli.query import parse
@@ -92,7 +93,7 @@ def test_an_index_written_with_whooshs_formats_keeps_them_and_answers_the_same(
     corpus = _seeds_and(tmp_path / "corpus")
     # What the formats save, apart from what pickling blocks with protocol 3 saves
     # both (test_segments.py): the blocks as Whoosh pickles them.
-    monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "BLOCK_PROTOCOL", 2)
+    monkeypatch.setattr(corpus_cli.storage.whoosh.blocks, "BLOCK_PROTOCOL", 2)
     with monkeypatch.context() as patched:
         patched.setattr(corpus_cli.storage.whoosh.store, "schema", _legacy_schema)
         old = open_store(tmp_path / "old", create=True)
@@ -127,7 +128,7 @@ def test_an_index_written_with_whooshs_formats_keeps_them_and_answers_the_same(
 
     # Blocks pickled as we pickle them now, beside the old ones, in either formats; then
     # every segment merged into one (merging.py reads both kinds of block and format).
-    monkeypatch.setattr(corpus_cli.storage.whoosh.segments, "BLOCK_PROTOCOL", 3)
+    monkeypatch.setattr(corpus_cli.storage.whoosh.blocks, "BLOCK_PROTOCOL", 3)
     write(corpus, "newer.txt", article("newer", "Esercitazioni congiunte a dicembre.", title="Poi"))
     queries = ('"esercitazioni congiunte"', "esercitazione", "esercit*", "title:cina")
     for index in (old, new):

@@ -23,18 +23,14 @@ from typing import Any
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
 from whoosh.filedb.filetables import _lengths as _LENGTHS
 
-#: W3TermInfo's fixed part (flags, weight, document frequency, min and max length
-#: bytes, max weight, first and last document), then the postings' offset and length.
-_TERMINFO = struct.Struct("!BfIBBfII")
+from corpus_cli.storage.whoosh.blocks import TERMINFO, Postings
+
+#: After W3TermInfo's fixed part (blocks.TERMINFO): the postings' offset and length.
 _POINTER = struct.Struct("!qi")
 #: A block's length: negative for a term's last block.
 _BLOCK = struct.Struct("!i")
 #: Bytes read from a file at once.
 WINDOW = 1 << 20
-
-#: A term's postings as a merge takes them: documents (in the segment's numbering),
-#: weights and values, in document order.
-Postings = tuple[list[int], list[float], list[bytes]]
 
 
 class _Window:
@@ -86,7 +82,7 @@ def segment_terms(reader: Any) -> Iterator[tuple[str, bytes, Postings | None]]:
         if value[0]:  # postings inlined in the term info
             yield fieldname, btext, None
             continue
-        offset, length = _POINTER.unpack_from(value, _TERMINFO.size)
+        offset, length = _POINTER.unpack_from(value, TERMINFO.size)
         fixed = fixed_sizes.get(fieldname, -1)
         if fixed == -1:
             fixed = fixed_sizes[fieldname] = schema[fieldname].format.fixed_value_size()
