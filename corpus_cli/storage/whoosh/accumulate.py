@@ -272,7 +272,7 @@ def _intersection(matcher: Any, only: Collection[int] | None = None) -> Scores |
         if kept is None:
             return None
         excluded = scores(inverse.child, kept)
-        if kept is None or excluded is None:
+        if excluded is None:
             return None
         weight, missing, limit = inverse._weight, inverse.missing, inverse.limit
         start = inverse.id()  # where the inverse began (past missing documents)

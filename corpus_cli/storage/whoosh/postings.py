@@ -61,6 +61,8 @@ def pack_positions(steps: list[int]) -> bytes:
     return code.encode("ascii") + packed.tobytes()
 
 
+#: The type byte of positions packed one byte each.
+_ONE_BYTE = ord("B")
 #: pack_positions([p]) for the first positions, made once.
 _ONCE_BELOW = 1024
 _ONCE = [b"B" + bytes((p,)) for p in range(256)] + [
@@ -92,12 +94,9 @@ def adjacent(values: list[bytes]) -> bool:
 
 
 def _positions_set(value: bytes) -> set[int]:
-    if len(value) == 2 and value[0] == _ONE_BYTE:
+    if len(value) == 2 and value[0] == _ONE_BYTE:  # one position, one byte
         return {value[1]}
     return set(unpack_positions(value))
-
-
-_ONE_BYTE = ord("B")
 
 
 def positions_count(value: bytes) -> int:
