@@ -144,7 +144,7 @@ def test_a_corpus_of_the_older_analysis_says_to_ingest_again(
     assert line.startswith(f"corpus: The corpus in database '{database}' on the PostgreSQL")
     assert line.endswith(
         " has schema version 2, with another analysis of the words, and this corpus reads "
-        "version 5; ingest your files into a new database (or schema) to rebuild it."
+        "versions 5 and 6; ingest your files into a new database (or schema) to rebuild it."
     )
 
 
@@ -164,7 +164,7 @@ def test_a_corpus_of_the_older_tables_says_to_ingest_again(
             line = one_line_error(run(uri, *command))
             assert line.endswith(
                 f" has schema version {version}, with an older layout of its tables, and this "
-                "corpus reads version 5; ingest your files into a new database (or schema) "
+                "corpus reads versions 5 and 6; ingest your files into a new database (or schema) "
                 "to rebuild it."
             ), line
 

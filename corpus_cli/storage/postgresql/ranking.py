@@ -18,31 +18,29 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from corpus_cli.storage.postgresql import tiers
+from corpus_cli.storage.postgresql.bm25 import FIELD_BOOST, TOP_IMPACT, bm25, idf
 from corpus_cli.storage.postgresql.compile import Scored
 from corpus_cli.storage.postgresql.filtering import SOURCE_MATCH
-from corpus_cli.storage.postgresql.vectors import SURFACE
+from corpus_cli.storage.postgresql.tiers import Tiers
+from corpus_cli.storage.postgresql.vectors import SURFACE, quote
 from corpus_cli.storage.postgresql.vocabulary import like_prefix
 
-B = 0.75
-K1 = 1.2
 #: Candidates ts_rank keeps for every hit asked for (at least MIN_CANDIDATES).
 CANDIDATES = 10
 MIN_CANDIDATES = 100
-#: Whoosh's field boost of each searched field (the stemmed title's is 2; the
-#: surface fields have none).
-FIELD_BOOST = {("stems", "title"): 2.0}
+#: The most matches a search ranks from the impact tiers before it falls back to
+#: ts_rank's candidates: scoring one here (its positions read, then BM25F) costs
+#: about what ts_rank costs for ten matches.
+TIERED_CANDIDATES = 3000
+#: A walk down the tiers stops when the last hit of the page scores less than what
+#: the last tier leaves outside divided by this: the tiers will not answer that page.
+HOPELESS = 1.25
+#: A title lexeme in at most this many titles brings all of them in as candidates.
+TITLES_AT_ONCE = 1000
 #: What a matching ``source:`` clause adds: the Whoosh backend's source field is not
 #: scorable, and such a term scores its weight, 1.
 SOURCE_WEIGHT = 1.0
-
-
-def bm25(idf: float, tf: float, length: float, average: float) -> float:
-    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
-
-
-def idf(articles: int, docs: int) -> float:
-    """Whoosh's inverse document frequency: log(N / (df + 1)) + 1."""
-    return math.log(articles / (docs + 1)) + 1
 
 
 def totals(cursor: Any) -> tuple[int, int, int]:
@@ -143,11 +141,93 @@ def candidate(row: tuple[Any, ...]) -> Candidate:
     return Candidate(str(row[0]), int(row[1]), int(row[2]), int(row[3]), tuple(row[4:]))
 
 
+@dataclass
+class Statistics:
+    """What BM25 reads of the whole corpus: the titles and the texts that hold each
+    lexeme, the number of articles, and the average length of each field."""
+
+    docs: dict[str, tuple[int, int]]
+    articles: int
+    average: dict[str, float]
+
+    @classmethod
+    def of(cls, cursor: Any, stems: list[str], words: list[str]) -> Statistics:
+        """Those of ``stems`` and ``words`` (marked surface words)."""
+        docs: dict[str, tuple[int, int]] = {}
+        if stems:
+            cursor.execute(
+                "SELECT stem, title_docs, text_docs FROM corpus_stems WHERE stem = ANY(%s)",
+                (stems,),
+            )
+            docs.update((str(stem), (int(t), int(x))) for stem, t, x in cursor.fetchall())
+        if words:
+            cursor.execute(
+                "SELECT word, title_docs, text_docs FROM corpus_words WHERE word = ANY(%s)",
+                (sorted(word[len(SURFACE) :] for word in words),),
+            )
+            docs.update((SURFACE + str(word), (int(t), int(x))) for word, t, x in cursor.fetchall())
+        articles, title_words, text_words = (max(n, 1) for n in totals(cursor))
+        return cls(docs, articles, {"title": title_words / articles, "text": text_words / articles})
+
+    def idf(self, lexeme: str, field: str) -> float:
+        return idf(self.articles, self.docs.get(lexeme, (0, 0))[0 if field == "title" else 1])
+
+
+def eager_titles(statistics: Statistics, scored: list[Scored]) -> set[str]:
+    """The title lexemes of ``scored`` in few enough titles to take every one of those
+    articles as a candidate at once; the others' titles are bounded by their idf."""
+    return {
+        x
+        for leaf in scored
+        if leaf.field == "title" and leaf.match is None
+        for x in leaf.lexemes
+        if statistics.docs.get(x, (0, 0))[0] <= TITLES_AT_ONCE
+    }
+
+
+def outside(
+    statistics: Statistics,
+    scored: list[Scored],
+    sources: list[str],
+    scheme: Tiers,
+    tier: int,
+    titles: set[str],
+) -> float:
+    """More than any match can score that holds none of the scored lexemes in a text
+    at ``tier`` or above (:mod:`.tiers`) and none of ``titles`` in its title;
+    ``scored`` without prefixes."""
+    bound = SOURCE_WEIGHT * len(sources)
+    top = scheme.ceiling(tier, statistics.average["text"])
+    for leaf in scored:
+        if leaf.match is not None:
+            bound += leaf.boost
+            continue
+        for lexeme in leaf.lexemes:
+            if leaf.field == "text":
+                bound += statistics.idf(lexeme, "text") * leaf.boost * top
+            elif lexeme not in titles:
+                bound += statistics.idf(lexeme, "title") * leaf.boost * TOP_IMPACT
+    return bound
+
+
+def tier_query(scored: list[Scored], tier: int, titles: set[str]) -> str:
+    """The tsquery of the articles that hold a scored lexeme at ``tier`` in a text, or
+    one of ``titles`` in a title."""
+    marks = {tiers.lexeme(x, tier) for leaf in scored if leaf.field == "text" for x in leaf.lexemes}
+    marks.update(tiers.titled(x) for x in titles)
+    return " | ".join(quote(mark) for mark in sorted(marks))
+
+
 def relevance(
-    cursor: Any, candidates: list[Candidate], scored: list[Scored], sources: list[str]
+    cursor: Any,
+    candidates: list[Candidate],
+    scored: list[Scored],
+    sources: list[str],
+    statistics: Statistics | None = None,
 ) -> dict[int, float]:
     """The BM25F score of each candidate (by seq) for a query's scored leaves and
-    sources: what the Whoosh backend's score would be, up to its byte-rounded lengths."""
+    sources: what the Whoosh backend's score would be, up to its byte-rounded lengths.
+    ``statistics``: those of the query's stems and words, when known already."""
     if not candidates:
         return {}
     stems = sorted({x for leaf in scored if leaf.kind == "stems" for x in leaf.lexemes})
@@ -177,21 +257,11 @@ def relevance(
         for seq, title_length, lexeme, positions in cursor.fetchall():
             split = bisect.bisect_right(positions, title_length)  # positions come sorted
             places[seq][lexeme] = (positions[:split], positions[split:])
-    found_words = {x for held in places.values() for x in held if x.startswith(SURFACE)}
-    docs: dict[str, tuple[int, int]] = {}  # lexeme -> articles holding it in (title, text)
-    if stems:
-        cursor.execute(
-            "SELECT stem, title_docs, text_docs FROM corpus_stems WHERE stem = ANY(%s)", (stems,)
-        )
-        docs.update((str(stem), (int(t), int(x))) for stem, t, x in cursor.fetchall())
-    if found_words:
-        cursor.execute(
-            "SELECT word, title_docs, text_docs FROM corpus_words WHERE word = ANY(%s)",
-            (sorted(word[len(SURFACE) :] for word in found_words),),
-        )
-        docs.update((SURFACE + str(word), (int(t), int(x))) for word, t, x in cursor.fetchall())
-    articles, title_words, text_words = (max(n, 1) for n in totals(cursor))
-    average = {"title": title_words / articles, "text": text_words / articles}
+    if statistics is None:
+        found_words = {x for held in places.values() for x in held if x.startswith(SURFACE)}
+        statistics = Statistics.of(cursor, stems, sorted(found_words))
+    docs, articles = statistics.docs, statistics.articles
+    average = statistics.average
     scores: dict[int, float] = {}
     for found in candidates:
         score = 0.0

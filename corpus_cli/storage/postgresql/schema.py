@@ -8,9 +8,11 @@ one database can hold several corpora, one per schema
   date period as two ``date`` columns, and ``terms``: one ``tsvector`` written by
   :mod:`.vectors` with the stems at their positions (title weighted A, text D,
   text positions after the title's so that no phrase spans the two) and the folded
-  surface words, marked by a leading ``.``, at the same positions.
-  ``source_keys`` holds its folded source and its copies' (``--source`` and
-  ``source:`` match either); ``copies`` the copies as JSON, for display.
+  surface words, marked by a leading ``.``, at the same positions; and, without
+  positions, the impact tiers a search reads to skip the matches it need not rank
+  (``#`` lexemes, :mod:`.tiers`). ``source_keys`` holds its folded source and its
+  copies' (``--source`` and ``source:`` match either); ``copies`` the copies as
+  JSON, for display.
 - ``corpus_copies``: exact copies of articles (same text, from another record): the
   file each came from (``file_key``: ingest's questions about that file find it
   here) and what is shown of it; ``owner_key`` and ``owner_id`` are the file and
@@ -22,7 +24,8 @@ one database can hold several corpora, one per schema
   in the texts (BM25's inverse document frequencies, ``terms`` scores, the key terms
   of ``similar``); ``corpus_totals``: articles, words of title and words of text.
 - ``corpus_documents``: small named texts (the saved watches).
-- ``corpus_meta``: the schema version.
+- ``corpus_meta``: the schema version, and the impact tiers (:mod:`.tiers`) that the
+  vectors hold.
 - ``corpus_languages``: the articles of each language (the languages a query is
   analysed in), kept by ingest as the totals are.
 
@@ -39,12 +42,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from corpus_cli.storage.postgresql.tiers import Tiers
+
 #: Bumped when the tables change in a way an older corpus cannot serve, or when the
 #: analysis changes what is indexed (2: light stems instead of Snowball's; 3: the
 #: article's language, and the stems of languages other than Italian prefixed;
 #: 4: keys that hold the distribution column, and corpus_languages; 5: the titles'
-#: statistics that BM25 reads, ``corpus_stems.title_docs`` and ``corpus_totals.title_words``).
-SCHEMA_VERSION = 5
+#: statistics that BM25 reads, ``corpus_stems.title_docs`` and ``corpus_totals.title_words``;
+#: 6: the impact tiers in the vectors, their scheme in corpus_meta).
+SCHEMA_VERSION = 6
+#: The version before the tiers: read and written as it is, ranked without them.
+WITHOUT_TIERS = 5
 #: The last version whose words were analysed as today's are (an older corpus's
 #: message says so).
 SAME_ANALYSIS = 3
@@ -196,6 +204,13 @@ def stored_version(cursor: Any) -> int | None:
         return None
 
 
+def stored_tiers(cursor: Any) -> Tiers | None:
+    """The corpus's impact tiers (None: a corpus made before them)."""
+    cursor.execute("SELECT value FROM corpus_meta WHERE key = 'tiers'")
+    row = cursor.fetchone()
+    return Tiers.parse(row[0] if row else None)
+
+
 def extensions(cursor: Any) -> set[str]:
     """The optional extensions installed in this database."""
     cursor.execute(
@@ -221,7 +236,8 @@ def create(cursor: Any) -> list[str]:
     for statement in _TABLES:
         cursor.execute(statement.replace("{compression}", compression))
     cursor.execute(
-        "INSERT INTO corpus_meta (key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),)
+        "INSERT INTO corpus_meta (key, value) VALUES ('schema_version', %s), ('tiers', %s)",
+        (str(SCHEMA_VERSION), Tiers().stored()),
     )
     missing: list[str] = []
     for name, statements in EXTENSIONS.items():

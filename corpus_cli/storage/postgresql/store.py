@@ -8,6 +8,7 @@ plain sentence (``connection.py``).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -40,12 +41,15 @@ from corpus_cli.storage.postgresql.filtering import filter_sql, order_by
 from corpus_cli.storage.postgresql.schema import (
     SAME_ANALYSIS,
     SCHEMA_VERSION,
+    WITHOUT_TIERS,
     WRITER_LOCK,
     create,
     extensions,
+    stored_tiers,
     stored_version,
     tables_exist,
 )
+from corpus_cli.storage.postgresql.tiers import Tiers
 from corpus_cli.storage.postgresql.vectors import quote
 from corpus_cli.storage.postgresql.vocabulary import PostgresVocabulary
 from corpus_cli.text.analysis import source_key
@@ -68,7 +72,13 @@ ITER_ROWS = 200
 class PostgresStore:
     """An open corpus in one database (the tables of the current schema)."""
 
-    def __init__(self, server: Server, connection: Any, installed: set[str]) -> None:
+    def __init__(
+        self,
+        server: Server,
+        connection: Any,
+        installed: set[str],
+        tiers: Tiers | None = None,
+    ) -> None:
         self.location = server.location
         self._server = server
         self._connection = connection
@@ -77,6 +87,8 @@ class PostgresStore:
         self._writer: Any = None
         self._index_only = False
         self._fuzzystrmatch = "fuzzystrmatch" in installed
+        #: The impact tiers of the vectors (None: a corpus made before them).
+        self._tiers = tiers
 
     # -- opening -----------------------------------------------------------------
 
@@ -92,7 +104,7 @@ class PostgresStore:
                         f"No corpus in {server.where}. Run 'corpus ingest PATH' first to build one."
                     )
                 version = stored_version(cursor)
-                if version != SCHEMA_VERSION:
+                if version not in (SCHEMA_VERSION, WITHOUT_TIERS):
                     # Version 1 indexed Snowball stems: its words would match other words;
                     # version 3, today's words in tables whose keys Citus cannot spread.
                     why = ""
@@ -102,14 +114,16 @@ class PostgresStore:
                         why = ", with an older layout of its tables,"
                     raise IndexUnreadable(
                         f"The corpus in {server.where} has schema version {version}{why} and "
-                        f"this corpus reads version {SCHEMA_VERSION}; ingest your files into a "
+                        f"this corpus reads versions {WITHOUT_TIERS} and {SCHEMA_VERSION}; ingest "
+                        "your files into a "
                         "new database (or schema) to rebuild it."
                     )
                 installed = extensions(cursor)
+                tiers = stored_tiers(cursor)
         except BaseException:
             connection.close()
             raise
-        return cls(server, connection, installed)
+        return cls(server, connection, installed, tiers)
 
     @classmethod
     def open_or_create(cls, uri: str) -> PostgresStore:
@@ -140,7 +154,10 @@ class PostgresStore:
         ingest's work, which needs no connection and so can run in worker processes."""
         from corpus_cli.storage.postgresql.vectors import prepare
 
-        return prepare
+        if self._tiers is None:
+            return prepare
+        # A partial of a module's function: it goes to the reading processes by pickle.
+        return functools.partial(prepare, tiers=self._tiers)
 
     def ledger(self) -> PostgresLedger:
         from corpus_cli.storage.postgresql.writer import PostgresLedger
@@ -153,7 +170,7 @@ class PostgresStore:
         if self._writer is None or self._writer.closed:
             self._writer = self._server.connect()
             self._writer.autocommit = False
-        return PostgresBatch.begin(self._writer, self._prepared(), self._server)
+        return PostgresBatch.begin(self._writer, self._prepared(), self._server, tiers=self._tiers)
 
     def optimize(self) -> str:
         """VACUUM ANALYZE the corpus tables: folds the GIN index's pending entries into
@@ -212,7 +229,8 @@ class PostgresStore:
     ) -> tuple[Compiled | None, Any, PostgresVocabulary]:
         vocabulary = self._vocabulary()
         expanded = prepared(query.root, vocabulary, filters.language if filters else None)
-        return compile_query(expanded, vocabulary, ranked), expanded, vocabulary
+        compiled = compile_query(expanded, vocabulary, ranked, titled=self._tiers is not None)
+        return compiled, expanded, vocabulary
 
     def _where(self, compiled: Compiled | None, filters: Filters | None) -> tuple[str, list[Any]]:
         # Beside words, the GIN index of the terms must choose the rows (filtering.py).
@@ -264,9 +282,15 @@ class PostgresStore:
     def _ranked(
         self, compiled: Compiled, where: str, params: list[Any], limit: int | None, offset: int
     ) -> tuple[list[Hit], int]:
-        """The page of hits by relevance, and the total: ts_rank's best candidates (every
-        match when all are asked for) scored by BM25F (``ranking.py``), then the page's
-        stored fields."""
+        """The page of hits by relevance, and the total: BM25F (``ranking.py``) of the
+        matches that the impact tiers say can reach the page (``tiers.py``), else of
+        ts_rank's best candidates (every match when all are asked for)."""
+        total: int | None = None
+        if limit and self._tiers is not None and compiled.score_params:
+            total = self._count_where(where, params, text=True)
+            tiered = self._by_tiers(compiled, where, params, offset + limit, total)
+            if tiered is not None:
+                return self._page(tiered, offset, limit), total
         wanted = (
             None
             if limit is None
@@ -285,21 +309,89 @@ class PostgresStore:
             text=True,
         )
         candidates = [ranking.candidate(row) for row in self._cursor.fetchall()]
-        if wanted is None or len(candidates) < wanted:
-            total = len(candidates)
-        else:
-            total = self._count_where(where, params, text=True)
+        if total is None:
+            if wanted is None or len(candidates) < wanted:
+                total = len(candidates)
+            else:
+                total = self._count_where(where, params, text=True)
         scores = ranking.relevance(self._cursor, candidates, compiled.scored, compiled.sources)
         candidates.sort(key=lambda c: (-scores[c.seq], c.seq))
-        page = candidates[offset:] if limit is None else candidates[offset : offset + limit]
+        return self._page([(c, scores[c.seq]) for c in candidates], offset, limit), total
+
+    def _by_tiers(
+        self, compiled: Compiled, where: str, params: list[Any], wanted: int, total: int
+    ) -> list[tuple[ranking.Candidate, float]] | None:
+        """The ``wanted`` best matches in order with their scores, read tier by tier
+        (``tiers.py``) until no match outside can score as high as the last of them;
+        None for a query of several words or phrases, or with parts the tiers do not
+        bound (prefixes), or when that would mean ranking more than
+        ``ranking.TIERED_CANDIDATES`` matches."""
+        scored = compiled.scored
+        if total <= ranking.MIN_CANDIDATES or any(leaf.kind == "prefix" for leaf in scored):
+            return None  # few enough to rank them all, or nothing to bound a prefix with
+        if len({leaf.lexemes for leaf in scored if leaf.kind == "stems"}) != 1:
+            # Several words: a match's score is a sum, and the first page is made of
+            # matches middling in each word, below the tiers (at 100,000 articles,
+            # `carabinieri polizia` would need the 3,000 matches of five tiers).
+            return None
+        scheme = self._tiers
+        assert scheme is not None
+        statistics = ranking.Statistics.of(
+            self._cursor,
+            sorted({x for leaf in scored if leaf.kind == "stems" for x in leaf.lexemes}),
+            sorted({x for leaf in scored if leaf.kind == "words" for x in leaf.lexemes}),
+        )
+        columns, column_params = ranking.candidate_columns(scored, compiled.sources)
+        titles = ranking.eager_titles(statistics, scored)
+        last_tier = len(scheme.edges) - 1
+        floor = ranking.outside(statistics, scored, compiled.sources, scheme, last_tier, titles)
+        most = ranking.TIERED_CANDIDATES
+        found: dict[int, tuple[ranking.Candidate, float]] = {}
+        for tier in range(len(scheme.edges)):
+            marks = ranking.tier_query(scored, tier, titles if tier == 0 else set())
+            if not marks:
+                continue  # a title scope and titles too common to take at once
+            self._matching(
+                f"SELECT {columns} FROM corpus_articles a "
+                f"WHERE {where} AND a.terms @@ %s::tsquery LIMIT %s",
+                [*column_params, *params, marks, most + 1],
+                text=True,
+            )
+            new = [ranking.candidate(row) for row in self._cursor.fetchall()]
+            new = [c for c in new if c.seq not in found]
+            if len(found) + len(new) > most:
+                return None
+            scores = ranking.relevance(self._cursor, new, scored, compiled.sources, statistics)
+            found.update((c.seq, (c, scores[c.seq])) for c in new)
+            best = sorted(found.values(), key=lambda item: (-item[1], item[0].seq))
+            if len(best) == total:
+                return best
+            bound = ranking.outside(statistics, scored, compiled.sources, scheme, tier, titles)
+            if len(best) >= wanted:
+                last = best[wanted - 1][1]
+                if last > bound:
+                    return best[:wanted]
+                if last * ranking.HOPELESS < floor and len(best) >= 10 * wanted:
+                    # Many candidates, and their best still far below what even the
+                    # last tier leaves outside: the page's scores come from many
+                    # middling matches (several common words, a phrase bonus), which
+                    # no tier narrows down.
+                    return None
+        return None
+
+    def _page(
+        self, ranked: list[tuple[ranking.Candidate, float]], offset: int, limit: int | None
+    ) -> list[Hit]:
+        """The hits of a page of ranked candidates, with their stored fields."""
+        page = ranked[offset:] if limit is None else ranked[offset : offset + limit]
         if not page:
-            return [], total
+            return []
         self._cursor.execute(
             f"SELECT a.seq, {STORED} FROM corpus_articles a WHERE {ranking.ROWS}",
-            ranking.rows_params([(c.file_key, c.seq) for c in page]),
+            ranking.rows_params([(c.file_key, c.seq) for c, _ in page]),
         )
         found = {int(row[0]): _stored(row[1:]) for row in self._cursor.fetchall()}
-        return [Hit(found[c.seq], scores[c.seq]) for c in page], total
+        return [Hit(found[c.seq], score) for c, score in page]
 
     def _matching(self, sql: str, params: list[Any], text: bool) -> None:
         """Run a query over the articles; ``text`` when a query's terms select them.

@@ -24,11 +24,12 @@ so the words of an enormous text beyond what fits are left out of its vector.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from corpus_cli.model import Article
 from corpus_cli.query.tree import MAX_PHRASE_GAP
+from corpus_cli.storage.postgresql.tiers import Tiers, titled
 from corpus_cli.text.languages import DEFAULT_LANGUAGE, index_terms
 
 SURFACE = "."
@@ -66,9 +67,15 @@ def quote(lexeme: str) -> str:
 
 
 def article_terms(
-    title: str | None, text: str, with_vector: bool = True, language: str = DEFAULT_LANGUAGE
+    title: str | None,
+    text: str,
+    with_vector: bool = True,
+    language: str = DEFAULT_LANGUAGE,
+    tiers: Tiers | None = None,
 ) -> Terms:
-    """The words of an article and, ``with_vector``, its vector's literal."""
+    """The words of an article and, ``with_vector``, its vector's literal; with the
+    corpus's impact ``tiers``, its tier lexemes in it too
+    (:mod:`.tiers`)."""
     title_words, title_stems = index_terms(title, language) if title else ([], [])
     text_words, text_stems = index_terms(text, language)
     terms = Terms(
@@ -83,13 +90,30 @@ def article_terms(
         if size <= MAX_LEXEME_TOTAL or kept == 0:
             break
         kept //= 2  # an enormous text: what fits of it
+    if tiers is not None:
+        marks = _tier_lexemes(terms, kept, tiers)
+        if marks:
+            vector += " " + " ".join(map(quote, marks))
     terms.vector = vector
     return terms
 
 
-def prepare(article: Article) -> Terms:
+def _tier_lexemes(terms: Terms, kept: int, tiers: Tiers) -> list[str]:
+    """The tier lexemes of the vector's stems and surface words (those it kept), against
+    the text's length that BM25 reads (the whole text's), and those of the title."""
+    marks = tiers.entries(
+        [(Counter(terms.text_stems[:kept]), ""), (Counter(terms.text_words[:kept]), SURFACE)],
+        terms.text_length,
+    )
+    if terms.title_length:
+        marks += map(titled, set(terms.title_stems))
+        marks += (titled(SURFACE + word) for word in set(terms.title_words))
+    return marks
+
+
+def prepare(article: Article, tiers: Tiers | None = None) -> Terms:
     """An article's :class:`Terms`: :meth:`PostgresStore.preparer`'s function."""
-    return article_terms(article.title, article.text, language=article.language)
+    return article_terms(article.title, article.text, language=article.language, tiers=tiers)
 
 
 def _positions(lexemes: list[str], first: int) -> defaultdict[str, list[str]]:

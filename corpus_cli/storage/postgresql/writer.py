@@ -31,6 +31,7 @@ from corpus_cli.errors import IndexUnreadable
 from corpus_cli.model import Article, FileState
 from corpus_cli.storage.postgresql.connection import Server
 from corpus_cli.storage.postgresql.schema import WRITER_LOCK
+from corpus_cli.storage.postgresql.tiers import Tiers
 from corpus_cli.storage.postgresql.vectors import Terms, article_terms
 
 #: Articles analysed before they are sent to the server in one COPY.
@@ -265,9 +266,16 @@ class PostgresBatch(PostgresLedger):
     own rows or deletions (ingest keeps track of those itself).
     """
 
-    def __init__(self, connection: Any, statements: Statements, server: Server) -> None:
+    def __init__(
+        self,
+        connection: Any,
+        statements: Statements,
+        server: Server,
+        tiers: Tiers | None = None,
+    ) -> None:
         super().__init__(statements, server, writing=True)
         self._connection = connection
+        self._tiers = tiers
         self._cursor = connection.cursor()
         self._rows: list[str] = []
         # This batch's change to corpus_words (articles whose title and whose text have
@@ -288,8 +296,15 @@ class PostgresBatch(PostgresLedger):
         self._done = False
 
     @classmethod
-    def begin(cls, connection: Any, statements: Statements, server: Server) -> PostgresBatch:
-        batch = cls(connection, statements, server)
+    def begin(
+        cls,
+        connection: Any,
+        statements: Statements,
+        server: Server,
+        tiers: Tiers | None = None,
+    ) -> PostgresBatch:
+        """A batch; ``tiers``: the corpus's impact tiers (None: it has none)."""
+        batch = cls(connection, statements, server, tiers)
         with server.errors(writing=True):
             cursor = batch._cursor
             cursor.execute(
@@ -332,7 +347,9 @@ class PostgresBatch(PostgresLedger):
         if isinstance(prepared, Terms):
             terms = prepared
         else:
-            terms = article_terms(article.title, article.text, language=article.language)
+            terms = article_terms(
+                article.title, article.text, language=article.language, tiers=self._tiers
+            )
         date = article.date
         fields = [
             article.id,
