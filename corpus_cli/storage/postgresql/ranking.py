@@ -173,6 +173,19 @@ class Statistics:
         return idf(self.articles, self.docs.get(lexeme, (0, 0))[0 if field == "title" else 1])
 
 
+def tierable(scored: list[Scored]) -> bool:
+    """Whether the tiers can rank a query: one word or one phrase (with any dates,
+    sources and exclusions), and no prefix (nothing bounds the words it stands for).
+
+    Several words are left to ts_rank: a match's score is a sum, and the first page is
+    made of matches middling in each word, far down the tiers (at 100,000 articles
+    ``carabinieri polizia`` would need the 3,000 candidates of five of them).
+    """
+    if not scored or any(leaf.kind == "prefix" for leaf in scored):
+        return False
+    return len({leaf.lexemes for leaf in scored if leaf.kind == "stems"}) == 1
+
+
 def eager_titles(statistics: Statistics, scored: list[Scored]) -> set[str]:
     """The title lexemes of ``scored`` in few enough titles to take every one of those
     articles as a candidate at once; the others' titles are bounded by their idf."""

@@ -114,9 +114,8 @@ class PostgresStore:
                         why = ", with an older layout of its tables,"
                     raise IndexUnreadable(
                         f"The corpus in {server.where} has schema version {version}{why} and "
-                        f"this corpus reads versions {WITHOUT_TIERS} and {SCHEMA_VERSION}; ingest "
-                        "your files into a "
-                        "new database (or schema) to rebuild it."
+                        f"this corpus reads versions {WITHOUT_TIERS} and {SCHEMA_VERSION}; "
+                        "ingest your files into a new database (or schema) to rebuild it."
                     )
                 installed = extensions(cursor)
                 tiers = stored_tiers(cursor)
@@ -286,7 +285,7 @@ class PostgresStore:
         matches that the impact tiers say can reach the page (``tiers.py``), else of
         ts_rank's best candidates (every match when all are asked for)."""
         total: int | None = None
-        if limit and self._tiers is not None and compiled.score_params:
+        if limit and self._tiers is not None and ranking.tierable(compiled.scored):
             total = self._count_where(where, params, text=True)
             tiered = self._by_tiers(compiled, where, params, offset + limit, total)
             if tiered is not None:
@@ -323,17 +322,11 @@ class PostgresStore:
     ) -> list[tuple[ranking.Candidate, float]] | None:
         """The ``wanted`` best matches in order with their scores, read tier by tier
         (``tiers.py``) until no match outside can score as high as the last of them;
-        None for a query of several words or phrases, or with parts the tiers do not
-        bound (prefixes), or when that would mean ranking more than
-        ``ranking.TIERED_CANDIDATES`` matches."""
+        None when that would mean ranking more than ``ranking.TIERED_CANDIDATES``
+        matches, or ranking few (the query is :func:`ranking.tierable`)."""
         scored = compiled.scored
-        if total <= ranking.MIN_CANDIDATES or any(leaf.kind == "prefix" for leaf in scored):
-            return None  # few enough to rank them all, or nothing to bound a prefix with
-        if len({leaf.lexemes for leaf in scored if leaf.kind == "stems"}) != 1:
-            # Several words: a match's score is a sum, and the first page is made of
-            # matches middling in each word, below the tiers (at 100,000 articles,
-            # `carabinieri polizia` would need the 3,000 matches of five tiers).
-            return None
+        if total <= ranking.MIN_CANDIDATES:
+            return None  # few enough to rank them all
         scheme = self._tiers
         assert scheme is not None
         statistics = ranking.Statistics.of(
