@@ -30,6 +30,7 @@ survives.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,15 +84,15 @@ class Tiers:
         if not length:
             return []
         norm = K1 * ((1 - B) + B * length / self.reference)
-        # The count that reaches each tier: impact(tf) >= edge, solved for tf.
-        needs = [edge * norm / (TOP_IMPACT - edge) for edge in self.edges]
-        least = needs[-1]
+        # The count that reaches each tier: impact(tf) >= edge, solved for tf; lowest
+        # tier first, so that bisect counts the tiers a count reaches.
+        needs = [edge * norm / (TOP_IMPACT - edge) for edge in reversed(self.edges)]
+        least, last = needs[0], len(needs)
         found: list[str] = []
         for count, mark in counts:
             # Most words of a text are there once and reach no tier: left out in C first.
             for word, tf in [item for item in count.items() if item[1] >= least]:
-                tier = next(t for t, need in enumerate(needs) if tf >= need)
-                found.append(f"{MARK}d{tier}{mark}{word}")
+                found.append(f"{MARK}d{last - bisect.bisect_right(needs, tf)}{mark}{word}")
         return found
 
     def ceiling(self, tier: int, average: float) -> float:

@@ -93,7 +93,11 @@ def article_terms(
     if tiers is not None:
         marks = _tier_lexemes(terms, kept, tiers)
         if marks:
-            vector += " " + " ".join(map(quote, marks))
+            plain = "".join(marks)
+            if "'" in plain or "\\" in plain:
+                vector += " " + " ".join(map(quote, marks))
+            else:
+                vector += " '" + "' '".join(marks) + "'"
     terms.vector = vector
     return terms
 
