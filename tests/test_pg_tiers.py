@@ -44,6 +44,7 @@ QUERIES = [
     "scuole anziani",
     "furto source:Gazzetta",
     "il",
+    "per^0",  # every match scores nothing (no exact-form bonus): ties, by insertion
 ]
 
 
@@ -177,3 +178,34 @@ def test_a_corpus_without_tiers_is_read_and_written_without_them(
     )
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_words_too_long_for_postgresql_are_left_out_and_the_rest_is_stored(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    server = pg_server.shared(request)
+    database = server.create_database("pglong")
+    request.addfinalizer(lambda: server.drop_database(database))
+    uri = server.uri(database)
+    # PostgreSQL stores a lexeme of at most 2,046 bytes; a tier lexeme adds 3.
+    kept, dropped = "a" * 2043, "b" * 2044
+    text = f"Una parola {kept} e una {dropped} in mezzo a un furto, furto e furto."
+    (tmp_path / "long.txt").write_text(
+        f"title: Parole lunghe {dropped}\ndate: 2020-01-01\n\n{text}\n", encoding="utf-8"
+    )
+    (tmp_path / "short.txt").write_text("date: 2020-01-02\n\nUn furto.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--index", uri, "ingest", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for query, expected in [("furto", 2), ("lunghe", 1), ("parola", 1)]:
+        found = CliRunner().invoke(
+            cli, ["--index", uri, "search", query, "--count"], env={"CORPUS_SERVER": "off"}
+        )
+        assert found.exit_code == 0, found.output
+        assert found.stdout.strip() == str(expected), query
+    lengths = server.execute(
+        database,
+        "SELECT u.lexeme FROM corpus_articles, unnest(terms) AS u WHERE length(u.lexeme) > 2000",
+    )
+    # The stem of the 2,043-byte word (2,042: its final vowel goes) and its tier
+    # lexeme; nothing of the longer one, nor the kept word's surface form (2,044).
+    assert sorted(len(row[0]) for row in lengths) == [2042, 2045]

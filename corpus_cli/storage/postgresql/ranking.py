@@ -38,6 +38,8 @@ TIERED_CANDIDATES = 3000
 HOPELESS = 1.25
 #: A title lexeme in at most this many titles brings all of them in as candidates.
 TITLES_AT_ONCE = 1000
+#: The score of a match that scores nothing (a boost of 0): above no match at all.
+FLOOR = 1e-6
 #: What a matching ``source:`` clause adds: the Whoosh backend's source field is not
 #: scorable, and such a term scores its weight, 1.
 SOURCE_WEIGHT = 1.0
@@ -202,15 +204,15 @@ def outside(
     statistics: Statistics,
     scored: list[Scored],
     sources: list[str],
-    scheme: Tiers,
+    scheme: Tiers | None,
     tier: int,
     titles: set[str],
 ) -> float:
     """More than any match can score that holds none of the scored lexemes in a text
     at ``tier`` or above (:mod:`.tiers`) and none of ``titles`` in its title;
-    ``scored`` without prefixes."""
+    ``scored`` without prefixes. Without a ``scheme``: more than any match can score."""
     bound = SOURCE_WEIGHT * len(sources)
-    top = scheme.ceiling(tier, statistics.average["text"])
+    top = TOP_IMPACT if scheme is None else scheme.ceiling(tier, statistics.average["text"])
     for leaf in scored:
         if leaf.match is not None:
             bound += leaf.boost
@@ -220,7 +222,9 @@ def outside(
                 bound += statistics.idf(lexeme, "text") * leaf.boost * top
             elif lexeme not in titles:
                 bound += statistics.idf(lexeme, "title") * leaf.boost * TOP_IMPACT
-    return bound
+    # A match outside scores FLOOR at least (a boost of 0): when the page's last hit
+    # scores that too, a match outside ties it and may come first.
+    return max(bound, FLOOR)
 
 
 def tier_query(scored: list[Scored], tier: int, titles: set[str]) -> str:
@@ -300,7 +304,7 @@ def relevance(
                     score += bm25(weight, tf * boost, lengths[leaf.field], average[leaf.field])
         for matches in told:
             score += SOURCE_WEIGHT if matches else 0.0
-        scores[found.seq] = score or 1e-6  # a match scores above nothing, as before
+        scores[found.seq] = score or FLOOR  # a match scores above nothing, as before
     return scores
 
 

@@ -335,6 +335,16 @@ class PostgresStore:
             sorted({x for leaf in scored if leaf.kind == "words" for x in leaf.lexemes}),
         )
         columns, column_params = ranking.candidate_columns(scored, compiled.sources)
+        if ranking.outside(statistics, scored, compiled.sources, None, 0, set()) <= ranking.FLOOR:
+            # Nothing can score (boosts of 0): every match ties, in insertion order.
+            self._matching(
+                f"SELECT {columns} FROM corpus_articles a WHERE {where} ORDER BY a.seq LIMIT %s",
+                [*column_params, *params, wanted],
+                text=True,
+            )
+            first = [ranking.candidate(row) for row in self._cursor.fetchall()]
+            scores = ranking.relevance(self._cursor, first, scored, compiled.sources, statistics)
+            return [(c, scores[c.seq]) for c in first]
         titles = ranking.eager_titles(statistics, scored)
         last_tier = len(scheme.edges) - 1
         floor = ranking.outside(statistics, scored, compiled.sources, scheme, last_tier, titles)

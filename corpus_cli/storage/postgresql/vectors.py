@@ -18,8 +18,9 @@ the same stems (``terms(text)``) and folded surface words
 PostgreSQL's limits, and what is done at them: a position above 16,383 is stored as
 16,383 (a phrase past that word of a very long article is not found); a lexeme
 keeps its first 256 positions (only the rank sees the rest missing); a lexeme of
-more than 2,047 bytes cannot be stored and is left out; a vector is at most 1 MB,
-so the words of an enormous text beyond what fits are left out of its vector.
+more than 2,046 bytes cannot be stored, and one of more than 2,043 (its tier lexeme
+would not fit) is left out; a vector is at most 1 MB, tier lexemes included, so the
+words of an enormous text beyond what fits are left out of its vector.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ SURFACE = "."
 TITLE_TEXT_GAP = MAX_PHRASE_GAP + 2
 #: PostgreSQL's limit on the lexemes of one vector, in bytes (positions are apart).
 MAX_LEXEME_TOTAL = 1_048_575
-MAX_LEXEME_BYTES = 2047
+#: PostgreSQL stores a lexeme of at most 2,046 bytes; 3 fewer, for its tier lexeme.
+MAX_LEXEME_BYTES = 2043
+#: Characters below which no lexeme can pass MAX_LEXEME_BYTES (UTF-8: 4 bytes at most).
+_SAFE_CHARS = MAX_LEXEME_BYTES // 4
 #: Position strings, computed once: most of a vector's literal is positions.
 _POSITIONS = [str(n) for n in range(16384)]
 _LAST = _POSITIONS[-1]
@@ -87,17 +91,18 @@ def article_terms(
     kept = len(text_stems)
     while True:
         vector, size = _literal(title_stems, title_words, text_stems[:kept], text_words[:kept])
+        marks = _tier_lexemes(terms, kept, tiers) if tiers is not None else []
+        if marks:
+            size += sum(map(len, marks))
         if size <= MAX_LEXEME_TOTAL or kept == 0:
             break
         kept //= 2  # an enormous text: what fits of it
-    if tiers is not None:
-        marks = _tier_lexemes(terms, kept, tiers)
-        if marks:
-            plain = "".join(marks)
-            if "'" in plain or "\\" in plain:
-                vector += " " + " ".join(map(quote, marks))
-            else:
-                vector += " '" + "' '".join(marks) + "'"
+    if marks:
+        plain = "".join(marks)
+        if "'" in plain or "\\" in plain:
+            vector += " " + " ".join(map(quote, marks))
+        else:
+            vector += " '" + "' '".join(marks) + "'"
     terms.vector = vector
     return terms
 
@@ -112,7 +117,15 @@ def _tier_lexemes(terms: Terms, kept: int, tiers: Tiers) -> list[str]:
     if terms.title_length:
         marks += map(titled, set(terms.title_stems))
         marks += (titled(SURFACE + word) for word in set(terms.title_words))
+    if max(map(len, marks), default=0) > _SAFE_CHARS:
+        # The marks of words left out of the vector (too long to store): left out too.
+        marks = [m for m in marks if len(m.encode("utf-8")) - _mark_length(m) <= MAX_LEXEME_BYTES]
     return marks
+
+
+def _mark_length(mark: str) -> int:
+    """The characters a tier lexeme puts before its word (``#a``, ``#d<tier>``)."""
+    return 2 if mark.startswith(titled("")) else 3
 
 
 def prepare(article: Article, tiers: Tiers | None = None) -> Terms:
@@ -148,7 +161,8 @@ def _literal(
     surface = {SURFACE + word: ",".join(places) for word, places in words.items()}
     lexemes = "".join(stems) + "".join(surface)
     size = len(lexemes)
-    if "'" in lexemes or "\\" in lexemes or size > MAX_LEXEME_TOTAL // 4:
+    longest = max(max(map(len, stems), default=0), max(map(len, surface), default=0))
+    if "'" in lexemes or "\\" in lexemes or size > MAX_LEXEME_TOTAL // 4 or longest > _SAFE_CHARS:
         return _careful(stems, surface)
     parts = [" ".join(map(_ENTRY.format, stems, map(",".join, stems.values())))]
     parts.append(" ".join(map(_ENTRY.format, surface, surface.values())))
