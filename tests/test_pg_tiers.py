@@ -12,6 +12,7 @@ from typing import Any
 import pg_server
 import pytest
 from click.testing import CliRunner
+from pg_server import PostgresServer
 
 from corpus_cli.cli import cli
 from corpus_cli.model import Filters
@@ -59,16 +60,21 @@ def _article(rng: random.Random, number: int) -> str:
     return f"{headers}\n\n{text}.\n"
 
 
+def _database(request: pytest.FixtureRequest, prefix: str) -> tuple[PostgresServer, str, str]:
+    """A new database on the tests' server, dropped at the end: (server, name, URI)."""
+    server = pg_server.shared(request)
+    database = server.create_database(prefix)
+    request.addfinalizer(lambda: server.drop_database(database))
+    return server, database, server.uri(database)
+
+
 @pytest.fixture(scope="module")
 def location(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
     folder = tmp_path_factory.mktemp("tiers")
     rng = random.Random(11)
     for number in range(400):
         (folder / f"{number:03d}.txt").write_text(_article(rng, number), encoding="utf-8")
-    server = pg_server.shared(request)
-    database = server.create_database("pgtiers")
-    request.addfinalizer(lambda: server.drop_database(database))
-    uri = server.uri(database)
+    uri = _database(request, "pgtiers")[2]
     result = CliRunner().invoke(cli, ["--index", uri, "ingest", str(folder)])
     assert result.exit_code == 0, result.output
     return uri
@@ -146,16 +152,13 @@ def test_no_text_below_a_tier_scores_past_its_ceiling(average: float) -> None:
 def test_a_corpus_without_tiers_is_read_and_written_without_them(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    server = pg_server.shared(request)
-    database = server.create_database("pgnotiers")
-    request.addfinalizer(lambda: server.drop_database(database))
-    uri = server.uri(database)
+    server, database, uri = _database(request, "pgnotiers")
     rng = random.Random(5)
     for number in range(120):
         (tmp_path / f"{number:03d}.txt").write_text(_article(rng, number), encoding="utf-8")
     first = CliRunner().invoke(cli, ["--index", uri, "ingest", str(tmp_path)])
     assert first.exit_code == 0, first.output
-    # What a corpus made before the tiers holds: version 5, no reference, no tier lexemes.
+    # What a corpus made before the tiers holds: version 5, no tiers in meta or vectors.
     server.execute(database, "UPDATE corpus_meta SET value = '5' WHERE key = 'schema_version'")
     server.execute(database, "DELETE FROM corpus_meta WHERE key = 'tiers'")
     server.execute(
@@ -183,10 +186,7 @@ def test_a_corpus_without_tiers_is_read_and_written_without_them(
 def test_words_too_long_for_postgresql_are_left_out_and_the_rest_is_stored(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    server = pg_server.shared(request)
-    database = server.create_database("pglong")
-    request.addfinalizer(lambda: server.drop_database(database))
-    uri = server.uri(database)
+    server, database, uri = _database(request, "pglong")
     # PostgreSQL stores a lexeme of at most 2,046 bytes; a tier lexeme adds 3.
     kept, dropped = "a" * 2043, "b" * 2044
     text = f"Una parola {kept} e una {dropped} in mezzo a un furto, furto e furto."
