@@ -28,7 +28,7 @@ def impact(tf: float, length: float, average: float) -> float:
 
 
 def bm25(idf: float, tf: float, length: float, average: float) -> float:
-    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
+    return idf * impact(tf, length, average)
 
 
 def idf(articles: int, docs: int) -> float:

@@ -123,11 +123,11 @@ _Part = _Ts | _Sql
 
 
 def compile_query(
-    node: Node, words: WordSource, ranked: bool = False, titled: bool = False
+    node: Node, words: WordSource, ranked: bool = False, title_marks: bool = False
 ) -> Compiled | None:
     """The SQL for ``node`` (fuzzy terms expanded already); None when nothing can match.
 
-    ``titled``: the vectors mark the lexemes of titles (:func:`.tiers.titled`); a
+    ``title_marks``: the vectors mark the lexemes of titles (:func:`.tiers.titled`); a
     clause scoped to the title also asks for those, so that the GIN index finds its
     few titles instead of every article that has the word, each one then read to see
     where the word is (3 s for ``title:carabinieri`` at 100,000 articles).
@@ -141,7 +141,7 @@ def compile_query(
     resolved = resolve(node, words)
     if resolved is None:
         return None
-    where = _sql(_compile(resolved, titled))
+    where = _sql(_compile(resolved, title_marks))
     compiled = Compiled(where.sql, list(where.params))
     if not ranked:
         return compiled
@@ -272,9 +272,9 @@ def _in_title(node: Term | Phrase | Prefix | Surface) -> str:
     return "(" + " | ".join(quote(titled(SURFACE + w)) for w in sorted(node.words)) + ")"
 
 
-def _compile(node: Node, titled: bool = False) -> _Part:
+def _compile(node: Node, title_marks: bool = False) -> _Part:
     if isinstance(node, Term | Phrase | Prefix | Surface):
-        if titled and node.field == "title":
+        if title_marks and node.field == "title":
             return _Ts(f"({_leaf(node)} & {_in_title(node)})")
         return _Ts(_leaf(node))
     if isinstance(node, Wildcard):  # the lone *
@@ -282,16 +282,16 @@ def _compile(node: Node, titled: bool = False) -> _Part:
     if isinstance(node, Source):
         return _Sql(SOURCE_MATCH, (node.folded,))
     if isinstance(node, Not):
-        inner = _compile(node.child, titled)
+        inner = _compile(node.child, title_marks)
         if isinstance(inner, _Ts):
             return _Ts(f"!{inner.query}" if inner.query.startswith("(") else f"!({inner.query})")
         return _Sql(f"NOT ({inner.sql})", inner.params)
     if isinstance(node, AndMaybe):
-        return _compile(node.required, titled)
+        return _compile(node.required, title_marks)
     if isinstance(node, And | Or):
         parts = []
         for child in node.children:
-            parts.append(_compile(child, titled))
+            parts.append(_compile(child, title_marks))
         return _combine(parts, "&" if isinstance(node, And) else "|")
     raise TypeError(f"not a query node: {node!r}")
 

@@ -1,10 +1,11 @@
 """Scores computed here from the index's statistics: Whoosh's BM25F and Bo1.
 
 ``ts_rank`` knows nothing of how rare a word is, nor of how long an article is
-against the others. ``ts_rank`` therefore only narrows the matches to
-:data:`CANDIDATES` per hit asked for, and this module ranks those the way the
-Whoosh backend does: BM25F (B=0.75, K1=1.2; the title's occurrences count twice, as
-the Whoosh schema's field boost makes them), with the counts of
+against the others. The matches of one word or phrase are narrowed by the impact
+tiers (:mod:`.tiers`: :func:`tierable`, :func:`tier_query`, :func:`outside`), those of
+other queries by ``ts_rank`` to :data:`CANDIDATES` per hit asked for, and this module
+ranks them the way the Whoosh backend does: BM25F (B=0.75, K1=1.2; the title's
+occurrences count twice, as the Whoosh schema's field boost makes them), with the counts of
 ``corpus_stems``/``corpus_words``/``corpus_totals`` and each candidate's term
 frequencies read from its vector: :func:`relevance` for a search, :func:`text_bm25`
 for ``similar``'s key terms (the text field alone).
@@ -22,7 +23,6 @@ from corpus_cli.storage.postgresql import tiers
 from corpus_cli.storage.postgresql.bm25 import FIELD_BOOST, TOP_IMPACT, bm25, idf
 from corpus_cli.storage.postgresql.compile import Scored
 from corpus_cli.storage.postgresql.filtering import SOURCE_MATCH
-from corpus_cli.storage.postgresql.tiers import Tiers
 from corpus_cli.storage.postgresql.vectors import SURFACE, quote
 from corpus_cli.storage.postgresql.vocabulary import like_prefix
 
@@ -204,7 +204,7 @@ def outside(
     statistics: Statistics,
     scored: list[Scored],
     sources: list[str],
-    scheme: Tiers | None,
+    scheme: tiers.Tiers | None,
     tier: int,
     titles: set[str],
 ) -> float:
@@ -225,6 +225,11 @@ def outside(
     # A match outside scores FLOOR at least (a boost of 0): when the page's last hit
     # scores that too, a match outside ties it and may come first.
     return max(bound, FLOOR)
+
+
+def highest(statistics: Statistics, scored: list[Scored], sources: list[str]) -> float:
+    """More than any match can score (``scored`` without prefixes)."""
+    return outside(statistics, scored, sources, None, 0, set())
 
 
 def tier_query(scored: list[Scored], tier: int, titles: set[str]) -> str:

@@ -228,7 +228,7 @@ class PostgresStore:
     ) -> tuple[Compiled | None, Any, PostgresVocabulary]:
         vocabulary = self._vocabulary()
         expanded = prepared(query.root, vocabulary, filters.language if filters else None)
-        compiled = compile_query(expanded, vocabulary, ranked, titled=self._tiers is not None)
+        compiled = compile_query(expanded, vocabulary, ranked, title_marks=self._tiers is not None)
         return compiled, expanded, vocabulary
 
     def _where(self, compiled: Compiled | None, filters: Filters | None) -> tuple[str, list[Any]]:
@@ -335,7 +335,7 @@ class PostgresStore:
             sorted({x for leaf in scored if leaf.kind == "words" for x in leaf.lexemes}),
         )
         columns, column_params = ranking.candidate_columns(scored, compiled.sources)
-        if ranking.outside(statistics, scored, compiled.sources, None, 0, set()) <= ranking.FLOOR:
+        if ranking.highest(statistics, scored, compiled.sources) <= ranking.FLOOR:
             # Nothing can score (boosts of 0): every match ties, in insertion order.
             self._matching(
                 f"SELECT {columns} FROM corpus_articles a WHERE {where} ORDER BY a.seq LIMIT %s",
@@ -348,7 +348,6 @@ class PostgresStore:
         titles = ranking.eager_titles(statistics, scored)
         last_tier = len(scheme.edges) - 1
         floor = ranking.outside(statistics, scored, compiled.sources, scheme, last_tier, titles)
-        most = ranking.TIERED_CANDIDATES
         found: dict[int, tuple[ranking.Candidate, float]] = {}
         for tier in range(len(scheme.edges)):
             marks = ranking.tier_query(scored, tier, titles if tier == 0 else set())
@@ -357,12 +356,12 @@ class PostgresStore:
             self._matching(
                 f"SELECT {columns} FROM corpus_articles a "
                 f"WHERE {where} AND a.terms @@ %s::tsquery LIMIT %s",
-                [*column_params, *params, marks, most + 1],
+                [*column_params, *params, marks, ranking.TIERED_CANDIDATES + 1],
                 text=True,
             )
             new = [ranking.candidate(row) for row in self._cursor.fetchall()]
             new = [c for c in new if c.seq not in found]
-            if len(found) + len(new) > most:
+            if len(found) + len(new) > ranking.TIERED_CANDIDATES:
                 return None
             scores = ranking.relevance(self._cursor, new, scored, compiled.sources, statistics)
             found.update((c.seq, (c, scores[c.seq])) for c in new)

@@ -92,7 +92,7 @@ class Tiers:
         for count, mark in counts:
             # Most words of a text are there once and reach no tier: left out in C first.
             for word, tf in [item for item in count.items() if item[1] >= least]:
-                found.append(f"{MARK}d{last - bisect.bisect_right(needs, tf)}{mark}{word}")
+                found.append(lexeme(mark + word, last - bisect.bisect_right(needs, tf)))
         return found
 
     def ceiling(self, tier: int, average: float) -> float:

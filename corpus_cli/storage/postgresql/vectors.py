@@ -110,22 +110,21 @@ def article_terms(
 def _tier_lexemes(terms: Terms, kept: int, tiers: Tiers) -> list[str]:
     """The tier lexemes of the vector's stems and surface words (those it kept), against
     the text's length that BM25 reads (the whole text's), and those of the title."""
-    marks = tiers.entries(
-        [(Counter(terms.text_stems[:kept]), ""), (Counter(terms.text_words[:kept]), SURFACE)],
-        terms.text_length,
-    )
-    if terms.title_length:
-        marks += map(titled, set(terms.title_stems))
-        marks += (titled(SURFACE + word) for word in set(terms.title_words))
-    if max(map(len, marks), default=0) > _SAFE_CHARS:
-        # The marks of words left out of the vector (too long to store): left out too.
-        marks = [m for m in marks if len(m.encode("utf-8")) - _mark_length(m) <= MAX_LEXEME_BYTES]
+    stems, words = Counter(terms.text_stems[:kept]), Counter(terms.text_words[:kept])
+    titles = {*terms.title_stems, *(SURFACE + word for word in terms.title_words)}
+    if max(map(len, [*stems, *words, *titles]), default=0) > _SAFE_CHARS:
+        # Words the vector leaves out (too long to store) get no tier lexemes either.
+        stems = Counter({x: n for x, n in stems.items() if _storable(x)})
+        words = Counter({x: n for x, n in words.items() if _storable(SURFACE + x)})
+        titles = {x for x in titles if _storable(x)}
+    marks = tiers.entries([(stems, ""), (words, SURFACE)], terms.text_length)
+    marks += map(titled, titles)
     return marks
 
 
-def _mark_length(mark: str) -> int:
-    """The characters a tier lexeme puts before its word (``#a``, ``#d<tier>``)."""
-    return 2 if mark.startswith(titled("")) else 3
+def _storable(lexeme: str) -> bool:
+    """Whether a lexeme is short enough to store, with room for its tier lexeme."""
+    return len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES
 
 
 def prepare(article: Article, tiers: Tiers | None = None) -> Terms:
@@ -177,9 +176,8 @@ def _careful(stems: dict[str, list[str]], surface: dict[str, str]) -> tuple[str,
     parts: list[str] = []
     size = 0
     for lexeme, places in [*((s, ",".join(p)) for s, p in stems.items()), *surface.items()]:
-        length = len(lexeme.encode("utf-8"))
-        if length > MAX_LEXEME_BYTES:
-            continue  # PostgreSQL cannot store it
-        size += length
+        if not _storable(lexeme):
+            continue  # PostgreSQL cannot store it, or not with its tier lexeme
+        size += len(lexeme.encode("utf-8"))
         parts.append(f"{quote(lexeme)}:{places}")
     return " ".join(parts), size
